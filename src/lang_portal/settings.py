@@ -1,0 +1,110 @@
+"""The one settings class: `config/default.yaml`, overridden by environment variables."""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CONFIG_ENV_VAR = "LANG_PORTAL_CONFIG"
+
+
+def config_file() -> Path:
+    """The YAML file in force: $LANG_PORTAL_CONFIG, else ./config/default.yaml, else the repo's."""
+    explicit = os.environ.get(CONFIG_ENV_VAR)
+    if explicit:
+        return Path(explicit)
+    local = Path.cwd() / "config" / "default.yaml"
+    if local.is_file():
+        return local
+    return PROJECT_ROOT / "config" / "default.yaml"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        extra="forbid",
+        case_sensitive=False,
+        frozen=True,
+    )
+
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(8080, ge=1, le=65535)
+    workers: int = Field(1, ge=1, le=64)
+    request_timeout_seconds: float = Field(30, gt=0, le=3600)
+
+    database_path: Path = Path("./words.db")
+    database_busy_timeout_ms: int = Field(5000, ge=0, le=600_000)
+
+    log_level: Literal["debug", "info", "warning", "error", "critical"] = "info"
+
+    rate_limit_requests: int = Field(100, ge=1)
+    rate_limit_duration: int = Field(60, ge=1)
+
+    max_page_size: int = Field(100, ge=1, le=10_000)
+    default_page_size: int = Field(100, ge=1, le=10_000)
+    timezone: str = "UTC"
+
+    max_words_per_group: int = Field(500, ge=1)
+    max_groups: int = Field(100, ge=1)
+    max_words_per_session: int = Field(50, ge=1)
+    session_timeout_minutes: int = Field(30, ge=1)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _lower_log_level(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Tokyo)") from exc
+        return value
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Precedence, highest first: explicit arguments, environment, the YAML file.
+        return (
+            init_settings,
+            env_settings,
+            YamlConfigSettingsSource(settings_cls, yaml_file=config_file()),
+        )
+
+
+class SettingsError(Exception):
+    """A setting has a bad value; the message names each offending setting."""
+
+
+def load_settings(**overrides: Any) -> Settings:
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = ".".join(str(part) for part in error["loc"]).upper() or "CONFIG"
+            problems.append(f"{name}: {error['msg']} (got {error.get('input')!r})")
+        raise SettingsError("invalid settings: " + "; ".join(problems)) from None
