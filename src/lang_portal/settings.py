@@ -18,6 +18,8 @@ from pydantic_settings import (
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CONFIG_ENV_VAR = "LANG_PORTAL_CONFIG"
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+SEEDS_DIR = PROJECT_ROOT / "seeds"
 
 
 def config_file() -> Path:

@@ -1,0 +1,47 @@
+"""Dependencies the route modules share: the services and the list parameters."""
+
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, Query, Request
+
+from lang_portal.errors import ValidationFailedError
+from lang_portal.models.common import PageRequest
+from lang_portal.service.container import Services
+
+MAX_PAGE_NUMBER = 1_000_000_000
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def page_params(
+    sort_keys: Sequence[str], default_sort: str, default_order: Literal["asc", "desc"] = "asc"
+) -> Callable[..., PageRequest]:
+    """A dependency reading `page`, `per_page`, `sort_by` and `order` for one list."""
+    sort_literal: Any = Literal[tuple(sort_keys)]
+
+    def dependency(
+        request: Request,
+        page: Annotated[int, Query(ge=1, le=MAX_PAGE_NUMBER, description="Page, from 1")] = 1,
+        per_page: Annotated[
+            int | None, Query(ge=1, description="Items per page, 1 to MAX_PAGE_SIZE")
+        ] = None,
+        sort_by: Annotated[sort_literal, Query(description="Sort key")] = default_sort,
+        order: Annotated[Literal["asc", "desc"], Query(description="Sort order")] = default_order,
+    ) -> PageRequest:
+        settings = get_services(request).context.settings
+        size = per_page if per_page is not None else min(settings.default_page_size, settings.max_page_size)
+        if size > settings.max_page_size:
+            raise ValidationFailedError(
+                "per_page is above the maximum page size",
+                {"per_page": f"must be between 1 and {settings.max_page_size}"},
+            )
+        return PageRequest(page=page, per_page=size, sort_by=sort_by, order=order)
+
+    return dependency

@@ -1,0 +1,90 @@
+"""Every error, the framework's own included, in the envelope of the mount it came through."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from lang_portal.api.responses import mount_of, render_error
+from lang_portal.database import DatabaseUnavailableError
+from lang_portal.errors import ApiError
+
+logger = logging.getLogger("lang_portal.errors")
+
+_HTTP_CODES = {
+    400: "INVALID_INPUT",
+    404: "RESOURCE_NOT_FOUND",
+    405: "INVALID_INPUT",
+    413: "INVALID_INPUT",
+    415: "INVALID_INPUT",
+    429: "RATE_LIMIT_EXCEEDED",
+}
+
+
+def _field_name(location: tuple[Any, ...]) -> str:
+    parts = [str(part) for part in location if part not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+async def handle_api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return render_error(mount_of(request), exc.status_code, exc.code, exc.message, exc.details)
+
+
+async def handle_validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    mount = mount_of(request)
+    if any(error["loc"][:1] == ("path",) for error in errors):
+        return render_error(mount, 404, "RESOURCE_NOT_FOUND", "no resource has that id",
+                            {_field_name(e["loc"]): e["msg"] for e in errors})
+    body_unreadable = any(
+        error["type"] == "json_invalid"
+        or (error["loc"] == ("body",) and error["type"] in ("missing", "model_attributes_type"))
+        for error in errors
+    )
+    if body_unreadable:
+        return render_error(mount, 400, "INVALID_INPUT", "the request body must be a JSON object",
+                            {"body": errors[0]["msg"]})
+    details: dict[str, str] = {}
+    for error in errors:
+        details.setdefault(_field_name(error["loc"]), error["msg"].removeprefix("Value error, "))
+    return render_error(mount, 422, "VALIDATION_FAILED", "the request has invalid fields", details)
+
+
+async def handle_http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "INTERNAL_SERVER_ERROR" if exc.status_code >= 500
+                           else "INVALID_INPUT")
+    message = exc.detail if isinstance(exc.detail, str) else "request refused"
+    if exc.status_code == 404:
+        message = f"no route for {request.method} {request.url.path}"
+    return render_error(mount_of(request), exc.status_code, code, message, {},
+                        headers=getattr(exc, "headers", None))
+
+
+async def handle_database_error(request: Request, exc: Exception) -> Response:
+    logger.error("database unavailable: %s", exc, exc_info=exc)
+    return render_error(mount_of(request), 503, "DATABASE_ERROR",
+                        "the database is unavailable; try again shortly", {})
+
+
+async def handle_unexpected(request: Request, exc: Exception) -> Response:
+    logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return render_error(mount_of(request), 500, "INTERNAL_SERVER_ERROR",
+                        "an internal error occurred", {})
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ApiError, handle_api_error)
+    app.add_exception_handler(RequestValidationError, handle_validation_error)
+    app.add_exception_handler(StarletteHTTPException, handle_http_error)
+    app.add_exception_handler(DatabaseUnavailableError, handle_database_error)
+    app.add_exception_handler(sqlite3.OperationalError, handle_database_error)
+    app.add_exception_handler(Exception, handle_unexpected)

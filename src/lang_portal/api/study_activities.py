@@ -1,0 +1,76 @@
+"""Routes for /study_activities: the launchpad."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+
+from lang_portal.api.deps import ServicesDep, page_params
+from lang_portal.api.responses import ApiResult
+from lang_portal.models.common import Page, PageRequest
+from lang_portal.models.study import (
+    Launch,
+    LaunchRequest,
+    SessionCreate,
+    SessionCreated,
+    StudyActivity,
+    StudySession,
+)
+from lang_portal.repository.activities import ACTIVITY_SORT_COLUMNS
+from lang_portal.repository.sessions import SESSION_SORT_COLUMNS
+
+router = APIRouter(tags=["study activities"])
+ActivityId = Annotated[int, Path(ge=1, description="Study activity id")]
+ActivityPage = Annotated[PageRequest, Depends(page_params(list(ACTIVITY_SORT_COLUMNS), "id"))]
+SessionPage = Annotated[
+    PageRequest, Depends(page_params(list(SESSION_SORT_COLUMNS), "start_time", "desc"))
+]
+
+
+@router.get("/study_activities", response_model=Page[StudyActivity], summary="List activities")
+def list_activities(services: ServicesDep, page: ActivityPage) -> ApiResult:
+    items, pagination = services.study.list_activities(page)
+    return ApiResult(items, pagination=pagination)
+
+
+@router.get(
+    "/study_activities/{activity_id}", response_model=StudyActivity, summary="One activity"
+)
+def get_activity(services: ServicesDep, activity_id: ActivityId) -> ApiResult:
+    return ApiResult(services.study.get_activity(activity_id))
+
+
+@router.get(
+    "/study_activities/{activity_id}/study_sessions",
+    response_model=Page[StudySession],
+    summary="An activity's study sessions",
+)
+def activity_sessions(
+    services: ServicesDep, activity_id: ActivityId, page: SessionPage
+) -> ApiResult:
+    items, pagination = services.study.list_sessions(page, activity_id=activity_id)
+    return ApiResult(items, pagination=pagination)
+
+
+@router.post(
+    "/study_activities",
+    response_model=SessionCreated,
+    status_code=201,
+    summary="Start a study session (the spec's reading of this route)",
+)
+def start_session(services: ServicesDep, body: SessionCreate) -> ApiResult:
+    session = services.study.create_session(body.group_id, body.study_activity_id)
+    return ApiResult({"id": session["id"], "group_id": session["group_id"]}, status_code=201)
+
+
+@router.post(
+    "/study_activities/{activity_id}/launch",
+    response_model=Launch,
+    status_code=201,
+    summary="Launch an activity on a group: creates a session and returns the app's URL",
+)
+def launch_activity(
+    services: ServicesDep, activity_id: ActivityId, body: LaunchRequest
+) -> ApiResult:
+    return ApiResult(services.study.launch(activity_id, body.group_id), status_code=201)

@@ -1,0 +1,69 @@
+"""Routes for /study_sessions and their review answers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+
+from lang_portal.api.deps import ServicesDep, page_params
+from lang_portal.api.responses import ApiResult
+from lang_portal.models.common import Page, PageRequest
+from lang_portal.models.study import ReviewCreate, ReviewStored, SessionCreate, StudySession
+from lang_portal.models.words import WordItem
+from lang_portal.repository.sessions import SESSION_SORT_COLUMNS, SESSION_WORD_SORT_COLUMNS
+
+router = APIRouter(tags=["study sessions"])
+SessionId = Annotated[int, Path(ge=1, description="Study session id")]
+SessionPage = Annotated[
+    PageRequest, Depends(page_params(list(SESSION_SORT_COLUMNS), "start_time", "desc"))
+]
+SessionWordPage = Annotated[
+    PageRequest, Depends(page_params(list(SESSION_WORD_SORT_COLUMNS), "japanese"))
+]
+
+
+@router.get("/study_sessions", response_model=Page[StudySession], summary="List sessions")
+def list_sessions(services: ServicesDep, page: SessionPage) -> ApiResult:
+    items, pagination = services.study.list_sessions(page)
+    return ApiResult(items, pagination=pagination)
+
+
+@router.post(
+    "/study_sessions", response_model=StudySession, status_code=201, summary="Start a session"
+)
+def create_session(services: ServicesDep, body: SessionCreate) -> ApiResult:
+    return ApiResult(
+        services.study.create_session(body.group_id, body.study_activity_id), status_code=201
+    )
+
+
+@router.get("/study_sessions/{session_id}", response_model=StudySession, summary="One session")
+def get_session(services: ServicesDep, session_id: SessionId) -> ApiResult:
+    return ApiResult(services.study.get_session(session_id))
+
+
+@router.get(
+    "/study_sessions/{session_id}/words",
+    response_model=Page[WordItem],
+    summary="Words reviewed in a session, with counts from that session",
+)
+def session_words(services: ServicesDep, session_id: SessionId, page: SessionWordPage) -> ApiResult:
+    items, pagination = services.study.session_words(session_id, page)
+    return ApiResult(items, pagination=pagination)
+
+
+@router.post(
+    "/study_sessions/{session_id}/words/{word_id}/review",
+    response_model=ReviewStored,
+    status_code=201,
+    summary="Record one answer",
+)
+def review_word(
+    services: ServicesDep,
+    session_id: SessionId,
+    word_id: Annotated[int, Path(ge=1, description="Word id")],
+    body: ReviewCreate,
+) -> ApiResult:
+    stored = services.study.record_review(session_id, word_id, body.correct, body.duration_ms)
+    return ApiResult(stored, status_code=201)

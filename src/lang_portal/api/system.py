@@ -1,0 +1,62 @@
+"""Routes outside /api: health and the offline Swagger UI."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from lang_portal import __version__
+from lang_portal.api.responses import JsonResponse
+from lang_portal.service.container import Services
+
+router = APIRouter()
+SWAGGER_STATIC = "/swagger/static"
+
+
+@router.get("/health", tags=["system"], summary="Liveness with a real database check")
+def health(request: Request) -> JsonResponse:
+    services: Services = request.app.state.services
+    checks: dict[str, Any] = {"api": "up"}
+    try:
+        latency_ms = services.context.db.ping()
+        checks["database"] = "up"
+        checks["database_latency_ms"] = round(latency_ms, 3)
+        healthy = True
+    except Exception as exc:  # any failure to query is "down", whatever its cause
+        checks["database"] = "down"
+        checks["database_error"] = type(exc).__name__
+        healthy = False
+    body = {
+        "status": "healthy" if healthy else "unhealthy",
+        "version": __version__,
+        "timestamp": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "checks": checks,
+    }
+    return JsonResponse(body, status_code=200 if healthy else 503)
+
+
+@router.get("/swagger/index.html", include_in_schema=False)
+def swagger_ui(request: Request) -> HTMLResponse:
+    return get_swagger_ui_html(
+        openapi_url=request.app.openapi_url,
+        title="lang-portal API",
+        swagger_js_url=f"{SWAGGER_STATIC}/swagger-ui-bundle.js",
+        swagger_css_url=f"{SWAGGER_STATIC}/swagger-ui.css",
+        swagger_favicon_url=f"{SWAGGER_STATIC}/favicon-32x32.png",
+    )
+
+
+@router.get("/swagger", include_in_schema=False)
+@router.get("/swagger/", include_in_schema=False)
+@router.get("/docs", include_in_schema=False)
+def swagger_redirect() -> RedirectResponse:
+    return RedirectResponse("/swagger/index.html")
+
+
+@router.get("/swagger/doc.json", include_in_schema=False)
+def swagger_document(request: Request) -> JsonResponse:
+    return JsonResponse(request.app.openapi())

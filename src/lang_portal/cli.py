@@ -1,0 +1,231 @@
+"""The `lang-portal` command: the spec's Mage tasks (initdb, migrate, seed, serve) and more."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from lang_portal.clock import SystemClock
+from lang_portal.database import Database, DatabaseUnavailableError
+from lang_portal.errors import ApiError
+from lang_portal.repository import migrations
+from lang_portal.repository.migrations import MigrationError
+from lang_portal.service.seeding import SeedError
+from lang_portal.settings import (
+    MIGRATIONS_DIR,
+    SEEDS_DIR,
+    Settings,
+    SettingsError,
+    load_settings,
+)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_SETTINGS = 2
+
+
+class CommandError(Exception):
+    """A failure to report in one line, without a traceback."""
+
+
+def _database(settings: Settings) -> Database:
+    path = settings.database_path
+    if path.exists() and path.is_dir():
+        raise CommandError(f"DATABASE_PATH {path} is a directory, not a database file")
+    if not path.parent.exists():
+        raise CommandError(f"DATABASE_PATH {path}: directory {path.parent} does not exist")
+    return Database(path, busy_timeout_ms=settings.database_busy_timeout_ms)
+
+
+def _migrations_dir() -> Path:
+    return MIGRATIONS_DIR
+
+
+def cmd_initdb(settings: Settings, args: argparse.Namespace) -> int:
+    existed = settings.database_path.exists()
+    db = _database(settings)
+    try:
+        db.ensure_writable()
+        with db.write() as connection:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        db.close()
+    state = "already exists" if existed else "created"
+    print(f"database {settings.database_path} {state} (WAL mode); run `lang-portal migrate` next")
+    return EXIT_OK
+
+
+def migrate_database(settings: Settings) -> list[str]:
+    db = _database(settings)
+    try:
+        return migrations.apply(db, _migrations_dir(), SystemClock())
+    finally:
+        db.close()
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    if args.status:
+        db = _database(settings)
+        try:
+            rows = migrations.status(db, _migrations_dir())
+        finally:
+            db.close()
+        for row in rows:
+            print(f"{'applied ' + row.applied_at if row.applied_at else 'pending':40} {row.name}")
+        pending = sum(1 for row in rows if row.applied_at is None)
+        print(f"{len(rows) - pending} applied, {pending} pending")
+        return EXIT_OK
+    applied = migrate_database(settings)
+    if applied:
+        for name in applied:
+            print(f"applied {name}")
+    else:
+        print(f"database {settings.database_path} is up to date")
+    return EXIT_OK
+
+
+def seed_database(settings: Settings, seeds_dir: Path | None = None) -> str:
+    from lang_portal.app import build_services
+
+    services = build_services(settings)
+    try:
+        report = services.seeding.seed(seeds_dir or SEEDS_DIR)
+    finally:
+        services.context.db.close()
+    if not report.changed:
+        return f"seeded nothing new: {report.rows} rows in {report.files} files already present"
+    return (
+        f"seeded {report.words_added} words, {report.groups_added} groups, "
+        f"{report.memberships_added} group memberships and {report.activities_added} study "
+        f"activities from {report.files} files ({report.rows} rows)"
+    )
+
+
+def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
+    _require_schema(settings)
+    print(seed_database(settings, Path(args.dir) if args.dir else None))
+    return EXIT_OK
+
+
+def _require_schema(settings: Settings) -> None:
+    if not settings.database_path.exists():
+        raise CommandError(
+            f"database {settings.database_path} does not exist; run `lang-portal migrate` first"
+        )
+    db = _database(settings)
+    try:
+        pending = migrations.pending(db, _migrations_dir())
+    finally:
+        db.close()
+    if pending:
+        raise CommandError(
+            f"{len(pending)} migration(s) pending ({pending[0].name}...); run `lang-portal migrate`"
+        )
+
+
+def _database_is_empty(settings: Settings) -> bool:
+    db = _database(settings)
+    try:
+        with db.read() as connection:
+            row = connection.execute(
+                "SELECT (SELECT count(*) FROM words) + (SELECT count(*) FROM study_activities)"
+            ).fetchone()
+        return int(row[0]) == 0
+    finally:
+        db.close()
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    overrides = {"API_HOST": args.host, "API_PORT": args.port, "WORKERS": args.workers}
+    for name, value in overrides.items():
+        if value is not None:
+            os.environ[name] = str(value)
+    settings = load_settings()
+    for name in migrate_database(settings):
+        print(f"applied {name}")
+    if _database_is_empty(settings):
+        print(seed_database(settings))
+    print(
+        f"serving on http://{settings.api_host}:{settings.api_port} "
+        f"with {settings.workers} worker(s); docs at /swagger/index.html"
+    )
+    sys.stdout.flush()
+    uvicorn.run(
+        "lang_portal.app:app_from_environment",
+        factory=True,
+        host=settings.api_host,
+        port=settings.api_port,
+        workers=settings.workers,
+        log_level=settings.log_level,
+        timeout_graceful_shutdown=30,
+    )
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lang-portal",
+        description="Run and maintain the lang-portal backend. Settings come from "
+        "config/default.yaml and environment variables (DATABASE_PATH, API_PORT, ...).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    commands.add_parser("initdb", help="create the SQLite database file").set_defaults(
+        handler=cmd_initdb
+    )
+
+    migrate = commands.add_parser("migrate", help="apply pending migrations")
+    migrate.add_argument("--status", action="store_true", help="list migrations and their state")
+    migrate.set_defaults(handler=cmd_migrate)
+
+    seed = commands.add_parser("seed", help="load the seed vocabulary and activities")
+    seed.add_argument("--dir", help="seed directory holding manifest.json (default: seeds/)")
+    seed.set_defaults(handler=cmd_seed)
+
+    serve = commands.add_parser(
+        "serve", help="migrate, seed an empty database, then serve the API"
+    )
+    serve.add_argument("--host", help="address to bind (API_HOST)")
+    serve.add_argument("--port", type=int, help="port (API_PORT)")
+    serve.add_argument("--workers", type=int, help="worker processes (WORKERS)")
+    serve.set_defaults(handler=cmd_serve)
+    return parser
+
+
+CommandHandler = Callable[[Settings, argparse.Namespace], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"lang-portal: {exc}", file=sys.stderr)
+        return EXIT_BAD_SETTINGS
+    handler: CommandHandler = args.handler
+    try:
+        return handler(settings, args)
+    except SettingsError as exc:
+        print(f"lang-portal: {exc}", file=sys.stderr)
+        return EXIT_BAD_SETTINGS
+    except (
+        CommandError,
+        DatabaseUnavailableError,
+        MigrationError,
+        SeedError,
+        ApiError,
+        sqlite3.Error,
+        OSError,
+    ) as exc:
+        print(f"lang-portal {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

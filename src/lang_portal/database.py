@@ -1,0 +1,145 @@
+"""The one class that owns SQLite connections: parallel readers, a single writer.
+
+Readers get a connection per thread, opened read-only so that a read path can never write.
+Writes go through one connection behind a lock, in `BEGIN IMMEDIATE` transactions, so writers
+within a process queue here instead of failing on SQLITE_BUSY; between processes the busy
+timeout makes them wait. WAL mode lets readers go on while a write is in progress.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Literal
+
+SynchronousMode = Literal["off", "normal", "full", "extra"]
+
+QueryObserver = Callable[[str, float], None]
+
+
+class DatabaseUnavailableError(Exception):
+    """The database file cannot be opened or used (missing directory, permissions, corruption)."""
+
+
+class Database:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        busy_timeout_ms: int = 5000,
+        synchronous: SynchronousMode = "full",
+    ) -> None:
+        self.path = Path(path)
+        self.busy_timeout_ms = busy_timeout_ms
+        self.synchronous = synchronous
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        self._writer: sqlite3.Connection | None = None
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        self._closed = False
+
+    # -- connections -------------------------------------------------------------------------
+
+    def _open(self, *, readonly: bool) -> sqlite3.Connection:
+        if self._closed:
+            raise DatabaseUnavailableError("the database has been closed")
+        if not self.path.parent.exists():
+            raise DatabaseUnavailableError(f"directory {self.path.parent} does not exist")
+        uri = f"file:{self.path.resolve()}{'?mode=ro' if readonly else ''}"
+        try:
+            connection = sqlite3.connect(
+                uri,
+                uri=True,
+                isolation_level=None,  # we issue BEGIN/COMMIT ourselves
+                check_same_thread=False,
+                timeout=self.busy_timeout_ms / 1000,
+                cached_statements=256,
+            )
+            connection.row_factory = sqlite3.Row
+            connection.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+            connection.execute("PRAGMA foreign_keys = ON")
+            if not readonly:
+                connection.execute("PRAGMA journal_mode = WAL")
+                connection.execute(f"PRAGMA synchronous = {self.synchronous.upper()}")
+            connection.execute("PRAGMA cache_size = -16000")
+        except sqlite3.Error as exc:
+            raise DatabaseUnavailableError(f"cannot open {self.path}: {exc}") from exc
+        return connection
+
+    def _reader(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "reader", None)
+        if connection is None:
+            connection = self._open(readonly=True)
+            self._local.reader = connection
+            with self._readers_lock:
+                self._readers.append(connection)
+        return connection
+
+    def _writer_connection(self) -> sqlite3.Connection:
+        if self._writer is None:
+            self._writer = self._open(readonly=False)
+        return self._writer
+
+    # -- use -----------------------------------------------------------------------------------
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A connection for reading; wrap several queries in one snapshot with `snapshot()`."""
+        yield self._reader()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """Several reads that must agree with each other (a page and its total)."""
+        connection = self._reader()
+        connection.execute("BEGIN")
+        try:
+            yield connection
+        finally:
+            connection.execute("COMMIT")
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it commits, or none of it does."""
+        with self._write_lock:
+            connection = self._writer_connection()
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            else:
+                connection.execute("COMMIT")
+
+    def ensure_writable(self) -> None:
+        """Open the writer now, so that a bad path is reported at start rather than mid-request."""
+        with self._write_lock:
+            self._writer_connection()
+
+    def ping(self) -> float:
+        """Run a real query; returns its latency in milliseconds."""
+        started = time.perf_counter()
+        with self.read() as connection:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return (time.perf_counter() - started) * 1000
+
+    def close(self) -> None:
+        """Close every connection; a WAL checkpoint runs as the writer closes."""
+        with self._write_lock:
+            self._closed = True
+            with self._readers_lock:
+                for connection in self._readers:
+                    connection.close()
+                self._readers.clear()
+            if self._writer is not None:
+                try:
+                    self._writer.execute("PRAGMA optimize")
+                finally:
+                    self._writer.close()
+                    self._writer = None
+        self._local = threading.local()

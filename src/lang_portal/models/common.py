@@ -1,0 +1,114 @@
+"""Shapes shared by every resource: pagination, envelopes and errors."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Pagination:
+    current_page: int
+    total_items: int
+    items_per_page: int
+
+    @property
+    def total_pages(self) -> int:
+        return max(1, math.ceil(self.total_items / self.items_per_page))
+
+    @property
+    def offset(self) -> int:
+        return (self.current_page - 1) * self.items_per_page
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "current_page": self.current_page,
+            "total_pages": self.total_pages,
+            "total_items": self.total_items,
+            "items_per_page": self.items_per_page,
+        }
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    page: int
+    per_page: int
+    sort_by: str
+    order: Literal["asc", "desc"]
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+# -- documented shapes (OpenAPI) ---------------------------------------------------------------
+
+
+class PaginationModel(BaseModel):
+    current_page: int = Field(examples=[1])
+    total_pages: int = Field(examples=[5])
+    total_items: int = Field(examples=[500])
+    items_per_page: int = Field(examples=[100])
+
+
+class Page(BaseModel, Generic[T]):
+    """A list as the bare `/api` mount returns it."""
+
+    items: list[T]
+    pagination: PaginationModel
+
+
+class Meta(BaseModel):
+    timestamp: str = Field(examples=["2026-03-14T12:00:00Z"])
+    version: str = Field(examples=["1.0"])
+    request_id: str | None = Field(examples=["5f0c6a1e9d8b4c7e"])
+
+
+class Envelope(BaseModel, Generic[T]):
+    """A single resource under `/api/v1`."""
+
+    status: Literal["success"]
+    data: T
+    meta: Meta
+
+
+class ListEnvelope(BaseModel, Generic[T]):
+    """A list under `/api/v1`: items in `data`, paging beside it."""
+
+    status: Literal["success"]
+    data: list[T]
+    meta: Meta
+    pagination: PaginationModel
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(examples=["RESOURCE_NOT_FOUND"])
+    message: str = Field(examples=["word 42 was not found"])
+    details: dict[str, Any] = Field(examples=[{"resource": "word", "id": 42}])
+
+
+class ErrorEnvelope(BaseModel):
+    """Every error under `/api/v1` (and for unknown URLs)."""
+
+    status: Literal["error"]
+    error: ErrorDetail
+    meta: Meta
+
+
+class BareError(BaseModel):
+    """Every error under `/api`."""
+
+    error: ErrorDetail
+
+
+class SuccessMessage(BaseModel):
+    success: bool = Field(examples=[True])
+    message: str = Field(examples=["Study history has been reset"])
+
+
+model_config_strict = ConfigDict(extra="forbid", str_strip_whitespace=False)

@@ -1,0 +1,62 @@
+"""Request and response shapes for groups."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from lang_portal.models.validation import clean_group_name
+
+GroupName = Annotated[str, AfterValidator(clean_group_name)]
+
+
+class GroupCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"name": "Basic Greetings", "word_ids": [1, 2]}]}
+    )
+
+    name: GroupName
+    word_ids: list[int] = Field(default_factory=list, max_length=1000)
+
+
+class GroupUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "Greetings"}]})
+
+    name: GroupName
+
+
+class GroupWordsAdd(BaseModel):
+    """Either one `word_id` or a list of `word_ids`."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"word_ids": [3, 4]}]})
+
+    word_id: int | None = None
+    word_ids: list[int] = Field(default_factory=list, max_length=1000)
+
+    def all_ids(self) -> list[int]:
+        return ([self.word_id] if self.word_id is not None else []) + self.word_ids
+
+
+class GroupItem(BaseModel):
+    id: int = Field(examples=[1])
+    name: str = Field(examples=["Basic Greetings"])
+    word_count: int = Field(examples=[20])
+
+
+class GroupStats(BaseModel):
+    total_word_count: int = Field(examples=[20])
+
+
+class GroupDetail(BaseModel):
+    id: int
+    name: str
+    stats: GroupStats
+    created_at: str | None
+    updated_at: str | None
+
+
+class GroupWordsAdded(BaseModel):
+    group_id: int
+    added_word_ids: list[int]
+    word_count: int

@@ -1,0 +1,94 @@
+"""Request and response shapes for activities, sessions, reviews and the dashboard."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+
+
+class StudyActivity(BaseModel):
+    id: int = Field(examples=[1])
+    name: str = Field(examples=["Typing Tutor"])
+    thumbnail_url: str | None = Field(examples=["https://example.com/thumbnail.jpg"])
+    description: str = Field(examples=["Practise typing the romaji of each word"])
+    launch_url: str = Field(examples=["http://localhost:8081"])
+
+
+class SessionCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"group_id": 1, "study_activity_id": 1}]}
+    )
+
+    group_id: int = Field(ge=1)
+    study_activity_id: int = Field(ge=1)
+
+
+class LaunchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"group_id": 1}]})
+
+    group_id: int = Field(ge=1)
+
+
+class SessionCreated(BaseModel):
+    id: int = Field(examples=[124])
+    group_id: int = Field(examples=[123])
+
+
+class StudySession(BaseModel):
+    id: int = Field(examples=[123])
+    group_id: int = Field(examples=[456])
+    group_name: str = Field(examples=["Basic Greetings"])
+    study_activity_id: int = Field(examples=[1])
+    activity_name: str = Field(examples=["Vocabulary Quiz"])
+    start_time: str = Field(examples=["2025-02-08T17:20:23-05:00"])
+    end_time: str | None = Field(examples=["2025-02-08T17:30:23-05:00"])
+    review_items_count: int = Field(examples=[20])
+
+
+class Launch(BaseModel):
+    study_session_id: int
+    group_id: int
+    study_activity_id: int
+    launch_url: str = Field(examples=["http://localhost:8081?group_id=1&session_id=7"])
+    session: StudySession
+
+
+class ReviewCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"correct": True, "duration_ms": 2400}]}
+    )
+
+    correct: StrictBool
+    duration_ms: int | None = Field(default=None, ge=0, le=86_400_000)
+
+
+class ReviewStored(BaseModel):
+    success: bool = Field(examples=[True])
+    id: int = Field(examples=[991])
+    word_id: int = Field(examples=[1])
+    study_session_id: int = Field(examples=[123])
+    correct: bool = Field(examples=[True])
+    created_at: str = Field(examples=["2025-02-08T17:33:07-05:00"])
+
+
+class LastStudySession(BaseModel):
+    id: int
+    group_id: int
+    created_at: str
+    study_activity_id: int
+    group_name: str
+    activity_name: str
+    review_items_count: int
+    correct_count: int
+    wrong_count: int
+
+
+class StudyProgress(BaseModel):
+    total_words_studied: int = Field(examples=[3])
+    total_available_words: int = Field(examples=[124])
+
+
+class QuickStats(BaseModel):
+    success_rate: float = Field(examples=[80.0], description="percentage, 0-100")
+    total_study_sessions: int = Field(examples=[4])
+    total_active_groups: int = Field(examples=[3])
+    study_streak_days: int = Field(examples=[4])

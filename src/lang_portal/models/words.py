@@ -1,0 +1,92 @@
+"""Request and response shapes for words."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from lang_portal.models.validation import clean_english, clean_japanese, clean_romaji
+
+Japanese = Annotated[str, AfterValidator(clean_japanese)]
+Romaji = Annotated[str, AfterValidator(clean_romaji)]
+English = Annotated[str, AfterValidator(clean_english)]
+MAX_PARTS = 50
+
+PartsList = Annotated[list[dict[str, Any]], Field(max_length=MAX_PARTS)]
+
+_WORD_EXAMPLE = {
+    "japanese": "食べる",
+    "romaji": "taberu",
+    "english": "to eat",
+    "parts": [{"text": "食", "reading": "た", "romaji": "ta"}, {"text": "べる", "reading": "べる", "romaji": "beru"}],
+}
+
+
+class WordCreate(BaseModel):
+    """A new word. `kanji` is accepted as another name for `japanese` (the seed files' key)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_WORD_EXAMPLE]})
+
+    japanese: Japanese
+    romaji: Romaji
+    english: English
+    parts: PartsList | None = None
+    group_ids: list[int] = Field(default_factory=list, max_length=100)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kanji_alias(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "kanji" in data and "japanese" not in data:
+            data = {("japanese" if key == "kanji" else key): value for key, value in data.items()}
+        return data
+
+
+class WordUpdate(BaseModel):
+    """Any subset of a word's fields; those left out keep their value."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"english": "to eat; to have a meal"}]})
+
+    japanese: Japanese | None = None
+    romaji: Romaji | None = None
+    english: English | None = None
+    parts: PartsList | None = None
+
+    def changes(self) -> dict[str, Any]:
+        changed = self.model_dump(exclude_unset=True)
+        for key in ("japanese", "romaji", "english"):
+            if key in changed and changed[key] is None:
+                raise ValueError(f"{key} cannot be null")
+        return changed
+
+
+class WordItem(BaseModel):
+    id: int = Field(examples=[1])
+    japanese: str = Field(examples=["こんにちは"])
+    romaji: str = Field(examples=["konnichiwa"])
+    english: str = Field(examples=["hello"])
+    correct_count: int = Field(examples=[5])
+    wrong_count: int = Field(examples=[2])
+
+
+class WordStats(BaseModel):
+    correct_count: int
+    wrong_count: int
+
+
+class GroupRef(BaseModel):
+    id: int = Field(examples=[1])
+    name: str = Field(examples=["Basic Greetings"])
+
+
+class WordDetail(BaseModel):
+    id: int
+    japanese: str
+    romaji: str
+    english: str
+    parts: Any = None
+    stats: WordStats
+    groups: list[GroupRef]
+    created_at: str | None
+    updated_at: str | None
+    model_config = ConfigDict(extra="allow")

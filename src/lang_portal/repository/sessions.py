@@ -1,0 +1,216 @@
+"""SQL for study sessions, their review items and the daily summary they feed."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+from lang_portal.models.common import PageRequest
+
+SESSION_SORT_COLUMNS = {
+    "start_time": "s.created_at",
+    "created_at": "s.created_at",
+    "end_time": "s.ended_at",
+    "review_items_count": "s.review_items_count",
+    "id": "s.id",
+}
+
+_SESSION_ITEM = (
+    "SELECT s.id, s.group_id, g.name AS group_name, s.study_activity_id, "
+    "a.name AS activity_name, s.created_at, s.ended_at, s.review_items_count, s.correct_count "
+    "FROM study_sessions AS s "
+    "JOIN groups AS g ON g.id = s.group_id "
+    "JOIN study_activities AS a ON a.id = s.study_activity_id "
+)
+
+SESSION_FILTERS = {"group_id": "s.group_id", "study_activity_id": "s.study_activity_id"}
+
+
+def list_sessions(
+    connection: sqlite3.Connection,
+    page: PageRequest,
+    *,
+    filter_by: str | None = None,
+    filter_value: int | None = None,
+) -> list[sqlite3.Row]:
+    column = SESSION_SORT_COLUMNS[page.sort_by]
+    direction = "DESC" if page.order == "desc" else "ASC"
+    where, params = _where(filter_by, filter_value)
+    return connection.execute(
+        f"{_SESSION_ITEM}{where} ORDER BY {column} {direction}, s.id {direction} "
+        "LIMIT ? OFFSET ?",
+        (*params, page.per_page, page.offset),
+    ).fetchall()
+
+
+def count_sessions(
+    connection: sqlite3.Connection, *, filter_by: str | None = None, filter_value: int | None = None
+) -> int:
+    where, params = _where(filter_by, filter_value)
+    return int(connection.execute(f"SELECT count(*) FROM study_sessions AS s{where}", params)
+               .fetchone()[0])
+
+
+def _where(filter_by: str | None, filter_value: int | None) -> tuple[str, tuple[int, ...]]:
+    if filter_by is None or filter_value is None:
+        return "", ()
+    return f" WHERE {SESSION_FILTERS[filter_by]} = ?", (filter_value,)
+
+
+def get_session(connection: sqlite3.Connection, session_id: int) -> sqlite3.Row | None:
+    row: sqlite3.Row | None = connection.execute(
+        f"{_SESSION_ITEM} WHERE s.id = ?", (session_id,)
+    ).fetchone()
+    return row
+
+
+def latest_session(connection: sqlite3.Connection) -> sqlite3.Row | None:
+    row: sqlite3.Row | None = connection.execute(
+        f"{_SESSION_ITEM} ORDER BY s.created_at DESC, s.id DESC LIMIT 1"
+    ).fetchone()
+    return row
+
+
+def insert_session(
+    connection: sqlite3.Connection, group_id: int, activity_id: int, now: str
+) -> int:
+    cursor = connection.execute(
+        "INSERT INTO study_sessions (group_id, study_activity_id, created_at) VALUES (?, ?, ?)",
+        (group_id, activity_id, now),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def session_word_known(connection: sqlite3.Connection, session_id: int, word_id: int) -> bool:
+    return (
+        connection.execute(
+            "SELECT 1 FROM study_session_words WHERE study_session_id = ? AND word_id = ?",
+            (session_id, word_id),
+        ).fetchone()
+        is not None
+    )
+
+
+def count_session_words(connection: sqlite3.Connection, session_id: int) -> int:
+    return int(
+        connection.execute(
+            "SELECT count(*) FROM study_session_words WHERE study_session_id = ?", (session_id,)
+        ).fetchone()[0]
+    )
+
+
+SESSION_WORD_SORT_COLUMNS = {
+    "japanese": "w.japanese",
+    "romaji": "w.romaji",
+    "english": "w.english",
+    "correct_count": "sw.correct_count",
+    "wrong_count": "sw.wrong_count",
+    "id": "w.id",
+}
+
+
+def list_session_words(
+    connection: sqlite3.Connection, session_id: int, page: PageRequest
+) -> list[sqlite3.Row]:
+    column = SESSION_WORD_SORT_COLUMNS[page.sort_by]
+    direction = "DESC" if page.order == "desc" else "ASC"
+    return connection.execute(
+        "SELECT w.id, w.japanese, w.romaji, w.english, sw.correct_count, sw.wrong_count "
+        "FROM study_session_words AS sw JOIN words AS w ON w.id = sw.word_id "
+        f"WHERE sw.study_session_id = ? ORDER BY {column} {direction}, w.id {direction} "
+        "LIMIT ? OFFSET ?",
+        (session_id, page.per_page, page.offset),
+    ).fetchall()
+
+
+def insert_review(
+    connection: sqlite3.Connection,
+    session_id: int,
+    word_id: int,
+    correct: bool,
+    duration_ms: int | None,
+    now: str,
+) -> int:
+    cursor = connection.execute(
+        "INSERT INTO word_review_items (word_id, study_session_id, correct, duration_ms, "
+        "created_at) VALUES (?, ?, ?, ?, ?)",
+        (word_id, session_id, int(correct), duration_ms, now),
+    )
+    connection.execute(
+        "INSERT INTO study_session_words (study_session_id, word_id, correct_count, wrong_count) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (study_session_id, word_id) DO UPDATE SET "
+        "correct_count = correct_count + excluded.correct_count, "
+        "wrong_count = wrong_count + excluded.wrong_count",
+        (session_id, word_id, int(correct), int(not correct)),
+    )
+    connection.execute(
+        "UPDATE study_sessions SET ended_at = ?, review_items_count = review_items_count + 1, "
+        "correct_count = correct_count + ? WHERE id = ?",
+        (now, int(correct), session_id),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def add_to_daily_stats(
+    connection: sqlite3.Connection, day: str, correct: bool, duration_ms: int | None
+) -> None:
+    connection.execute(
+        "INSERT INTO daily_stats (day, reviews, correct, duration_ms) VALUES (?, 1, ?, ?) "
+        "ON CONFLICT (day) DO UPDATE SET reviews = reviews + 1, "
+        "correct = correct + excluded.correct, duration_ms = duration_ms + excluded.duration_ms",
+        (day, int(correct), duration_ms or 0),
+    )
+
+
+def answer_totals(connection: sqlite3.Connection) -> tuple[int, int]:
+    """(correct answers, all answers) over the whole history, from the daily summary."""
+    row = connection.execute(
+        "SELECT coalesce(sum(correct), 0), coalesce(sum(reviews), 0) FROM daily_stats"
+    ).fetchone()
+    return int(row[0]), int(row[1])
+
+
+def study_days_descending(connection: sqlite3.Connection) -> Iterator[str]:
+    for row in connection.execute("SELECT day FROM daily_stats ORDER BY day DESC"):
+        yield str(row[0])
+
+
+def iter_reviews(connection: sqlite3.Connection) -> Iterator[sqlite3.Row]:
+    """Every review in time order; for rebuilding summaries, never on a request."""
+    yield from connection.execute(
+        "SELECT id, word_id, study_session_id, correct, duration_ms, created_at "
+        "FROM word_review_items ORDER BY created_at, id"
+    )
+
+
+def insert_daily_stats(
+    connection: sqlite3.Connection, day: str, reviews: int, correct: int, duration_ms: int
+) -> None:
+    connection.execute(
+        "INSERT INTO daily_stats (day, reviews, correct, duration_ms) VALUES (?, ?, ?, ?)",
+        (day, reviews, correct, duration_ms),
+    )
+
+
+def clear_daily_stats(connection: sqlite3.Connection) -> None:
+    connection.execute("DELETE FROM daily_stats")
+
+
+def delete_history(connection: sqlite3.Connection) -> None:
+    connection.execute("DELETE FROM word_review_items")
+    connection.execute("DELETE FROM study_session_words")
+    connection.execute("DELETE FROM study_sessions")
+    connection.execute("DELETE FROM daily_stats")
+
+
+def get_meta(connection: sqlite3.Connection, key: str) -> str | None:
+    row = connection.execute("SELECT value FROM app_meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def set_meta(connection: sqlite3.Connection, key: str, value: str) -> None:
+    connection.execute(
+        "INSERT INTO app_meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )

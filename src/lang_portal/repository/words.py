@@ -1,0 +1,144 @@
+"""SQL for words and their group memberships."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from lang_portal.models.common import PageRequest
+
+WORD_SORT_COLUMNS = {
+    "japanese": "w.japanese",
+    "romaji": "w.romaji",
+    "english": "w.english",
+    "correct_count": "w.correct_count",
+    "wrong_count": "w.wrong_count",
+    "id": "w.id",
+    "created_at": "w.created_at",
+}
+
+_WORD_ITEM_COLUMNS = "w.id, w.japanese, w.romaji, w.english, w.correct_count, w.wrong_count"
+
+
+def _order_clause(page: PageRequest) -> str:
+    # Both come from fixed sets checked by the service; never from client text directly.
+    column = WORD_SORT_COLUMNS[page.sort_by]
+    direction = "DESC" if page.order == "desc" else "ASC"
+    return f"ORDER BY {column} {direction}, w.id {direction}"
+
+
+def list_words(connection: sqlite3.Connection, page: PageRequest) -> list[sqlite3.Row]:
+    return connection.execute(
+        f"SELECT {_WORD_ITEM_COLUMNS} FROM words AS w {_order_clause(page)} LIMIT ? OFFSET ?",
+        (page.per_page, page.offset),
+    ).fetchall()
+
+
+def count_words(connection: sqlite3.Connection) -> int:
+    return int(connection.execute("SELECT count(*) FROM words").fetchone()[0])
+
+
+def list_group_words(
+    connection: sqlite3.Connection, group_id: int, page: PageRequest
+) -> list[sqlite3.Row]:
+    return connection.execute(
+        f"SELECT {_WORD_ITEM_COLUMNS} FROM words_groups AS wg "
+        f"JOIN words AS w ON w.id = wg.word_id WHERE wg.group_id = ? "
+        f"{_order_clause(page)} LIMIT ? OFFSET ?",
+        (group_id, page.per_page, page.offset),
+    ).fetchall()
+
+
+def all_group_words(connection: sqlite3.Connection, group_id: int) -> list[sqlite3.Row]:
+    return connection.execute(
+        "SELECT w.id, w.japanese, w.romaji, w.english, w.parts, w.correct_count, w.wrong_count "
+        "FROM words_groups AS wg JOIN words AS w ON w.id = wg.word_id "
+        "WHERE wg.group_id = ? ORDER BY w.id",
+        (group_id,),
+    ).fetchall()
+
+
+def get_word(connection: sqlite3.Connection, word_id: int) -> sqlite3.Row | None:
+    row: sqlite3.Row | None = connection.execute(
+        "SELECT id, japanese, romaji, english, parts, correct_count, wrong_count, "
+        "last_reviewed_at, created_at, updated_at FROM words WHERE id = ?",
+        (word_id,),
+    ).fetchone()
+    return row
+
+
+def word_exists(connection: sqlite3.Connection, word_id: int) -> bool:
+    return connection.execute("SELECT 1 FROM words WHERE id = ?", (word_id,)).fetchone() is not None
+
+
+def groups_of_word(connection: sqlite3.Connection, word_id: int) -> list[sqlite3.Row]:
+    return connection.execute(
+        "SELECT g.id, g.name FROM words_groups AS wg JOIN groups AS g ON g.id = wg.group_id "
+        "WHERE wg.word_id = ? ORDER BY g.name",
+        (word_id,),
+    ).fetchall()
+
+
+def find_word_id(connection: sqlite3.Connection, japanese: str, english: str) -> int | None:
+    row = connection.execute(
+        "SELECT id FROM words WHERE japanese = ? AND english = ?", (japanese, english)
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def insert_word(connection: sqlite3.Connection, fields: dict[str, Any], now: str) -> int:
+    """Raises sqlite3.IntegrityError when (japanese, english) already exists."""
+    cursor = connection.execute(
+        "INSERT INTO words (japanese, romaji, english, parts, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (fields["japanese"], fields["romaji"], fields["english"], fields["parts"], now, now),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def insert_word_if_new(connection: sqlite3.Connection, fields: dict[str, Any], now: str) -> bool:
+    cursor = connection.execute(
+        "INSERT INTO words (japanese, romaji, english, parts, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (japanese, english) DO NOTHING",
+        (fields["japanese"], fields["romaji"], fields["english"], fields["parts"], now, now),
+    )
+    return cursor.rowcount > 0
+
+
+def update_word(
+    connection: sqlite3.Connection, word_id: int, fields: dict[str, Any], now: str
+) -> None:
+    """Raises sqlite3.IntegrityError when the change collides with another word."""
+    assignments = ", ".join(f"{name} = ?" for name in fields)
+    connection.execute(
+        f"UPDATE words SET {assignments}, updated_at = ? WHERE id = ?",
+        (*fields.values(), now, word_id),
+    )
+
+
+def delete_word(connection: sqlite3.Connection, word_id: int) -> None:
+    connection.execute("DELETE FROM words WHERE id = ?", (word_id,))
+
+
+def record_answer(connection: sqlite3.Connection, word_id: int, correct: bool, now: str) -> None:
+    column = "correct_count" if correct else "wrong_count"
+    connection.execute(
+        f"UPDATE words SET {column} = {column} + 1, last_reviewed_at = ? WHERE id = ?",
+        (now, word_id),
+    )
+
+
+def reset_counters(connection: sqlite3.Connection) -> None:
+    connection.execute(
+        "UPDATE words SET correct_count = 0, wrong_count = 0, last_reviewed_at = NULL "
+        "WHERE last_reviewed_at IS NOT NULL OR correct_count > 0 OR wrong_count > 0"
+    )
+
+
+def count_studied_words(connection: sqlite3.Connection) -> int:
+    return int(
+        connection.execute(
+            "SELECT count(*) FROM words WHERE last_reviewed_at IS NOT NULL"
+        ).fetchone()[0]
+    )
+

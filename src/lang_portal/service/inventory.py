@@ -1,0 +1,237 @@
+"""The vocabulary inventory: words, groups, and which words are in which groups."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import orjson
+
+from lang_portal.errors import BusinessRuleError, DuplicateEntryError, NotFoundError
+from lang_portal.models.common import PageRequest, Pagination
+from lang_portal.repository import groups as group_repo
+from lang_portal.repository import words as word_repo
+from lang_portal.service.context import ServiceContext, pagination_for
+
+
+def word_item(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "japanese": row["japanese"],
+        "romaji": row["romaji"],
+        "english": row["english"],
+        "correct_count": row["correct_count"],
+        "wrong_count": row["wrong_count"],
+    }
+
+
+def parse_parts(stored: str | None) -> Any:
+    return None if stored is None else orjson.loads(stored)
+
+
+def dump_parts(parts: Any) -> str | None:
+    return None if parts is None else orjson.dumps(parts).decode("utf-8")
+
+
+class InventoryService:
+    def __init__(self, context: ServiceContext) -> None:
+        self.context = context
+        self.db = context.db
+
+    # -- words ---------------------------------------------------------------------------------
+
+    def list_words(self, page: PageRequest) -> tuple[list[dict[str, Any]], Pagination]:
+        with self.db.snapshot() as connection:
+            total = word_repo.count_words(connection)
+            rows = word_repo.list_words(connection, page)
+        return [word_item(row) for row in rows], pagination_for(page, total)
+
+    def get_word(self, word_id: int) -> dict[str, Any]:
+        with self.db.snapshot() as connection:
+            row = word_repo.get_word(connection, word_id)
+            if row is None:
+                raise NotFoundError.of("word", word_id)
+            groups = word_repo.groups_of_word(connection, word_id)
+        return self._word_detail(row, groups)
+
+    def _word_detail(self, row: sqlite3.Row, groups: list[sqlite3.Row]) -> dict[str, Any]:
+        return {
+            "id": row["id"],
+            "japanese": row["japanese"],
+            "romaji": row["romaji"],
+            "english": row["english"],
+            "parts": parse_parts(row["parts"]),
+            "stats": {"correct_count": row["correct_count"], "wrong_count": row["wrong_count"]},
+            "groups": [{"id": group["id"], "name": group["name"]} for group in groups],
+            "created_at": self.context.api_time(row["created_at"]),
+            "updated_at": self.context.api_time(row["updated_at"]),
+        }
+
+    def create_word(self, fields: dict[str, Any], group_ids: list[int]) -> dict[str, Any]:
+        now = self.context.now_stored()
+        stored = {**fields, "parts": dump_parts(fields.get("parts"))}
+        with self.db.write() as connection:
+            for group_id in group_ids:
+                self._require_group_room(connection, group_id)
+            try:
+                word_id = word_repo.insert_word(connection, stored, now)
+            except sqlite3.IntegrityError as exc:
+                raise self._duplicate_word(fields) from exc
+            for group_id in group_ids:
+                group_repo.add_word(connection, group_id, word_id, now)
+            row = word_repo.get_word(connection, word_id)
+            groups = word_repo.groups_of_word(connection, word_id)
+        assert row is not None
+        return self._word_detail(row, groups)
+
+    def update_word(self, word_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        stored = dict(changes)
+        if "parts" in stored:
+            stored["parts"] = dump_parts(stored["parts"])
+        with self.db.write() as connection:
+            if not word_repo.word_exists(connection, word_id):
+                raise NotFoundError.of("word", word_id)
+            if stored:
+                try:
+                    word_repo.update_word(connection, word_id, stored, self.context.now_stored())
+                except sqlite3.IntegrityError as exc:
+                    raise self._duplicate_word(changes) from exc
+            row = word_repo.get_word(connection, word_id)
+            groups = word_repo.groups_of_word(connection, word_id)
+        assert row is not None
+        return self._word_detail(row, groups)
+
+    def delete_word(self, word_id: int) -> None:
+        """Deletes the word with its review history; its groups and sessions stay."""
+        with self.db.write() as connection:
+            if not word_repo.word_exists(connection, word_id):
+                raise NotFoundError.of("word", word_id)
+            word_repo.delete_word(connection, word_id)
+
+    @staticmethod
+    def _duplicate_word(fields: dict[str, Any]) -> DuplicateEntryError:
+        return DuplicateEntryError(
+            "a word with the same japanese and english already exists",
+            {key: fields[key] for key in ("japanese", "english") if key in fields},
+        )
+
+    # -- groups --------------------------------------------------------------------------------
+
+    def list_groups(self, page: PageRequest) -> tuple[list[dict[str, Any]], Pagination]:
+        with self.db.snapshot() as connection:
+            total = group_repo.count_groups(connection)
+            rows = group_repo.list_groups(connection, page)
+        items = [{"id": r["id"], "name": r["name"], "word_count": r["word_count"]} for r in rows]
+        return items, pagination_for(page, total)
+
+    def get_group(self, group_id: int) -> dict[str, Any]:
+        with self.db.read() as connection:
+            row = group_repo.get_group(connection, group_id)
+        if row is None:
+            raise NotFoundError.of("group", group_id)
+        return self._group_detail(row)
+
+    def _group_detail(self, row: sqlite3.Row) -> dict[str, Any]:
+        return {
+            "id": row["id"],
+            "name": row["name"],
+            "stats": {"total_word_count": row["word_count"]},
+            "created_at": self.context.api_time(row["created_at"]),
+            "updated_at": self.context.api_time(row["updated_at"]),
+        }
+
+    def group_words(
+        self, group_id: int, page: PageRequest
+    ) -> tuple[list[dict[str, Any]], Pagination]:
+        with self.db.snapshot() as connection:
+            group = group_repo.get_group(connection, group_id)
+            if group is None:
+                raise NotFoundError.of("group", group_id)
+            rows = word_repo.list_group_words(connection, group_id, page)
+        return [word_item(row) for row in rows], pagination_for(page, group["word_count"])
+
+    def create_group(self, name: str, word_ids: list[int]) -> dict[str, Any]:
+        now = self.context.now_stored()
+        limits = self.context.settings
+        with self.db.write() as connection:
+            if group_repo.count_groups(connection) >= limits.max_groups:
+                raise BusinessRuleError(
+                    f"there can be at most {limits.max_groups} groups",
+                    {"max_groups": limits.max_groups},
+                )
+            unique_ids = list(dict.fromkeys(word_ids))
+            if len(unique_ids) > limits.max_words_per_group:
+                raise BusinessRuleError(
+                    f"a group holds at most {limits.max_words_per_group} words",
+                    {"max_words_per_group": limits.max_words_per_group},
+                )
+            try:
+                group_id = group_repo.insert_group(connection, name, now)
+            except sqlite3.IntegrityError as exc:
+                raise DuplicateEntryError(f"a group named {name!r} exists", {"name": name}) from exc
+            for word_id in unique_ids:
+                if not word_repo.word_exists(connection, word_id):
+                    raise NotFoundError.of("word", word_id)
+                group_repo.add_word(connection, group_id, word_id, now)
+            row = group_repo.get_group(connection, group_id)
+        assert row is not None
+        return self._group_detail(row)
+
+    def rename_group(self, group_id: int, name: str) -> dict[str, Any]:
+        with self.db.write() as connection:
+            if group_repo.get_group(connection, group_id) is None:
+                raise NotFoundError.of("group", group_id)
+            try:
+                group_repo.rename_group(connection, group_id, name, self.context.now_stored())
+            except sqlite3.IntegrityError as exc:
+                raise DuplicateEntryError(f"a group named {name!r} exists", {"name": name}) from exc
+            row = group_repo.get_group(connection, group_id)
+        assert row is not None
+        return self._group_detail(row)
+
+    def delete_group(self, group_id: int) -> None:
+        """Deletes the group and its study sessions; its words stay in the inventory."""
+        with self.db.write() as connection:
+            if group_repo.get_group(connection, group_id) is None:
+                raise NotFoundError.of("group", group_id)
+            group_repo.delete_group(connection, group_id)
+
+    def add_words_to_group(self, group_id: int, word_ids: list[int]) -> dict[str, Any]:
+        now = self.context.now_stored()
+        added: list[int] = []
+        with self.db.write() as connection:
+            group = group_repo.get_group(connection, group_id)
+            if group is None:
+                raise NotFoundError.of("group", group_id)
+            for word_id in dict.fromkeys(word_ids):
+                if not word_repo.word_exists(connection, word_id):
+                    raise NotFoundError.of("word", word_id)
+                if group_repo.has_word(connection, group_id, word_id):
+                    continue
+                self._require_group_room(connection, group_id)
+                group_repo.add_word(connection, group_id, word_id, now)
+                added.append(word_id)
+            row = group_repo.get_group(connection, group_id)
+        assert row is not None
+        return {"group_id": group_id, "added_word_ids": added, "word_count": row["word_count"]}
+
+    def remove_word_from_group(self, group_id: int, word_id: int) -> None:
+        with self.db.write() as connection:
+            if group_repo.get_group(connection, group_id) is None:
+                raise NotFoundError.of("group", group_id)
+            if not group_repo.remove_word(connection, group_id, word_id):
+                raise NotFoundError(
+                    f"word {word_id} is not in group {group_id}",
+                    {"group_id": group_id, "word_id": word_id},
+                )
+
+    def _require_group_room(self, connection: sqlite3.Connection, group_id: int) -> None:
+        group = group_repo.get_group(connection, group_id)
+        if group is None:
+            raise NotFoundError.of("group", group_id)
+        limit = self.context.settings.max_words_per_group
+        if group["word_count"] >= limit:
+            raise BusinessRuleError(
+                f"group {group_id} already holds the maximum of {limit} words",
+                {"group_id": group_id, "max_words_per_group": limit},
+            )

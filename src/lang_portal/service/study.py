@@ -1,0 +1,220 @@
+"""The launchpad and the learning record store: activities, sessions and review answers."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from lang_portal.clock import from_stored, to_stored
+from lang_portal.errors import BusinessRuleError, NotFoundError, SessionExpiredError
+from lang_portal.models.common import PageRequest, Pagination
+from lang_portal.repository import activities as activity_repo
+from lang_portal.repository import groups as group_repo
+from lang_portal.repository import sessions as session_repo
+from lang_portal.repository import words as word_repo
+from lang_portal.service.context import ServiceContext, pagination_for
+from lang_portal.service.inventory import word_item
+
+# Called inside the review's write transaction, after the review row is stored, so that state
+# derived from answers (spaced repetition) commits or rolls back with the answer itself.
+ReviewHook = Callable[[sqlite3.Connection, int, bool, datetime], None]
+
+
+def activity_item(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "thumbnail_url": row["thumbnail_url"],
+        "description": row["description"],
+        "launch_url": row["launch_url"],
+    }
+
+
+def launch_url_for(base_url: str, group_id: int, session_id: int) -> str:
+    """The activity's URL with `group_id` and `session_id` added to whatever query it has."""
+    parts = urlsplit(base_url)
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if key not in ("group_id", "session_id")
+    ]
+    query += [("group_id", str(group_id)), ("session_id", str(session_id))]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+class StudyService:
+    def __init__(self, context: ServiceContext) -> None:
+        self.context = context
+        self.db = context.db
+        self.review_hooks: list[ReviewHook] = []
+
+    # -- activities ----------------------------------------------------------------------------
+
+    def list_activities(self, page: PageRequest) -> tuple[list[dict[str, Any]], Pagination]:
+        with self.db.snapshot() as connection:
+            total = activity_repo.count_activities(connection)
+            rows = activity_repo.list_activities(connection, page)
+        return [activity_item(row) for row in rows], pagination_for(page, total)
+
+    def get_activity(self, activity_id: int) -> dict[str, Any]:
+        with self.db.read() as connection:
+            row = activity_repo.get_activity(connection, activity_id)
+        if row is None:
+            raise NotFoundError.of("study activity", activity_id)
+        return activity_item(row)
+
+    # -- sessions ------------------------------------------------------------------------------
+
+    def session_item(self, row: sqlite3.Row) -> dict[str, Any]:
+        return {
+            "id": row["id"],
+            "group_id": row["group_id"],
+            "group_name": row["group_name"],
+            "study_activity_id": row["study_activity_id"],
+            "activity_name": row["activity_name"],
+            "start_time": self.context.api_time(row["created_at"]),
+            "end_time": self.context.api_time(row["ended_at"]),
+            "review_items_count": row["review_items_count"],
+        }
+
+    def list_sessions(
+        self,
+        page: PageRequest,
+        *,
+        group_id: int | None = None,
+        activity_id: int | None = None,
+    ) -> tuple[list[dict[str, Any]], Pagination]:
+        filter_by, filter_value = None, None
+        with self.db.snapshot() as connection:
+            if group_id is not None:
+                if group_repo.get_group(connection, group_id) is None:
+                    raise NotFoundError.of("group", group_id)
+                filter_by, filter_value = "group_id", group_id
+            elif activity_id is not None:
+                if activity_repo.get_activity(connection, activity_id) is None:
+                    raise NotFoundError.of("study activity", activity_id)
+                filter_by, filter_value = "study_activity_id", activity_id
+            total = session_repo.count_sessions(
+                connection, filter_by=filter_by, filter_value=filter_value
+            )
+            rows = session_repo.list_sessions(
+                connection, page, filter_by=filter_by, filter_value=filter_value
+            )
+        return [self.session_item(row) for row in rows], pagination_for(page, total)
+
+    def get_session(self, session_id: int) -> dict[str, Any]:
+        with self.db.read() as connection:
+            row = session_repo.get_session(connection, session_id)
+        if row is None:
+            raise NotFoundError.of("study session", session_id)
+        return self.session_item(row)
+
+    def session_words(
+        self, session_id: int, page: PageRequest
+    ) -> tuple[list[dict[str, Any]], Pagination]:
+        with self.db.snapshot() as connection:
+            if session_repo.get_session(connection, session_id) is None:
+                raise NotFoundError.of("study session", session_id)
+            total = session_repo.count_session_words(connection, session_id)
+            rows = session_repo.list_session_words(connection, session_id, page)
+        return [word_item(row) for row in rows], pagination_for(page, total)
+
+    def create_session(self, group_id: int, activity_id: int) -> dict[str, Any]:
+        with self.db.write() as connection:
+            row = self._insert_session(connection, group_id, activity_id)
+        return self.session_item(row)
+
+    def launch(self, activity_id: int, group_id: int) -> dict[str, Any]:
+        """Start a session for the activity and give the URL that opens the app on it."""
+        with self.db.write() as connection:
+            row = self._insert_session(connection, group_id, activity_id)
+            activity = activity_repo.get_activity(connection, activity_id)
+        assert activity is not None
+        return {
+            "study_session_id": row["id"],
+            "group_id": group_id,
+            "study_activity_id": activity_id,
+            "launch_url": launch_url_for(activity["launch_url"], group_id, row["id"]),
+            "session": self.session_item(row),
+        }
+
+    def _insert_session(
+        self, connection: sqlite3.Connection, group_id: int, activity_id: int
+    ) -> sqlite3.Row:
+        if group_repo.get_group(connection, group_id) is None:
+            raise NotFoundError.of("group", group_id)
+        if activity_repo.get_activity(connection, activity_id) is None:
+            raise NotFoundError.of("study activity", activity_id)
+        session_id = session_repo.insert_session(
+            connection, group_id, activity_id, self.context.now_stored()
+        )
+        row = session_repo.get_session(connection, session_id)
+        assert row is not None
+        return row
+
+    # -- reviews -------------------------------------------------------------------------------
+
+    def record_review(
+        self, session_id: int, word_id: int, correct: bool, duration_ms: int | None = None
+    ) -> dict[str, Any]:
+        return self.record_reviews(session_id, [(word_id, correct, duration_ms)])[0]
+
+    def record_reviews(
+        self, session_id: int, answers: list[tuple[int, bool, int | None]]
+    ) -> list[dict[str, Any]]:
+        """Store answers in one transaction: all of them, or none if any is refused."""
+        moment = self.context.now()
+        now = to_stored(moment)
+        day = self.context.local_day(moment)
+        stored: list[dict[str, Any]] = []
+        with self.db.write() as connection:
+            session = session_repo.get_session(connection, session_id)
+            if session is None:
+                raise NotFoundError.of("study session", session_id)
+            self._require_live(session, moment)
+            distinct = session_repo.count_session_words(connection, session_id)
+            for word_id, correct, duration_ms in answers:
+                if not word_repo.word_exists(connection, word_id):
+                    raise NotFoundError.of("word", word_id)
+                if not session_repo.session_word_known(connection, session_id, word_id):
+                    if distinct >= self.context.settings.max_words_per_session:
+                        limit = self.context.settings.max_words_per_session
+                        raise BusinessRuleError(
+                            f"a study session covers at most {limit} distinct words",
+                            {"study_session_id": session_id, "max_words_per_session": limit},
+                        )
+                    distinct += 1
+                review_id = session_repo.insert_review(
+                    connection, session_id, word_id, correct, duration_ms, now
+                )
+                word_repo.record_answer(connection, word_id, correct, now)
+                session_repo.add_to_daily_stats(connection, day, correct, duration_ms)
+                for hook in self.review_hooks:
+                    hook(connection, word_id, correct, moment)
+                stored.append(
+                    {
+                        "success": True,
+                        "id": review_id,
+                        "word_id": word_id,
+                        "study_session_id": session_id,
+                        "correct": correct,
+                        "created_at": self.context.api_time(now),
+                    }
+                )
+        return stored
+
+    def _require_live(self, session: sqlite3.Row, moment: datetime) -> None:
+        last_activity = from_stored(session["ended_at"] or session["created_at"])
+        timeout = timedelta(minutes=self.context.settings.session_timeout_minutes)
+        if moment - last_activity > timeout:
+            raise SessionExpiredError(
+                f"study session {session['id']} expired after "
+                f"{self.context.settings.session_timeout_minutes} idle minutes; start a new one",
+                {
+                    "study_session_id": session["id"],
+                    "last_activity": self.context.api_time(to_stored(last_activity)),
+                },
+            )
