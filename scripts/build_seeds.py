@@ -38,6 +38,7 @@ SEEDS_DIR = ROOT / "seeds"
 LEVELS = ("N5", "N4")  # easiest first: a word listed at both levels stays at the easier one
 MAX_GROUP_SIZE = 500
 MAX_GROUPS = 100
+MIN_TOPIC_SIZE = 10
 FORMAT_VERSION = 1
 
 #: Upstream entries left out on purpose, with the reason printed by the build.
@@ -412,8 +413,6 @@ def category(row: Row) -> str:
     core = _core_meanings(row)
     if any(m.startswith("to ") for m in core) and not row.japanese.endswith("い"):
         return "verbs"
-    if any(m.startswith("to ") for m in core) and row.romaji.endswith(("ru", "u")):
-        return "verbs"
     if row.japanese in NA_ADJECTIVES:
         return "na_adjectives"
     if (
@@ -463,6 +462,9 @@ def build(out_dir: Path = SEEDS_DIR) -> dict[str, object]:
         buckets: dict[str, list[Row]] = {}
         for row in by_level[level]:
             buckets.setdefault(category(row), []).append(row)
+        for key, _, _ in _TOPICS:  # a topic with a handful of words is not worth a group
+            if 0 < len(buckets.get(key, [])) < MIN_TOPIC_SIZE:
+                buckets.setdefault("nouns_other", []).extend(buckets.pop(key))
         for key, title in _CATEGORY_ORDER:
             rows = sorted(buckets.get(key, []), key=_sort_key)
             if not rows:
