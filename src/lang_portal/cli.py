@@ -188,9 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--dir", help="seed directory holding manifest.json (default: seeds/)")
     seed.set_defaults(handler=cmd_seed)
 
-    serve = commands.add_parser(
-        "serve", help="migrate, seed an empty database, then serve the API"
-    )
+    serve = commands.add_parser("serve", help="migrate, seed an empty database, then serve the API")
     serve.add_argument("--host", help="address to bind (API_HOST)")
     serve.add_argument("--port", type=int, help="port (API_PORT)")
     serve.add_argument("--workers", type=int, help="worker processes (WORKERS)")

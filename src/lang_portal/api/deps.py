@@ -36,7 +36,11 @@ def page_params(
         order: Annotated[Literal["asc", "desc"], Query(description="Sort order")] = default_order,
     ) -> PageRequest:
         settings = get_services(request).context.settings
-        size = per_page if per_page is not None else min(settings.default_page_size, settings.max_page_size)
+        size = (
+            per_page
+            if per_page is not None
+            else min(settings.default_page_size, settings.max_page_size)
+        )
         if size > settings.max_page_size:
             raise ValidationFailedError(
                 "per_page is above the maximum page size",

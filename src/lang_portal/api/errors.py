@@ -42,16 +42,26 @@ async def handle_validation_error(request: Request, exc: Exception) -> Response:
     errors = list(exc.errors())
     mount = mount_of(request)
     if any(error["loc"][:1] == ("path",) for error in errors):
-        return render_error(mount, 404, "RESOURCE_NOT_FOUND", "no resource has that id",
-                            {_field_name(e["loc"]): e["msg"] for e in errors})
+        return render_error(
+            mount,
+            404,
+            "RESOURCE_NOT_FOUND",
+            "no resource has that id",
+            {_field_name(e["loc"]): e["msg"] for e in errors},
+        )
     body_unreadable = any(
         error["type"] == "json_invalid"
         or (error["loc"] == ("body",) and error["type"] in ("missing", "model_attributes_type"))
         for error in errors
     )
     if body_unreadable:
-        return render_error(mount, 400, "INVALID_INPUT", "the request body must be a JSON object",
-                            {"body": errors[0]["msg"]})
+        return render_error(
+            mount,
+            400,
+            "INVALID_INPUT",
+            "the request body must be a JSON object",
+            {"body": errors[0]["msg"]},
+        )
     details: dict[str, str] = {}
     for error in errors:
         details.setdefault(_field_name(error["loc"]), error["msg"].removeprefix("Value error, "))
@@ -60,25 +70,33 @@ async def handle_validation_error(request: Request, exc: Exception) -> Response:
 
 async def handle_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    code = _HTTP_CODES.get(exc.status_code, "INTERNAL_SERVER_ERROR" if exc.status_code >= 500
-                           else "INVALID_INPUT")
+    code = _HTTP_CODES.get(
+        exc.status_code, "INTERNAL_SERVER_ERROR" if exc.status_code >= 500 else "INVALID_INPUT"
+    )
     message = exc.detail if isinstance(exc.detail, str) else "request refused"
     if exc.status_code == 404:
         message = f"no route for {request.method} {request.url.path}"
-    return render_error(mount_of(request), exc.status_code, code, message, {},
-                        headers=getattr(exc, "headers", None))
+    return render_error(
+        mount_of(request), exc.status_code, code, message, {}, headers=getattr(exc, "headers", None)
+    )
 
 
 async def handle_database_error(request: Request, exc: Exception) -> Response:
     logger.error("database unavailable: %s", exc, exc_info=exc)
-    return render_error(mount_of(request), 503, "DATABASE_ERROR",
-                        "the database is unavailable; try again shortly", {})
+    return render_error(
+        mount_of(request),
+        503,
+        "DATABASE_ERROR",
+        "the database is unavailable; try again shortly",
+        {},
+    )
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
     logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return render_error(mount_of(request), 500, "INTERNAL_SERVER_ERROR",
-                        "an internal error occurred", {})
+    return render_error(
+        mount_of(request), 500, "INTERNAL_SERVER_ERROR", "an internal error occurred", {}
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

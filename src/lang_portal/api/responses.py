@@ -145,6 +145,7 @@ _ERROR_STATUSES = {
     503: "The database is unavailable",
 }
 
+
 def _shape_model(declared: Any, mount: Mount) -> Any:
     """The documented body for a mount: `Page[X]` marks a list, anything else one resource."""
     metadata = getattr(declared, "__pydantic_generic_metadata__", None) or {}
@@ -198,9 +199,7 @@ class LegacyRoute(ShapedRoute):
     fixed_mount = Mount.LEGACY
 
 
-def mounted(
-    sources: Sequence[APIRouter], prefix: str, route_class: type[ShapedRoute]
-) -> APIRouter:
+def mounted(sources: Sequence[APIRouter], prefix: str, route_class: type[ShapedRoute]) -> APIRouter:
     """Copy every route of `sources` under `prefix`, shaped for `route_class`'s mount.
 
     Done by hand rather than with `include_router`, whose copying of routes differs between
@@ -221,7 +220,7 @@ def mounted(
             response_description=route.response_description,
             responses=dict(route.responses),
             deprecated=route.deprecated,
-            methods=sorted(route.methods),
+            methods=sorted(route.methods or ()),
             include_in_schema=route.include_in_schema,
             name=route.name,
             openapi_extra=route.openapi_extra,

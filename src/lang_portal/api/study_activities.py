@@ -34,9 +34,7 @@ def list_activities(services: ServicesDep, page: ActivityPage) -> ApiResult:
     return ApiResult(items, pagination=pagination)
 
 
-@router.get(
-    "/study_activities/{activity_id}", response_model=StudyActivity, summary="One activity"
-)
+@router.get("/study_activities/{activity_id}", response_model=StudyActivity, summary="One activity")
 def get_activity(services: ServicesDep, activity_id: ActivityId) -> ApiResult:
     return ApiResult(services.study.get_activity(activity_id))
 

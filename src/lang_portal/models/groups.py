@@ -13,7 +13,8 @@ GroupName = Annotated[str, AfterValidator(clean_group_name)]
 
 class GroupCreate(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"name": "Basic Greetings", "word_ids": [1, 2]}]}
+        extra="forbid",
+        json_schema_extra={"examples": [{"name": "Basic Greetings", "word_ids": [1, 2]}]},
     )
 
     name: GroupName
@@ -21,7 +22,9 @@ class GroupCreate(BaseModel):
 
 
 class GroupUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "Greetings"}]})
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"name": "Greetings"}]}
+    )
 
     name: GroupName
 
@@ -29,7 +32,9 @@ class GroupUpdate(BaseModel):
 class GroupWordsAdd(BaseModel):
     """Either one `word_id` or a list of `word_ids`."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"word_ids": [3, 4]}]})
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"word_ids": [3, 4]}]}
+    )
 
     word_id: int | None = None
     word_ids: list[int] = Field(default_factory=list, max_length=1000)

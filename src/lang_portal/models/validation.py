@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Literal
 
 MAX_JAPANESE_LENGTH = 100
 MAX_ROMAJI_LENGTH = 100
@@ -37,7 +38,7 @@ def _refuse_control_characters(value: str) -> None:
             raise ValueError(f"control or invisible character U+{ord(char):04X} is not allowed")
 
 
-def _prepare(value: str, form: str) -> str:
+def _prepare(value: str, form: Literal["NFC", "NFKC"]) -> str:
     if not isinstance(value, str):
         raise ValueError("must be a string")
     _refuse_control_characters(value)

@@ -15,18 +15,24 @@ MAX_PARTS = 50
 
 PartsList = Annotated[list[dict[str, Any]], Field(max_length=MAX_PARTS)]
 
-_WORD_EXAMPLE = {
+_WORD_EXAMPLE: dict[str, Any] = {
     "japanese": "食べる",
     "romaji": "taberu",
     "english": "to eat",
-    "parts": [{"text": "食", "reading": "た", "romaji": "ta"}, {"text": "べる", "reading": "べる", "romaji": "beru"}],
+    "parts": [
+        {"text": "食", "reading": "た", "romaji": "ta"},
+        {"text": "べる", "reading": "べる", "romaji": "beru"},
+    ],
 }
 
 
 class WordCreate(BaseModel):
     """A new word. `kanji` is accepted as another name for `japanese` (the seed files' key)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_WORD_EXAMPLE]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [_WORD_EXAMPLE]},
+    )
 
     japanese: Japanese
     romaji: Romaji
@@ -45,7 +51,9 @@ class WordCreate(BaseModel):
 class WordUpdate(BaseModel):
     """Any subset of a word's fields; those left out keep their value."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"english": "to eat; to have a meal"}]})
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"english": "to eat; to have a meal"}]}
+    )
 
     japanese: Japanese | None = None
     romaji: Romaji | None = None

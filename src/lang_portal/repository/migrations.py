@@ -48,9 +48,7 @@ def discover(directory: Path) -> list[Migration]:
     migrations = []
     for path in sorted(directory.glob("*.sql")):
         if not MIGRATION_NAME.match(path.name):
-            raise MigrationError(
-                f"{path.name}: migration files must be named NNNN_description.sql"
-            )
+            raise MigrationError(f"{path.name}: migration files must be named NNNN_description.sql")
         migrations.append(Migration(path.name, path.read_text(encoding="utf-8")))
     numbers = [m.name[:4] for m in migrations]
     duplicates = sorted({n for n in numbers if numbers.count(n) > 1})

@@ -37,8 +37,7 @@ def list_sessions(
     direction = "DESC" if page.order == "desc" else "ASC"
     where, params = _where(filter_by, filter_value)
     return connection.execute(
-        f"{_SESSION_ITEM}{where} ORDER BY {column} {direction}, s.id {direction} "
-        "LIMIT ? OFFSET ?",
+        f"{_SESSION_ITEM}{where} ORDER BY {column} {direction}, s.id {direction} LIMIT ? OFFSET ?",
         (*params, page.per_page, page.offset),
     ).fetchall()
 
@@ -47,8 +46,9 @@ def count_sessions(
     connection: sqlite3.Connection, *, filter_by: str | None = None, filter_value: int | None = None
 ) -> int:
     where, params = _where(filter_by, filter_value)
-    return int(connection.execute(f"SELECT count(*) FROM study_sessions AS s{where}", params)
-               .fetchone()[0])
+    return int(
+        connection.execute(f"SELECT count(*) FROM study_sessions AS s{where}", params).fetchone()[0]
+    )
 
 
 def _where(filter_by: str | None, filter_value: int | None) -> tuple[str, tuple[int, ...]]:

@@ -141,4 +141,3 @@ def count_studied_words(connection: sqlite3.Connection) -> int:
             "SELECT count(*) FROM words WHERE last_reviewed_at IS NOT NULL"
         ).fetchone()[0]
     )
-
