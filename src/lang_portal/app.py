@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -46,6 +47,17 @@ def spec_routers() -> list[APIRouter]:
     ]
 
 
+@functools.cache
+def mounted_api() -> tuple[APIRouter, APIRouter]:
+    """The spec's routes under `/api/v1` and `/api`, built once per process.
+
+    Building a route compiles its validators; the routes hold no per-app state (handlers reach
+    the services through `request.app.state`), so every app in a process can share them.
+    """
+    routers = spec_routers()
+    return mounted(routers, "/api/v1", V1Route), mounted(routers, "/api", BareRoute)
+
+
 def build_services(
     settings: Settings, clock: Clock | None = None, seeds_dir: Path = SEEDS_DIR
 ) -> Services:
@@ -82,9 +94,10 @@ def create_app(
     app.state.settings = settings
     app.state.services = services
 
-    api = spec_routers()
-    app.include_router(mounted(api, "/api/v1", V1Route))
-    app.include_router(mounted(api, "/api", BareRoute))
+    for router in mounted_api():
+        # The shared, already-built route objects go straight into the app's route table;
+        # include_router would wrap them again for every app.
+        app.router.routes.extend(router.routes)
     app.include_router(system_routes.router)
     app.mount(
         system_routes.SWAGGER_STATIC,
