@@ -96,7 +96,9 @@ class ActivityEffect(BaseModel):
     name: str
     reviews: int
     accuracy: float | None
-    later_reviews: int = Field(description="next answers to words practised here, a day or more later")
+    later_reviews: int = Field(
+        description="next answers to words practised here, a day or more later"
+    )
     later_retention: float | None
 
 
@@ -127,7 +129,9 @@ class Evaluation(BaseModel):
 @router.get("/analytics/progress", response_model=Progress, summary="Progress per local day")
 def progress(
     services: ServicesDep,
-    from_: Annotated[date | None, Query(alias="from", description="First day (default: 29 days before `to`)")] = None,
+    from_: Annotated[
+        date | None, Query(alias="from", description="First day (default: 29 days before `to`)")
+    ] = None,
     to: Annotated[date | None, Query(description="Last day (default: today)")] = None,
 ) -> ApiResult:
     return ApiResult(services.analytics.progress(from_, to))

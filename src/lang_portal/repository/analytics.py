@@ -62,7 +62,8 @@ def mastery_by_group(connection: sqlite3.Connection, threshold: float) -> list[s
 
 def activity_stats(connection: sqlite3.Connection) -> list[sqlite3.Row]:
     return connection.execute(
-        "SELECT a.id, a.name, coalesce(s.reviews, 0) AS reviews, coalesce(s.correct, 0) AS correct, "
+        "SELECT a.id, a.name, coalesce(s.reviews, 0) AS reviews, "
+        "coalesce(s.correct, 0) AS correct, "
         "coalesce(s.later_reviews, 0) AS later_reviews, "
         "coalesce(s.later_correct, 0) AS later_correct "
         "FROM study_activities AS a LEFT JOIN activity_stats AS s ON s.activity_id = a.id "

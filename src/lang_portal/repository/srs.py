@@ -42,9 +42,7 @@ def save_card(connection: sqlite3.Connection, card: dict[str, Any]) -> None:
     )
 
 
-def activity_of_review(
-    connection: sqlite3.Connection, word_id: int, created_at: str
-) -> int | None:
+def activity_of_review(connection: sqlite3.Connection, word_id: int, created_at: str) -> int | None:
     """The activity of the word's review stored at that moment (idx_review_items_word)."""
     row = connection.execute(
         "SELECT s.study_activity_id FROM word_review_items AS r "
@@ -101,9 +99,7 @@ def add_to_curve(connection: sqlite3.Connection, table: str, key: int, correct: 
     )
 
 
-def add_activity_answer(
-    connection: sqlite3.Connection, activity_id: int, correct: bool
-) -> None:
+def add_activity_answer(connection: sqlite3.Connection, activity_id: int, correct: bool) -> None:
     connection.execute(
         "INSERT INTO activity_stats (activity_id, reviews, correct) VALUES (?, 1, ?) "
         "ON CONFLICT (activity_id) DO UPDATE SET reviews = reviews + 1, "

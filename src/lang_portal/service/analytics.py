@@ -52,34 +52,39 @@ class AnalyticsService:
             raise ValidationFailedError("from is after to", {"from": str(start), "to": str(end)})
         if (end - start).days >= MAX_RANGE_DAYS:
             raise ValidationFailedError(
-                f"a range covers at most {MAX_RANGE_DAYS} days", {"from": str(start), "to": str(end)}
+                f"a range covers at most {MAX_RANGE_DAYS} days",
+                {"from": str(start), "to": str(end)},
             )
         with self.db.read() as connection:
             rows = {
                 row["day"]: row
-                for row in analytics_repo.daily_range(connection, start.isoformat(), end.isoformat())
+                for row in analytics_repo.daily_range(
+                    connection, start.isoformat(), end.isoformat()
+                )
             }
         days = []
         totals = {"reviews": 0, "correct": 0, "new_words": 0, "time_spent_ms": 0}
         for offset in range((end - start).days + 1):
             day = (start + timedelta(days=offset)).isoformat()
             row = rows.get(day)
-            reviews = row["reviews"] if row else 0
-            correct = row["correct"] if row else 0
-            entry = {
+            reviews: int = row["reviews"] if row else 0
+            correct: int = row["correct"] if row else 0
+            new_words: int = row["new_words"] if row else 0
+            spent: int = row["duration_ms"] if row else 0
+            entry: dict[str, Any] = {
                 "date": day,
                 "reviews": reviews,
                 "correct": correct,
                 "accuracy": _ratio(correct, reviews),
                 "words_studied": row["words"] if row else 0,
-                "new_words": row["new_words"] if row else 0,
-                "time_spent_ms": row["duration_ms"] if row else 0,
+                "new_words": new_words,
+                "time_spent_ms": spent,
             }
             days.append(entry)
             totals["reviews"] += reviews
             totals["correct"] += correct
-            totals["new_words"] += entry["new_words"]
-            totals["time_spent_ms"] += entry["time_spent_ms"]
+            totals["new_words"] += new_words
+            totals["time_spent_ms"] += spent
         return {
             "from": start.isoformat(),
             "to": end.isoformat(),

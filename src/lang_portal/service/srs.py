@@ -67,7 +67,9 @@ def retrievability(row: sqlite3.Row, now: datetime) -> float:
     return float(_DEFAULT_SCHEDULER.get_card_retrievability(card, now))
 
 
-def describe_card(row: sqlite3.Row | None, now: datetime, context: ServiceContext) -> dict[str, Any]:
+def describe_card(
+    row: sqlite3.Row | None, now: datetime, context: ServiceContext
+) -> dict[str, Any]:
     """The word's scheduling state as `GET /words/:id` shows it; "new" before any review."""
     if row is None:
         return {
@@ -274,9 +276,7 @@ class SrsService:
                     auc_bucket(p),
                 )
                 if row["last_activity_id"] is not None:
-                    srs_repo.add_activity_later_answer(
-                        connection, row["last_activity_id"], correct
-                    )
+                    srs_repo.add_activity_later_answer(connection, row["last_activity_id"], correct)
                 day_reps += 1
                 day_lapses += 0 if correct else 1
             if not correct and card.state == State.Review:

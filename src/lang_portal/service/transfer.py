@@ -30,8 +30,8 @@ from lang_portal.repository import sessions as session_repo
 from lang_portal.repository import transfer as transfer_repo
 from lang_portal.repository import words as word_repo
 from lang_portal.service.context import ServiceContext
-from lang_portal.service.summaries import STATS_ZONE_KEY
 from lang_portal.service.srs import SrsService
+from lang_portal.service.summaries import STATS_ZONE_KEY
 
 FORMAT_VERSION = "1.0"
 CSV_COLUMNS = ["japanese", "romaji", "english", "tags"]
@@ -113,7 +113,9 @@ class TransferService:
                 continue
             where = {"line": line}
             fields = {
-                "japanese": problems.check({**where, "field": "japanese"}, clean_japanese, record[0]),
+                "japanese": problems.check(
+                    {**where, "field": "japanese"}, clean_japanese, record[0]
+                ),
                 "romaji": problems.check({**where, "field": "romaji"}, clean_romaji, record[1]),
                 "english": problems.check({**where, "field": "english"}, clean_english, record[2]),
                 "parts": None,
@@ -133,8 +135,9 @@ class TransferService:
                 word_id = word_repo.find_word_id(connection, fields["japanese"], fields["english"])
                 assert word_id is not None
                 for tag in tags:
-                    self._add_membership(connection, tag, word_id, now, {"line": line}, problems,
-                                         report)
+                    self._add_membership(
+                        connection, tag, word_id, now, {"line": line}, problems, report
+                    )
             # a refused membership rolls the whole file back
             problems.raise_if_any("word list")
         return report
@@ -153,7 +156,9 @@ class TransferService:
         group_id = group_repo.find_group_id(connection, group_name)
         if group_id is None:
             if group_repo.count_groups(connection) >= settings.max_groups:
-                problems.add(where, f"group {group_name!r} would exceed {settings.max_groups} groups")
+                problems.add(
+                    where, f"group {group_name!r} would exceed {settings.max_groups} groups"
+                )
                 return
             group_id = group_repo.insert_group(connection, group_name, now)
             report["groups_added"] += 1
@@ -221,7 +226,9 @@ class TransferService:
                 {
                     "id": f"session_{row['id']}",
                     "date": _stored_to_text(row["created_at"]),
-                    "end_date": None if row["ended_at"] is None else _stored_to_text(row["ended_at"]),
+                    "end_date": None
+                    if row["ended_at"] is None
+                    else _stored_to_text(row["ended_at"]),
                     "group": row["group_name"],
                     "study_activity": row["activity_name"],
                     "words": reviews.get(row["id"], []),
@@ -245,8 +252,13 @@ class TransferService:
             sessions = []
         problems.raise_if_any("history")
         now = self.context.now_stored()
-        report = {"sessions": 0, "reviews": 0, "words_added": 0, "groups_added": 0,
-                  "study_activities_added": 0}
+        report = {
+            "sessions": 0,
+            "reviews": 0,
+            "words_added": 0,
+            "groups_added": 0,
+            "study_activities_added": 0,
+        }
         with self.db.write() as connection:
             for activity in activities:
                 report["study_activities_added"] += activity_repo.upsert_activity(
@@ -254,18 +266,27 @@ class TransferService:
                 )
             for index, name in enumerate(group_names):
                 if name is not None and group_repo.find_group_id(connection, name) is None:
-                    self._add_group(connection, name, now, {"path": f"groups[{index}]"}, problems,
-                                    report)
+                    self._add_group(
+                        connection, name, now, {"path": f"groups[{index}]"}, problems, report
+                    )
             for index, (fields, tags) in enumerate(words):
                 report["words_added"] += word_repo.insert_word_if_new(connection, fields, now)
                 word_id = word_repo.find_word_id(connection, fields["japanese"], fields["english"])
                 assert word_id is not None
                 for tag in tags:
-                    self._add_membership(connection, tag, word_id, now,
-                                         {"path": f"words[{index}].tags"}, problems, report)
+                    self._add_membership(
+                        connection,
+                        tag,
+                        word_id,
+                        now,
+                        {"path": f"words[{index}].tags"},
+                        problems,
+                        report,
+                    )
             for index, session in enumerate(sessions):
-                self._import_session(connection, session, f"study_sessions[{index}]", problems,
-                                     report)
+                self._import_session(
+                    connection, session, f"study_sessions[{index}]", problems, report
+                )
             problems.raise_if_any("history")
             report["reviews_replayed"] = self.srs.rebuild(connection)
             session_repo.set_meta(connection, STATS_ZONE_KEY, self.context.settings.timezone)
@@ -302,8 +323,10 @@ class TransferService:
         parsed = []
         for index, item in enumerate(value):
             path = f"study_activities[{index}]"
-            if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not (
-                isinstance(item.get("launch_url"), str)
+            if (
+                not isinstance(item, dict)
+                or not isinstance(item.get("name"), str)
+                or not (isinstance(item.get("launch_url"), str))
             ):
                 problems.add({"path": path}, "needs a name and a launch_url")
                 continue
@@ -324,14 +347,18 @@ class TransferService:
                 continue
             before = len(problems.items)
             fields = {
-                "japanese": problems.check({"path": f"{path}.japanese"}, clean_japanese,
-                                           item.get("japanese")),
-                "romaji": problems.check({"path": f"{path}.romaji"}, clean_romaji,
-                                         item.get("romaji")),
-                "english": problems.check({"path": f"{path}.english"}, clean_english,
-                                          item.get("english")),
-                "parts": None if item.get("parts") is None else orjson.dumps(
-                    item["parts"]).decode("utf-8"),
+                "japanese": problems.check(
+                    {"path": f"{path}.japanese"}, clean_japanese, item.get("japanese")
+                ),
+                "romaji": problems.check(
+                    {"path": f"{path}.romaji"}, clean_romaji, item.get("romaji")
+                ),
+                "english": problems.check(
+                    {"path": f"{path}.english"}, clean_english, item.get("english")
+                ),
+                "parts": None
+                if item.get("parts") is None
+                else orjson.dumps(item["parts"]).decode("utf-8"),
             }
             tags = self._parse_list(item.get("tags", []), f"{path}.tags", problems)
             if len(problems.items) == before:
@@ -377,13 +404,16 @@ class TransferService:
         ]
         if group_id is None or activity_id is None or any(a is None for a in answers):
             return
-        session_id = session_repo.insert_session(connection, group_id, activity_id, to_stored(start))
+        session_id = session_repo.insert_session(
+            connection, group_id, activity_id, to_stored(start)
+        )
         last = None
         for answer in answers:
             assert answer is not None
             word_id, correct, duration_ms, moment = answer
-            session_repo.insert_review(connection, session_id, word_id, correct, duration_ms,
-                                       to_stored(moment))
+            session_repo.insert_review(
+                connection, session_id, word_id, correct, duration_ms, to_stored(moment)
+            )
             last = to_stored(moment)
             report["reviews"] += 1
         transfer_repo.set_session_times(connection, session_id, to_stored(start), last)
@@ -406,7 +436,9 @@ class TransferService:
             problems.add({"path": f"{path}.result"}, "must be 'correct' or 'wrong'")
         spent = entry.get("time_spent")
         if spent is not None and (
-            isinstance(spent, bool) or not isinstance(spent, int | float) or not 0 <= spent <= 86_400
+            isinstance(spent, bool)
+            or not isinstance(spent, int | float)
+            or not 0 <= spent <= 86_400
         ):
             problems.add({"path": f"{path}.time_spent"}, "must be seconds from 0 to 86400, or null")
             spent = None
