@@ -48,9 +48,7 @@ def history(client: TestClient, clock: FixedClock) -> list[int]:
     _answer_at(client, clock, datetime(2026, 1, 15, 14, 59, tzinfo=UTC), [(a, True), (b, False)])
     _answer_at(client, clock, datetime(2026, 1, 15, 15, 1, tzinfo=UTC), [(a, True), (c, True)])
     # Tokyo 2026-01-17, in the other activity: a and b a day or more later
-    _answer_at(
-        client, clock, datetime(2026, 1, 17, 1, 0, tzinfo=UTC), [(a, True), (b, False)], 2
-    )
+    _answer_at(client, clock, datetime(2026, 1, 17, 1, 0, tzinfo=UTC), [(a, True), (b, False)], 2)
     # Tokyo 2026-01-19: a gap breaks the first streak
     _answer_at(client, clock, datetime(2026, 1, 19, 1, 0, tzinfo=UTC), [(b, True)], 2)
     clock.set(datetime(2026, 1, 19, 12, 0, tzinfo=UTC))  # 21:00 in Tokyo
@@ -63,8 +61,13 @@ def test_progress_per_local_day(client: TestClient, history: list[int]) -> None:
     days = {day["date"]: day for day in body.json()["days"]}
     assert list(days) == [f"2026-01-{d}" for d in range(15, 20)]
     assert days["2026-01-15"] == {
-        "date": "2026-01-15", "reviews": 2, "correct": 1, "accuracy": 0.5,
-        "words_studied": 2, "new_words": 2, "time_spent_ms": 4000,
+        "date": "2026-01-15",
+        "reviews": 2,
+        "correct": 1,
+        "accuracy": 0.5,
+        "words_studied": 2,
+        "new_words": 2,
+        "time_spent_ms": 4000,
     }
     assert days["2026-01-16"]["reviews"] == 2 and days["2026-01-16"]["new_words"] == 1
     assert days["2026-01-16"]["words_studied"] == 2
