@@ -88,7 +88,7 @@ def test_streaks_across_midnight(client: TestClient, history: list[int]) -> None
 
 
 def test_learning_curve_and_difficult_words(client: TestClient, history: list[int]) -> None:
-    a, b, c = history
+    a, b, _ = history
     curve = client.get("/api/analytics/learning_curve").json()
     seen = {p["times_seen"]: (p["reviews"], p["accuracy"]) for p in curve["by_times_seen"]}
     assert seen == {0: (3, 0.6667), 1: (2, 0.5), 2: (2, 1.0)}

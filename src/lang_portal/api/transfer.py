@@ -30,6 +30,7 @@ class HistoryImportReport(BaseModel):
     words_added: int
     groups_added: int
     study_activities_added: int
+    memberships_added: int
     reviews_replayed: int
 
 

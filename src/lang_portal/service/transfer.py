@@ -258,6 +258,7 @@ class TransferService:
             "words_added": 0,
             "groups_added": 0,
             "study_activities_added": 0,
+            "memberships_added": 0,
         }
         with self.db.write() as connection:
             for activity in activities:
