@@ -12,7 +12,17 @@ from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
 
 from lang_portal import __version__
-from lang_portal.api import admin, dashboard, groups, study_activities, study_sessions, words
+from lang_portal.api import (
+    admin,
+    analytics,
+    dashboard,
+    groups,
+    srs,
+    study_activities,
+    study_sessions,
+    transfer,
+    words,
+)
 from lang_portal.api import system as system_routes
 from lang_portal.api.errors import install_error_handlers
 from lang_portal.api.responses import BareRoute, JsonResponse, V1Route, mounted
@@ -43,7 +53,17 @@ def spec_routers() -> list[APIRouter]:
     """Every endpoint of the contract, without a prefix; mounted twice below."""
     return [
         module.router
-        for module in (dashboard, study_activities, study_sessions, words, groups, admin)
+        for module in (
+            dashboard,
+            study_activities,
+            study_sessions,
+            words,
+            groups,
+            admin,
+            srs,
+            analytics,
+            transfer,
+        )
     ]
 
 

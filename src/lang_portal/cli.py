@@ -168,6 +168,45 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def evaluation_lines(report: dict[str, object]) -> list[str]:
+    lines = [
+        f"replayed {report.get('reviews_replayed', 0)} reviews of {report.get('words', 0)} words; "
+        f"scored {report['reviews_scored']} (answers a day or more after the word's last review)"
+    ]
+    if not report["reviews_scored"]:
+        lines.append("nothing to score yet")
+        return lines
+    lines.append(f"average recall {report['average_recall']:.4f} over {report['bins']} RMSE bins")
+    lines.append(f"{'':10}{'log loss':>10}{'RMSE(bins)':>12}{'AUC':>8}")
+    for name in ("fsrs", "baseline"):
+        scores = report[name]
+        assert isinstance(scores, dict)
+        auc = "n/a" if scores["auc"] is None else f"{scores['auc']:.4f}"
+        lines.append(
+            f"{name.upper() if name == 'fsrs' else name:10}{scores['log_loss']:>10.4f}"
+            f"{scores['rmse_bins']:>12.4f}{auc:>8}"
+        )
+    return lines
+
+
+def cmd_srs_evaluate(settings: Settings, args: argparse.Namespace) -> int:
+    from lang_portal.app import build_services
+
+    _require_schema(settings)
+    services = build_services(settings)
+    try:
+        report = services.srs.replay_evaluation()
+    finally:
+        services.context.db.close()
+    if args.json:
+        import json
+
+        print(json.dumps(report, indent=2))
+    else:
+        print("\n".join(evaluation_lines(report)))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lang-portal",
@@ -193,6 +232,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (API_PORT)")
     serve.add_argument("--workers", type=int, help="worker processes (WORKERS)")
     serve.set_defaults(handler=cmd_serve)
+
+    srs = commands.add_parser("srs", help="spaced repetition tools")
+    srs_commands = srs.add_subparsers(dest="srs_command", required=True, metavar="SRS_COMMAND")
+    evaluate = srs_commands.add_parser(
+        "evaluate",
+        help="replay the stored history and score FSRS's recall predictions against a "
+        "constant-average baseline (log loss, RMSE(bins), AUC)",
+    )
+    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.set_defaults(handler=cmd_srs_evaluate)
     return parser
 
 

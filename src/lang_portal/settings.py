@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     max_words_per_session: int = Field(50, ge=1)
     session_timeout_minutes: int = Field(30, ge=1)
 
+    srs_new_words_per_day: int = Field(20, ge=0, le=10_000)
+    srs_desired_retention: float = Field(0.9, gt=0.5, lt=1.0)
+    srs_mastery_stability_days: float = Field(21, gt=0, le=36500)
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _lower_log_level(cls, value: Any) -> Any:

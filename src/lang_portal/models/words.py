@@ -87,6 +87,19 @@ class GroupRef(BaseModel):
     name: str = Field(examples=["Basic Greetings"])
 
 
+class WordSrs(BaseModel):
+    """The word's FSRS scheduling state; `state` is "new" and the rest null before a review."""
+
+    state: str = Field(examples=["review"], description="new, learning, review or relearning")
+    due: str | None = Field(examples=["2026-01-20T09:00:00+00:00"])
+    stability: float | None = Field(examples=[8.29], description="days until recall falls to 90%")
+    difficulty: float | None = Field(examples=[5.3], description="1 (easy) to 10 (hard)")
+    retrievability: float | None = Field(examples=[0.97], description="probability of recall now")
+    reps: int = Field(examples=[3])
+    lapses: int = Field(examples=[0])
+    last_review: str | None = Field(examples=["2026-01-12T09:00:00+00:00"])
+
+
 class WordDetail(BaseModel):
     id: int
     japanese: str
@@ -95,6 +108,7 @@ class WordDetail(BaseModel):
     parts: Any = None
     stats: WordStats
     groups: list[GroupRef]
+    srs: WordSrs | None = None
     created_at: str | None
     updated_at: str | None
     model_config = ConfigDict(extra="allow")

@@ -10,8 +10,10 @@ import orjson
 from lang_portal.errors import BusinessRuleError, DuplicateEntryError, NotFoundError
 from lang_portal.models.common import PageRequest, Pagination
 from lang_portal.repository import groups as group_repo
+from lang_portal.repository import srs as srs_repo
 from lang_portal.repository import words as word_repo
 from lang_portal.service.context import ServiceContext, pagination_for
+from lang_portal.service.srs import describe_card
 
 
 def word_item(row: sqlite3.Row) -> dict[str, Any]:
@@ -52,9 +54,12 @@ class InventoryService:
             if row is None:
                 raise NotFoundError.of("word", word_id)
             groups = word_repo.groups_of_word(connection, word_id)
-        return self._word_detail(row, groups)
+            card = srs_repo.get_card(connection, word_id)
+        return self._word_detail(row, groups, card)
 
-    def _word_detail(self, row: sqlite3.Row, groups: list[sqlite3.Row]) -> dict[str, Any]:
+    def _word_detail(
+        self, row: sqlite3.Row, groups: list[sqlite3.Row], card: sqlite3.Row | None = None
+    ) -> dict[str, Any]:
         return {
             "id": row["id"],
             "japanese": row["japanese"],
@@ -63,6 +68,7 @@ class InventoryService:
             "parts": parse_parts(row["parts"]),
             "stats": {"correct_count": row["correct_count"], "wrong_count": row["wrong_count"]},
             "groups": [{"id": group["id"], "name": group["name"]} for group in groups],
+            "srs": describe_card(card, self.context.now(), self.context),
             "created_at": self.context.api_time(row["created_at"]),
             "updated_at": self.context.api_time(row["updated_at"]),
         }
@@ -98,8 +104,9 @@ class InventoryService:
                     raise self._duplicate_word(changes) from exc
             row = word_repo.get_word(connection, word_id)
             groups = word_repo.groups_of_word(connection, word_id)
+            card = srs_repo.get_card(connection, word_id)
         assert row is not None
-        return self._word_detail(row, groups)
+        return self._word_detail(row, groups, card)
 
     def delete_word(self, word_id: int) -> None:
         """Deletes the word with its review history; its groups and sessions stay."""

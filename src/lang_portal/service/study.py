@@ -206,6 +206,10 @@ class StudyService:
                 )
         return stored
 
+    def require_live(self, session: sqlite3.Row, moment: datetime) -> None:
+        """Raise SESSION_EXPIRED when the session has been idle past the timeout."""
+        self._require_live(session, moment)
+
     def _require_live(self, session: sqlite3.Row, moment: datetime) -> None:
         last_activity = from_stored(session["ended_at"] or session["created_at"])
         timeout = timedelta(minutes=self.context.settings.session_timeout_minutes)

@@ -1,0 +1,118 @@
+"""Routes for spaced repetition: the review queue, a session's next words, the forecast."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
+
+from lang_portal.api.deps import ServicesDep
+from lang_portal.api.responses import ApiResult
+
+router = APIRouter(tags=["spaced repetition"])
+Limit = Annotated[int, Query(ge=1, le=200, description="At most this many words")]
+
+
+class QueueItem(BaseModel):
+    word_id: int
+    japanese: str
+    romaji: str
+    english: str
+    kind: str = Field(examples=["due"], description="due (scheduled by FSRS) or new")
+    state: str = Field(examples=["review"])
+    due: str | None
+    retrievability: float | None = Field(description="probability of recall now")
+
+
+class ReviewQueue(BaseModel):
+    group_id: int | None
+    due_count: int = Field(description="all words due now (in the group)")
+    new_words_today: int
+    new_words_left_today: int = Field(description="SRS_NEW_WORDS_PER_DAY minus today's")
+    items: list[QueueItem]
+
+
+class SessionQueue(ReviewQueue):
+    study_session_id: int
+
+
+class SessionWordResult(BaseModel):
+    word_id: int
+    japanese: str
+    romaji: str
+    english: str
+    correct_count: int
+    wrong_count: int
+    state: str
+    due: str | None
+
+
+class SessionResult(BaseModel):
+    study_session_id: int
+    group_id: int
+    study_activity_id: int
+    start_time: str
+    end_time: str | None
+    reviews: int
+    correct: int
+    wrong: int
+    accuracy: float | None
+    words: list[SessionWordResult]
+
+
+class ForecastDay(BaseModel):
+    date: str = Field(examples=["2026-01-16"])
+    due: int
+
+
+class Forecast(BaseModel):
+    overdue: int = Field(description="due before now; counted in today's figure too")
+    days: list[ForecastDay]
+
+
+@router.get(
+    "/review_queue",
+    response_model=ReviewQueue,
+    summary="Words to review now: due first (most overdue first), then new up to the daily limit",
+)
+def review_queue(
+    services: ServicesDep,
+    limit: Limit = 20,
+    group_id: Annotated[int | None, Query(ge=1, description="Only this group")] = None,
+) -> ApiResult:
+    return ApiResult(services.srs.review_queue(group_id, limit))
+
+
+@router.get(
+    "/study_sessions/{session_id}/next_words",
+    response_model=SessionQueue,
+    summary="The next words for a running session, from its group: due first, then new",
+)
+def next_words(
+    services: ServicesDep,
+    session_id: Annotated[int, Path(ge=1, description="Study session id")],
+    limit: Limit = 10,
+) -> ApiResult:
+    return ApiResult(services.srs.session_next_words(session_id, limit))
+
+
+@router.get(
+    "/study_sessions/{session_id}/result",
+    response_model=SessionResult,
+    summary="A session's outcome: answers, accuracy, and each word's new scheduling state",
+)
+def session_result(
+    services: ServicesDep,
+    session_id: Annotated[int, Path(ge=1, description="Study session id")],
+) -> ApiResult:
+    return ApiResult(services.srs.session_result(session_id))
+
+
+@router.get("/srs/forecast", response_model=Forecast, summary="Words falling due per day")
+def forecast(
+    services: ServicesDep,
+    days: Annotated[int, Query(ge=1, le=365, description="How many days, from today")] = 7,
+) -> ApiResult:
+    result: dict[str, Any] = services.srs.forecast(days)
+    return ApiResult(result)

@@ -1,0 +1,71 @@
+"""SQL for the learning analytics: every query reads a summary table or the small word tables."""
+
+from __future__ import annotations
+
+import sqlite3
+
+
+def daily_range(connection: sqlite3.Connection, start: str, end: str) -> list[sqlite3.Row]:
+    """Summary rows for local days in [start, end] (daily_stats' primary key)."""
+    return connection.execute(
+        "SELECT day, reviews, correct, duration_ms, words, new_words FROM daily_stats "
+        "WHERE day >= ? AND day <= ? ORDER BY day",
+        (start, end),
+    ).fetchall()
+
+
+def study_days(connection: sqlite3.Connection) -> list[str]:
+    return [str(row[0]) for row in connection.execute("SELECT day FROM daily_stats ORDER BY day")]
+
+
+def curve(connection: sqlite3.Connection, table: str) -> list[sqlite3.Row]:
+    key = {"curve_by_seen": "seen", "curve_by_gap": "days"}[table]
+    return connection.execute(
+        f"SELECT {key} AS key, reviews, correct FROM {table} ORDER BY {key}"
+    ).fetchall()
+
+
+def difficult_words(
+    connection: sqlite3.Connection, min_attempts: int, limit: int
+) -> list[sqlite3.Row]:
+    """Lowest accuracy first, from the per-word counters (never the review rows)."""
+    return connection.execute(
+        "SELECT w.id, w.japanese, w.romaji, w.english, w.correct_count, w.wrong_count, "
+        "c.stability, c.lapses FROM words AS w LEFT JOIN srs_cards AS c ON c.word_id = w.id "
+        "WHERE w.correct_count + w.wrong_count >= ? "
+        "ORDER BY CAST(w.correct_count AS REAL) / (w.correct_count + w.wrong_count), "
+        "w.wrong_count DESC, w.id LIMIT ?",
+        (min_attempts, limit),
+    ).fetchall()
+
+
+def mastery_totals(connection: sqlite3.Connection, threshold: float) -> sqlite3.Row:
+    row: sqlite3.Row = connection.execute(
+        "SELECT (SELECT count(*) FROM words) AS words, "
+        "(SELECT count(*) FROM srs_cards) AS studied, "
+        "(SELECT count(*) FROM srs_cards WHERE stability >= ?) AS mastered",
+        (threshold,),
+    ).fetchone()
+    return row
+
+
+def mastery_by_group(connection: sqlite3.Connection, threshold: float) -> list[sqlite3.Row]:
+    return connection.execute(
+        "SELECT g.id, g.name, g.word_count, count(c.word_id) AS studied, "
+        "coalesce(sum(c.stability >= ?), 0) AS mastered "
+        "FROM groups AS g LEFT JOIN words_groups AS wg ON wg.group_id = g.id "
+        "LEFT JOIN srs_cards AS c ON c.word_id = wg.word_id "
+        "GROUP BY g.id ORDER BY g.name",
+        (threshold,),
+    ).fetchall()
+
+
+def activity_stats(connection: sqlite3.Connection) -> list[sqlite3.Row]:
+    return connection.execute(
+        "SELECT a.id, a.name, coalesce(s.reviews, 0) AS reviews, "
+        "coalesce(s.correct, 0) AS correct, "
+        "coalesce(s.later_reviews, 0) AS later_reviews, "
+        "coalesce(s.later_correct, 0) AS later_correct "
+        "FROM study_activities AS a LEFT JOIN activity_stats AS s ON s.activity_id = a.id "
+        "ORDER BY a.id"
+    ).fetchall()

@@ -1,0 +1,56 @@
+"""SQL for exporting and importing words, groups and the study history."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+
+def words_with_tags(connection: sqlite3.Connection) -> Iterator[sqlite3.Row]:
+    yield from connection.execute(
+        "SELECT w.id, w.japanese, w.romaji, w.english, w.parts, "
+        "(SELECT json_group_array(g.name) FROM (SELECT g.name FROM words_groups AS wg "
+        " JOIN groups AS g ON g.id = wg.group_id WHERE wg.word_id = w.id ORDER BY g.name) AS g"
+        ") AS tags FROM words AS w ORDER BY w.id"
+    )
+
+
+def group_names(connection: sqlite3.Connection) -> list[str]:
+    return [str(row[0]) for row in connection.execute("SELECT name FROM groups ORDER BY id")]
+
+
+def sessions_in_order(connection: sqlite3.Connection) -> list[sqlite3.Row]:
+    return connection.execute(
+        "SELECT s.id, s.created_at, s.ended_at, g.name AS group_name, a.name AS activity_name "
+        "FROM study_sessions AS s JOIN groups AS g ON g.id = s.group_id "
+        "JOIN study_activities AS a ON a.id = s.study_activity_id ORDER BY s.created_at, s.id"
+    ).fetchall()
+
+
+def reviews_in_order(connection: sqlite3.Connection) -> Iterator[sqlite3.Row]:
+    yield from connection.execute(
+        "SELECT r.study_session_id, r.correct, r.duration_ms, r.created_at, w.japanese, "
+        "w.english FROM word_review_items AS r JOIN words AS w ON w.id = r.word_id "
+        "ORDER BY r.study_session_id, r.created_at, r.id"
+    )
+
+
+def activity_id_by_name(connection: sqlite3.Connection, name: str) -> int | None:
+    row = connection.execute("SELECT id FROM study_activities WHERE name = ?", (name,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def word_ids_by_japanese(connection: sqlite3.Connection, japanese: str) -> list[int]:
+    return [
+        int(row[0])
+        for row in connection.execute("SELECT id FROM words WHERE japanese = ?", (japanese,))
+    ]
+
+
+def set_session_times(
+    connection: sqlite3.Connection, session_id: int, created_at: str, ended_at: str | None
+) -> None:
+    connection.execute(
+        "UPDATE study_sessions SET created_at = ?, ended_at = ? WHERE id = ?",
+        (created_at, ended_at, session_id),
+    )
