@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from fsrs import Card, Rating, Scheduler
-from tests.conftest import START
 
 from lang_portal.clock import FixedClock
+from tests.conftest import START
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ from datetime import timedelta
 
 import pytest
 from fsrs import Card, Rating, Scheduler
-from tests.conftest import START
 
 from lang_portal.clock import FixedClock
 from lang_portal.service.container import Services
 from lang_portal.service.srs import Evaluation, rmse_bins_key
+from tests.conftest import START
 
 
 def test_rmse_bins_follow_srs_benchmark() -> None:
