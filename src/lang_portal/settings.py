@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     srs_desired_retention: float = Field(0.9, gt=0.5, lt=1.0)
     srs_mastery_stability_days: float = Field(21, gt=0, le=36500)
 
+    legacy_api_enabled: bool = True
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _lower_log_level(cls, value: Any) -> Any:

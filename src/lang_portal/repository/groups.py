@@ -19,6 +19,10 @@ def list_groups(connection: sqlite3.Connection, page: PageRequest) -> list[sqlit
     ).fetchall()
 
 
+def all_groups(connection: sqlite3.Connection) -> list[sqlite3.Row]:
+    return connection.execute("SELECT id, name FROM groups ORDER BY name, id").fetchall()
+
+
 def count_groups(connection: sqlite3.Connection) -> int:
     return int(connection.execute("SELECT count(*) FROM groups").fetchone()[0])
 

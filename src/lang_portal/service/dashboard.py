@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from lang_portal.errors import NotFoundError
+from lang_portal.repository import analytics as analytics_repo
 from lang_portal.repository import groups as group_repo
 from lang_portal.repository import sessions as session_repo
 from lang_portal.repository import words as word_repo
 from lang_portal.service.context import ServiceContext
+
+@dataclass(frozen=True)
+class ActivityFigures:
+    correct: int
+    answered: int
+    sessions: int
+    active_groups: int
+    streak: int
 
 
 def current_streak(study_days_descending: Iterable[str], today: date) -> int:
@@ -37,11 +48,12 @@ class DashboardService:
         self.context = context
         self.db = context.db
 
-    def last_study_session(self) -> dict[str, Any]:
+    def recent_session(self) -> dict[str, Any] | None:
+        """The most recent study session with its answer counts, or None before the first."""
         with self.db.read() as connection:
             row = session_repo.latest_session(connection)
         if row is None:
-            raise NotFoundError("there are no study sessions yet", {"resource": "study session"})
+            return None
         return {
             "id": row["id"],
             "group_id": row["group_id"],
@@ -54,6 +66,12 @@ class DashboardService:
             "wrong_count": row["review_items_count"] - row["correct_count"],
         }
 
+    def last_study_session(self) -> dict[str, Any]:
+        session = self.recent_session()
+        if session is None:
+            raise NotFoundError("there are no study sessions yet", {"resource": "study session"})
+        return session
+
     def study_progress(self) -> dict[str, int]:
         with self.db.snapshot() as connection:
             return {
@@ -62,15 +80,50 @@ class DashboardService:
             }
 
     def quick_stats(self) -> dict[str, Any]:
-        today = self.context.now().astimezone(self.context.settings.zone).date()
         with self.db.snapshot() as connection:
-            correct, answered = session_repo.answer_totals(connection)
-            sessions = session_repo.count_sessions(connection)
-            active_groups = group_repo.count_groups_with_sessions(connection)
-            streak = current_streak(session_repo.study_days_descending(connection), today)
+            figures = self._activity_figures(connection)
         return {
-            "success_rate": round(100.0 * correct / answered, 1) if answered else 0.0,
-            "total_study_sessions": sessions,
-            "total_active_groups": active_groups,
-            "study_streak_days": streak,
+            "success_rate": (
+                round(100.0 * figures.correct / figures.answered, 1) if figures.answered else 0.0
+            ),
+            "total_study_sessions": figures.sessions,
+            "total_active_groups": figures.active_groups,
+            "study_streak_days": figures.streak,
         }
+
+    def mastered_words_count(self) -> int:
+        with self.db.read() as connection:
+            return self._mastered_words(connection)
+
+    def overview(self) -> dict[str, Any]:
+        """Every dashboard figure from one snapshot; `success_rate` as a fraction 0..1."""
+        with self.db.snapshot() as connection:
+            figures = self._activity_figures(connection)
+            return {
+                "total_vocabulary": word_repo.count_words(connection),
+                "total_words_studied": word_repo.count_studied_words(connection),
+                "mastered_words": self._mastered_words(connection),
+                "success_rate": (
+                    round(figures.correct / figures.answered, 4) if figures.answered else 0.0
+                ),
+                "total_sessions": figures.sessions,
+                "active_groups": figures.active_groups,
+                "current_streak": figures.streak,
+            }
+
+    def _mastered_words(self, connection: sqlite3.Connection) -> int:
+        # The learning engine's definition, so the dashboard and /analytics/mastery agree:
+        # FSRS stability of at least SRS_MASTERY_STABILITY_DAYS.
+        threshold = self.context.settings.srs_mastery_stability_days
+        return int(analytics_repo.mastery_totals(connection, threshold)["mastered"])
+
+    def _activity_figures(self, connection: sqlite3.Connection) -> ActivityFigures:
+        today = self.context.now().astimezone(self.context.settings.zone).date()
+        correct, answered = session_repo.answer_totals(connection)
+        return ActivityFigures(
+            correct=correct,
+            answered=answered,
+            sessions=session_repo.count_sessions(connection),
+            active_groups=group_repo.count_groups_with_sessions(connection),
+            streak=current_streak(session_repo.study_days_descending(connection), today),
+        )

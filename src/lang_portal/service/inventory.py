@@ -131,6 +131,12 @@ class InventoryService:
         items = [{"id": r["id"], "name": r["name"], "word_count": r["word_count"]} for r in rows]
         return items, pagination_for(page, total)
 
+    def all_groups(self) -> list[dict[str, Any]]:
+        """Every group's id and name, by name: the short list a launcher offers."""
+        with self.db.read() as connection:
+            rows = group_repo.all_groups(connection)
+        return [{"id": row["id"], "name": row["name"]} for row in rows]
+
     def get_group(self, group_id: int) -> dict[str, Any]:
         with self.db.read() as connection:
             row = group_repo.get_group(connection, group_id)
@@ -156,6 +162,21 @@ class InventoryService:
                 raise NotFoundError.of("group", group_id)
             rows = word_repo.list_group_words(connection, group_id, page)
         return [word_item(row) for row in rows], pagination_for(page, group["word_count"])
+
+    def all_group_words(self, group_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The group (id, name, word_count) and every one of its words, parts included.
+
+        Unpaged: a study app loads a whole group at once; a group is capped by
+        `max_words_per_group`, so the list stays bounded.
+        """
+        with self.db.snapshot() as connection:
+            group = group_repo.get_group(connection, group_id)
+            if group is None:
+                raise NotFoundError.of("group", group_id)
+            rows = word_repo.all_group_words(connection, group_id)
+        words = [{**word_item(row), "parts": parse_parts(row["parts"])} for row in rows]
+        summary = {"id": group["id"], "name": group["name"], "word_count": group["word_count"]}
+        return summary, words
 
     def create_group(self, name: str, word_ids: list[int]) -> dict[str, Any]:
         now = self.context.now_stored()

@@ -59,6 +59,11 @@ class StudyService:
             rows = activity_repo.list_activities(connection, page)
         return [activity_item(row) for row in rows], pagination_for(page, total)
 
+    def all_activities(self) -> list[dict[str, Any]]:
+        with self.db.read() as connection:
+            rows = activity_repo.all_activities(connection)
+        return [activity_item(row) for row in rows]
+
     def get_activity(self, activity_id: int) -> dict[str, Any]:
         with self.db.read() as connection:
             row = activity_repo.get_activity(connection, activity_id)
