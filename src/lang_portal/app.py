@@ -17,6 +17,7 @@ from lang_portal.api import (
     analytics,
     dashboard,
     groups,
+    legacy,
     srs,
     study_activities,
     study_sessions,
@@ -25,7 +26,7 @@ from lang_portal.api import (
 )
 from lang_portal.api import system as system_routes
 from lang_portal.api.errors import install_error_handlers
-from lang_portal.api.responses import BareRoute, JsonResponse, V1Route, mounted
+from lang_portal.api.responses import BareRoute, JsonResponse, LegacyRoute, V1Route, mounted
 from lang_portal.clock import Clock, SystemClock
 from lang_portal.database import Database
 from lang_portal.middleware.request_id import RequestIdMiddleware
@@ -44,6 +45,10 @@ The same endpoints answer under two prefixes:
   errors are `{"status": "error", "error": {"code", "message", "details"}, "meta": {...}}`.
 * `/api/...` returns the bare bodies of the school's spec: objects as they are, lists as
   `{"items": [...], "pagination": {...}}`, errors as `{"error": {"code", "message", "details"}}`.
+
+The school's earlier Flask contract (`/words`, `/groups`, `/api/study-sessions`, ...; bare bodies,
+errors as `{"error": "message"}`) is served too unless `LEGACY_API_ENABLED=false`; see
+docs/legacy-api.md.
 
 Times are RFC 3339 in the configured time zone. No authentication: one learner.
 """
@@ -76,6 +81,12 @@ def mounted_api() -> tuple[APIRouter, APIRouter]:
     """
     routers = spec_routers()
     return mounted(routers, "/api/v1", V1Route), mounted(routers, "/api", BareRoute)
+
+
+@functools.cache
+def mounted_legacy() -> APIRouter:
+    """The school's earlier Flask contract (api/legacy.py), built once per process likewise."""
+    return mounted([legacy.router], "", LegacyRoute)
 
 
 def build_services(
@@ -114,7 +125,11 @@ def create_app(
     app.state.settings = settings
     app.state.services = services
 
-    for router in mounted_api():
+    v1, bare = mounted_api()
+    mounts = [v1, mounted_legacy(), bare] if settings.legacy_api_enabled else [v1, bare]
+    # The legacy mount goes before the bare one: its `/api/study-sessions` paths sit under that
+    # mount's prefix.
+    for router in mounts:
         # The shared, already-built route objects go straight into the app's route table;
         # include_router would wrap them again for every app.
         app.router.routes.extend(router.routes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -11,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from lang_portal.api.responses import mount_of, render_error
+from lang_portal.api.responses import Mount, mount_of, render_error
 from lang_portal.database import DatabaseUnavailableError
 from lang_portal.errors import ApiError
 
@@ -27,6 +28,30 @@ _HTTP_CODES = {
 }
 
 
+# The legacy contract knows three statuses. Anything else a client sent wrong is 400 (422 field
+# checks and business rules, 409, 405, 413, 415), and a server-side failure is 500 (503). 429
+# keeps its status: Retry-After means nothing on a 400.
+_LEGACY_KEPT_STATUSES = frozenset({400, 404, 429, 500})
+
+
+def _respond(
+    request: Request,
+    status_code: int,
+    code: str,
+    message: str,
+    details: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    mount = mount_of(request)
+    if mount is Mount.LEGACY:
+        if status_code not in _LEGACY_KEPT_STATUSES:
+            status_code = 500 if status_code >= 500 else 400
+        # Its body is the message alone, so the message carries what each field did wrong.
+        if code == "VALIDATION_FAILED" and details:
+            message = "; ".join(f"{field}: {problem}" for field, problem in details.items())
+    return render_error(mount, status_code, code, message, details, headers)
+
+
 def _field_name(location: tuple[Any, ...]) -> str:
     parts = [str(part) for part in location if part not in ("body", "query", "path", "header")]
     return ".".join(parts) or "body"
@@ -34,16 +59,15 @@ def _field_name(location: tuple[Any, ...]) -> str:
 
 async def handle_api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
-    return render_error(mount_of(request), exc.status_code, exc.code, exc.message, exc.details)
+    return _respond(request, exc.status_code, exc.code, exc.message, exc.details)
 
 
 async def handle_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
-    mount = mount_of(request)
     if any(error["loc"][:1] == ("path",) for error in errors):
-        return render_error(
-            mount,
+        return _respond(
+            request,
             404,
             "RESOURCE_NOT_FOUND",
             "no resource has that id",
@@ -55,8 +79,8 @@ async def handle_validation_error(request: Request, exc: Exception) -> Response:
         for error in errors
     )
     if body_unreadable:
-        return render_error(
-            mount,
+        return _respond(
+            request,
             400,
             "INVALID_INPUT",
             "the request body must be a JSON object",
@@ -65,7 +89,7 @@ async def handle_validation_error(request: Request, exc: Exception) -> Response:
     details: dict[str, str] = {}
     for error in errors:
         details.setdefault(_field_name(error["loc"]), error["msg"].removeprefix("Value error, "))
-    return render_error(mount, 422, "VALIDATION_FAILED", "the request has invalid fields", details)
+    return _respond(request, 422, "VALIDATION_FAILED", "the request has invalid fields", details)
 
 
 async def handle_http_error(request: Request, exc: Exception) -> Response:
@@ -76,27 +100,21 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
     message = exc.detail if isinstance(exc.detail, str) else "request refused"
     if exc.status_code == 404:
         message = f"no route for {request.method} {request.url.path}"
-    return render_error(
-        mount_of(request), exc.status_code, code, message, {}, headers=getattr(exc, "headers", None)
+    return _respond(
+        request, exc.status_code, code, message, {}, headers=getattr(exc, "headers", None)
     )
 
 
 async def handle_database_error(request: Request, exc: Exception) -> Response:
     logger.error("database unavailable: %s", exc, exc_info=exc)
-    return render_error(
-        mount_of(request),
-        503,
-        "DATABASE_ERROR",
-        "the database is unavailable; try again shortly",
-        {},
+    return _respond(
+        request, 503, "DATABASE_ERROR", "the database is unavailable; try again shortly", {}
     )
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
     logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return render_error(
-        mount_of(request), 500, "INTERNAL_SERVER_ERROR", "an internal error occurred", {}
-    )
+    return _respond(request, 500, "INTERNAL_SERVER_ERROR", "an internal error occurred", {})
 
 
 def install_error_handlers(app: FastAPI) -> None:

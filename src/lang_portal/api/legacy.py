@@ -1,0 +1,393 @@
+"""The school's earlier Flask contract, served from the same services (docs/legacy-api.md).
+
+The school's portal frontend and typing app call these paths on port 5000 and read bare JSON
+bodies with their own shapes: words keyed `kanji`, fixed page sizes, `{"error": "message"}`.
+These clients send odd things (an unknown sort key, a page number that is not one), so query
+values are read leniently and fall back to the contract's defaults instead of being refused.
+Only what the contract itself refuses (a missing body field, an unknown id) is an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+from urllib.parse import urljoin, urlsplit
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, Field, model_validator
+
+from lang_portal.api.deps import MAX_PAGE_NUMBER, ServicesDep
+from lang_portal.api.responses import JsonResponse, LegacyRoute
+from lang_portal.models.common import PageRequest, Pagination
+from lang_portal.repository.sessions import SESSION_SORT_COLUMNS
+
+router = APIRouter(route_class=LegacyRoute, tags=["legacy (the school's Flask contract)"])
+
+WORDS_PER_PAGE = 50
+GROUPS_PER_PAGE = 10
+GROUP_WORDS_PER_PAGE = 10
+SESSIONS_PER_PAGE = 10
+MAX_REVIEWS_PER_BATCH = 1000
+
+# Ids as SQLite stores them: anything wider could not be looked up, so it is refused early.
+SQLITE_MAX_INTEGER = 2**63 - 1
+RowId = Annotated[int, Field(ge=-SQLITE_MAX_INTEGER - 1, le=SQLITE_MAX_INTEGER)]
+PathId = Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER)]
+
+# Their sort keys, translated to the services' keys; the first entry is the fallback.
+WORD_SORTS = {
+    "kanji": "japanese",
+    "romaji": "romaji",
+    "english": "english",
+    "correct_count": "correct_count",
+    "wrong_count": "wrong_count",
+}
+GROUP_SORTS = {"name": "name", "word_count": "word_count", "words_count": "word_count"}
+SESSION_SORTS = {"start_time": "start_time", **{key: key for key in SESSION_SORT_COLUMNS}}
+
+PageQuery = Annotated[str | None, Query(description="Page from 1; anything else reads as 1")]
+PerPageQuery = Annotated[str | None, Query(description="Items per page (default 10)")]
+SortQuery = Annotated[str | None, Query(description="Sort key; an unknown one is the default")]
+OrderQuery = Annotated[str | None, Query(description="asc or desc")]
+
+
+# -- reading lenient query values ---------------------------------------------------------------
+
+
+def _integer(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw is not None else None
+    except ValueError:
+        return None
+
+
+def _page_number(raw: str | None) -> int:
+    return min(max(_integer(raw) or 1, 1), MAX_PAGE_NUMBER)
+
+
+def _page_size(services: ServicesDep, raw: str | None, default: int) -> int:
+    size = _integer(raw) or default
+    return min(max(size, 1), services.context.settings.max_page_size)
+
+
+def _sorted_page(
+    page: str | None,
+    per_page: int,
+    sort_by: str | None,
+    order: str | None,
+    sorts: Mapping[str, str],
+    default_order: Literal["asc", "desc"] = "asc",
+) -> PageRequest:
+    """The services' page request; an unknown sort key means the default sort and order."""
+    if sort_by is not None and sort_by in sorts:
+        key = sorts[sort_by]
+        direction: Literal["asc", "desc"] = default_order
+        if order is not None and order.lower() in ("asc", "desc"):
+            direction = "desc" if order.lower() == "desc" else "asc"
+    else:
+        key, direction = next(iter(sorts.values())), default_order
+    return PageRequest(page=_page_number(page), per_page=per_page, sort_by=key, order=direction)
+
+
+def _newest_first(services: ServicesDep, page: str | None, per_page: str | None) -> PageRequest:
+    size = _page_size(services, per_page, SESSIONS_PER_PAGE)
+    return PageRequest(page=_page_number(page), per_page=size, sort_by="start_time", order="desc")
+
+
+def _absolute(request: Request, url: str | None) -> str | None:
+    """A URL the frontend (another origin) can open: relative ones are joined to this server."""
+    if url is None or urlsplit(url).scheme:
+        return url
+    return urljoin(str(request.base_url), url)
+
+
+# -- shapes -------------------------------------------------------------------------------------
+
+
+def _word(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": item["id"],
+        "kanji": item["japanese"],
+        "romaji": item["romaji"],
+        "english": item["english"],
+        "correct_count": item["correct_count"],
+        "wrong_count": item["wrong_count"],
+    }
+
+
+def _session(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": item["id"],
+        "group_id": item["group_id"],
+        "group_name": item["group_name"],
+        "activity_id": item["study_activity_id"],
+        "activity_name": item["activity_name"],
+        "start_time": item["start_time"],
+        "end_time": item["end_time"],
+        "review_items_count": item["review_items_count"],
+    }
+
+
+def _activity(request: Request, item: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": item["id"],
+        "title": item["name"],
+        "launch_url": _absolute(request, item["launch_url"]),
+        "preview_url": _absolute(request, item["thumbnail_url"]),
+    }
+
+
+def _paged(pagination: Pagination, **lists: list[dict[str, Any]]) -> dict[str, Any]:
+    return {**lists, "total_pages": pagination.total_pages, "current_page": pagination.current_page}
+
+
+def _counted(pagination: Pagination, **content: Any) -> dict[str, Any]:
+    return {
+        **content,
+        "total": pagination.total_items,
+        "page": pagination.current_page,
+        "per_page": pagination.items_per_page,
+        "total_pages": pagination.total_pages,
+    }
+
+
+# -- words --------------------------------------------------------------------------------------
+
+
+@router.get("/words", summary="Words, 50 a page")
+def list_words(
+    services: ServicesDep,
+    page: PageQuery = None,
+    sort_by: SortQuery = None,
+    order: OrderQuery = None,
+) -> JsonResponse:
+    request = _sorted_page(page, WORDS_PER_PAGE, sort_by, order, WORD_SORTS)
+    items, pagination = services.inventory.list_words(request)
+    body = _paged(pagination, words=[_word(item) for item in items])
+    return JsonResponse({**body, "total_words": pagination.total_items})
+
+
+@router.get("/words/{word_id}", summary="One word with its groups")
+def get_word(services: ServicesDep, word_id: PathId) -> JsonResponse:
+    detail = services.inventory.get_word(word_id)
+    word = _word({**detail, **detail["stats"]})
+    return JsonResponse({"word": {**word, "groups": detail["groups"]}})
+
+
+# -- groups -------------------------------------------------------------------------------------
+
+
+@router.get("/groups", summary="Groups, 10 a page")
+def list_groups(
+    services: ServicesDep,
+    page: PageQuery = None,
+    sort_by: SortQuery = None,
+    order: OrderQuery = None,
+) -> JsonResponse:
+    request = _sorted_page(page, GROUPS_PER_PAGE, sort_by, order, GROUP_SORTS)
+    items, pagination = services.inventory.list_groups(request)
+    groups = [
+        {"id": item["id"], "group_name": item["name"], "word_count": item["word_count"]}
+        for item in items
+    ]
+    return JsonResponse(_paged(pagination, groups=groups))
+
+
+@router.get("/groups/{group_id}", summary="One group")
+def get_group(services: ServicesDep, group_id: PathId) -> JsonResponse:
+    group = services.inventory.get_group(group_id)
+    return JsonResponse(
+        {
+            "id": group["id"],
+            "group_name": group["name"],
+            "word_count": group["stats"]["total_word_count"],
+        }
+    )
+
+
+@router.get("/groups/{group_id}/words", summary="A group's words, 10 a page")
+def group_words(
+    services: ServicesDep,
+    group_id: PathId,
+    page: PageQuery = None,
+    sort_by: SortQuery = None,
+    order: OrderQuery = None,
+) -> JsonResponse:
+    request = _sorted_page(page, GROUP_WORDS_PER_PAGE, sort_by, order, WORD_SORTS)
+    items, pagination = services.inventory.group_words(group_id, request)
+    return JsonResponse(_paged(pagination, words=[_word(item) for item in items]))
+
+
+@router.get("/groups/{group_id}/words/raw", summary="All of a group's words, with parts")
+def group_words_raw(services: ServicesDep, group_id: PathId) -> JsonResponse:
+    group, words = services.inventory.all_group_words(group_id)
+    return JsonResponse(
+        {
+            "group_id": group["id"],
+            "group_name": group["name"],
+            "words": [
+                {
+                    "id": word["id"],
+                    "kanji": word["japanese"],
+                    "romaji": word["romaji"],
+                    "english": word["english"],
+                    "parts": word["parts"],
+                }
+                for word in words
+            ],
+        }
+    )
+
+
+@router.get("/groups/{group_id}/study_sessions", summary="A group's sessions, newest first")
+def group_sessions(
+    services: ServicesDep,
+    group_id: PathId,
+    page: PageQuery = None,
+    sort_by: SortQuery = None,
+    order: OrderQuery = None,
+) -> JsonResponse:
+    request = _sorted_page(page, SESSIONS_PER_PAGE, sort_by, order, SESSION_SORTS, "desc")
+    items, pagination = services.study.list_sessions(request, group_id=group_id)
+    sessions = [
+        {**_session(item), "study_activity_id": item["study_activity_id"]} for item in items
+    ]
+    return JsonResponse(_paged(pagination, study_sessions=sessions))
+
+
+# -- study sessions and reviews -----------------------------------------------------------------
+
+
+class LegacySessionCreate(BaseModel):
+    group_id: RowId
+    study_activity_id: RowId
+
+
+class LegacyReview(BaseModel):
+    word_id: RowId
+    is_correct: bool
+
+
+class LegacyReviewBody(BaseModel):
+    """The typing app's `{word_id, correct}`, or the frontend's `{reviews: [...]}`."""
+
+    word_id: RowId | None = None
+    correct: bool | None = None
+    reviews: list[LegacyReview] | None = Field(
+        default=None, min_length=1, max_length=MAX_REVIEWS_PER_BATCH
+    )
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> LegacyReviewBody:
+        single = self.word_id is not None or self.correct is not None
+        if self.reviews is not None and single:
+            raise ValueError("send either {word_id, correct} or {reviews: [...]}, not both")
+        if self.reviews is None:
+            missing = [name for name in ("word_id", "correct") if getattr(self, name) is None]
+            if missing:
+                raise ValueError(f"missing {' and '.join(missing)} (or send {{reviews: [...]}})")
+        return self
+
+    def answers(self) -> list[tuple[int, bool, int | None]]:
+        if self.reviews is not None:
+            return [(review.word_id, review.is_correct, None) for review in self.reviews]
+        assert self.word_id is not None and self.correct is not None
+        return [(self.word_id, self.correct, None)]
+
+
+@router.post("/study_sessions", status_code=201, summary="Start a session")
+def create_session(services: ServicesDep, body: LegacySessionCreate) -> JsonResponse:
+    session = services.study.create_session(body.group_id, body.study_activity_id)
+    return JsonResponse({"session_id": session["id"]}, status_code=201)
+
+
+@router.post("/study_sessions/{session_id}/review", status_code=201, summary="Record answers")
+def review(services: ServicesDep, session_id: PathId, body: LegacyReviewBody) -> JsonResponse:
+    # One transaction for the whole batch: a refused answer leaves nothing written.
+    stored = services.study.record_reviews(session_id, body.answers())
+    reviews = [{key: value for key, value in item.items() if key != "success"} for item in stored]
+    if body.reviews is None:
+        return JsonResponse(reviews[0], status_code=201)
+    return JsonResponse({"study_session_id": session_id, "reviews": reviews}, status_code=201)
+
+
+@router.get("/api/study-sessions", summary="Sessions, newest first")
+def list_sessions(
+    services: ServicesDep, page: PageQuery = None, per_page: PerPageQuery = None
+) -> JsonResponse:
+    request = _newest_first(services, page, per_page)
+    items, pagination = services.study.list_sessions(request)
+    return JsonResponse(_counted(pagination, items=[_session(item) for item in items]))
+
+
+@router.post("/api/study-sessions/reset", summary="Clear the study history")
+def reset_history(services: ServicesDep) -> JsonResponse:
+    result = services.admin.reset_history()
+    return JsonResponse({"message": result["message"]})
+
+
+@router.get("/api/study-sessions/{session_id}", summary="A session and its words")
+def get_session(
+    services: ServicesDep,
+    session_id: PathId,
+    page: PageQuery = None,
+    per_page: PerPageQuery = None,
+) -> JsonResponse:
+    session = services.study.get_session(session_id)
+    size = _page_size(services, per_page, SESSIONS_PER_PAGE)
+    request = PageRequest(page=_page_number(page), per_page=size, sort_by="japanese", order="asc")
+    items, pagination = services.study.session_words(session_id, request)
+    words = [_word(item) for item in items]
+    return JsonResponse(_counted(pagination, session=_session(session), words=words))
+
+
+# -- study activities ---------------------------------------------------------------------------
+
+
+@router.get("/api/study-activities", summary="Every activity (a bare array)")
+def list_activities(request: Request, services: ServicesDep) -> JsonResponse:
+    return JsonResponse([_activity(request, item) for item in services.study.all_activities()])
+
+
+@router.get("/api/study-activities/{activity_id}", summary="One activity")
+def get_activity(request: Request, services: ServicesDep, activity_id: PathId) -> JsonResponse:
+    item = services.study.get_activity(activity_id)
+    return JsonResponse({**_activity(request, item), "description": item["description"]})
+
+
+@router.get("/api/study-activities/{activity_id}/sessions", summary="An activity's sessions")
+def activity_sessions(
+    services: ServicesDep,
+    activity_id: PathId,
+    page: PageQuery = None,
+    per_page: PerPageQuery = None,
+) -> JsonResponse:
+    request = _newest_first(services, page, per_page)
+    items, pagination = services.study.list_sessions(request, activity_id=activity_id)
+    return JsonResponse(_counted(pagination, items=[_session(item) for item in items]))
+
+
+@router.get(
+    "/api/study-activities/{activity_id}/launch",
+    summary="What the launch form needs: the activity and the groups to pick from",
+)
+def launch_form(request: Request, services: ServicesDep, activity_id: PathId) -> JsonResponse:
+    activity = _activity(request, services.study.get_activity(activity_id))
+    return JsonResponse({"activity": activity, "groups": services.inventory.all_groups()})
+
+
+# -- dashboard ----------------------------------------------------------------------------------
+
+
+@router.get("/dashboard/recent-session", summary="The latest session, or null")
+def recent_session(services: ServicesDep) -> JsonResponse:
+    session = services.dashboard.recent_session()
+    if session is None:
+        return JsonResponse(None)
+    keys = ("id", "group_id", "activity_name", "created_at", "correct_count", "wrong_count")
+    return JsonResponse({key: session[key] for key in keys})
+
+
+@router.get("/dashboard/stats", summary="Dashboard figures; success_rate is a fraction 0..1")
+def stats(services: ServicesDep) -> JsonResponse:
+    return JsonResponse(services.dashboard.overview())
