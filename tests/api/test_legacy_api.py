@@ -122,13 +122,12 @@ def test_words_on_the_seeds_sorted_by_kanji(client: TestClient) -> None:
     }
 
 
-@pytest.mark.parametrize("sort_by", ["kanji", "romaji", "english"])
-@pytest.mark.parametrize("order", ["asc", "desc"])
-def test_words_sorted_by_each_text_key(client: TestClient, sort_by: str, order: str) -> None:
-    column = {"kanji": 0, "romaji": 1, "english": 2}[sort_by]
-    body = ok(client.get("/words", params={"sort_by": sort_by, "order": order}))
-    expected = sorted((fields[column] for fields in SEEDED.values()), reverse=order == "desc")
-    assert [word[sort_by] for word in body["words"]] == expected
+def test_words_sorted_by_each_text_key(client: TestClient) -> None:
+    for column, sort_by in enumerate(("kanji", "romaji", "english")):
+        for order in ("asc", "desc"):
+            body = ok(client.get("/words", params={"sort_by": sort_by, "order": order}))
+            expected = sorted((f[column] for f in SEEDED.values()), reverse=order == "desc")
+            assert [word[sort_by] for word in body["words"]] == expected, (sort_by, order)
 
 
 def test_words_sorted_by_counts_after_reviews(client: TestClient) -> None:
@@ -149,24 +148,24 @@ def test_words_sorted_by_counts_after_reviews(client: TestClient) -> None:
     }
 
 
-@pytest.mark.parametrize(
-    "params",
-    [
-        {"sort_by": "nonsense", "order": "desc"},
-        {"sort_by": "japanese"},  # the spec's key, not theirs
-        {"sort_by": "kanji", "order": "sideways"},
-        {"page": "abc"},
-        {"page": "0"},
-        {"page": "-4"},
-        {"order": "desc"},  # an order without a sort key is the default sort
-    ],
-)
-def test_words_odd_query_falls_back_to_kanji_ascending_first_page(
-    client: TestClient, params: dict[str, str]
-) -> None:
-    body = ok(client.get("/words", params=params))
-    assert body["current_page"] == 1
-    assert [w["kanji"] for w in body["words"]] == sorted(k for k, _, _ in SEEDED.values())
+ODD_WORD_QUERIES: list[dict[str, str]] = [
+    {"sort_by": "nonsense", "order": "desc"},
+    {"sort_by": "japanese"},  # the spec's key, not theirs
+    {"sort_by": "kanji", "order": "sideways"},
+    {"page": "abc"},
+    {"page": "0"},
+    {"page": "-4"},
+    {"page": "1.5"},
+    {"order": "desc"},  # an order without a sort key is the default sort
+]
+
+
+def test_words_odd_query_falls_back_to_kanji_ascending_first_page(client: TestClient) -> None:
+    for params in ODD_WORD_QUERIES:
+        body = ok(client.get("/words", params=params))
+        assert body["current_page"] == 1, params
+        kanji = [w["kanji"] for w in body["words"]]
+        assert kanji == sorted(k for k, _, _ in SEEDED.values()), params
 
 
 def test_words_fifty_a_page_and_a_page_past_the_end(client: TestClient, services: Services) -> None:
@@ -199,9 +198,9 @@ def test_one_word_with_its_groups(client: TestClient) -> None:
     }
 
 
-@pytest.mark.parametrize("word_id", ["999", "0", "abc", "99999999999999999999999"])
-def test_unknown_word_is_404(client: TestClient, word_id: str) -> None:
-    error(client.get(f"/words/{word_id}"), 404)
+def test_unknown_word_is_404(client: TestClient) -> None:
+    for word_id in ("999", "0", "-1", "abc", "99999999999999999999999"):
+        error(client.get(f"/words/{word_id}"), 404)
 
 
 # -- groups ---------------------------------------------------------------------------------------
@@ -219,10 +218,12 @@ def test_groups_on_the_seeds(client: TestClient) -> None:
     }
 
 
-@pytest.mark.parametrize("sort_by", ["word_count", "words_count"])
-def test_groups_sorted_by_word_count(client: TestClient, sort_by: str) -> None:
-    body = ok(client.get("/groups", params={"sort_by": sort_by, "order": "desc"}))
-    assert [g["id"] for g in body["groups"]] == [VERBS, GREETINGS]
+def test_groups_sorted_by_word_count(client: TestClient) -> None:
+    for sort_by in ("word_count", "words_count"):
+        body = ok(client.get("/groups", params={"sort_by": sort_by, "order": "desc"}))
+        assert [g["id"] for g in body["groups"]] == [VERBS, GREETINGS], sort_by
+        body = ok(client.get("/groups", params={"sort_by": sort_by, "order": "asc"}))
+        assert [g["id"] for g in body["groups"]] == [GREETINGS, VERBS], sort_by
 
 
 def test_groups_ten_a_page_sorted_and_falling_back_to_name(
@@ -331,23 +332,24 @@ def sessions_total(client: TestClient) -> int:
     return total
 
 
-@pytest.mark.parametrize(
-    ("body", "status"),
-    [
-        ({"group_id": GREETINGS}, 400),
-        ({"study_activity_id": TYPING}, 400),
-        ({}, 400),
-        ({"group_id": "one", "study_activity_id": TYPING}, 400),
-        ({"group_id": 77, "study_activity_id": TYPING}, 404),
-        ({"group_id": 0, "study_activity_id": TYPING}, 404),
-        ({"group_id": GREETINGS, "study_activity_id": 77}, 404),
-        ({"group_id": 10**30, "study_activity_id": TYPING}, 400),
-    ],
-)
-def test_create_session_refusals_write_nothing(
-    client: TestClient, body: dict[str, Any], status: int
-) -> None:
-    error(client.post("/study_sessions", json=body), status)
+SESSION_REFUSALS: list[tuple[Any, int]] = [
+    ({"group_id": GREETINGS}, 400),
+    ({"study_activity_id": TYPING}, 400),
+    ({}, 400),
+    ([GREETINGS, TYPING], 400),
+    ({"group_id": "one", "study_activity_id": TYPING}, 400),
+    ({"group_id": 10**30, "study_activity_id": TYPING}, 400),
+    ({"group_id": 77, "study_activity_id": TYPING}, 404),
+    ({"group_id": 0, "study_activity_id": TYPING}, 404),
+    ({"group_id": GREETINGS, "study_activity_id": 77}, 404),
+]
+
+
+def test_create_session_refusals_write_nothing(client: TestClient) -> None:
+    for body, status in SESSION_REFUSALS:
+        response = client.post("/study_sessions", json=body)
+        assert response.status_code == status, body
+        error(response, status)
     assert sessions_total(client) == 0
 
 
@@ -435,24 +437,30 @@ def test_batch_with_one_bad_word_writes_nothing(client: TestClient) -> None:
     assert ok(client.get("/dashboard/stats"))["total_words_studied"] == 0
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        {"word_id": 1},
-        {"correct": True},
-        {},
-        {"reviews": []},
-        {"reviews": [{"word_id": 1}]},
-        {"reviews": [{"word_id": 1, "is_correct": True}], "word_id": 1, "correct": True},
-        {"word_id": "x", "correct": True},
-        {"word_id": 1, "correct": "perhaps"},
-        [1, 2],
-    ],
-)
-def test_odd_review_bodies_are_400_and_write_nothing(client: TestClient, body: Any) -> None:
+ODD_REVIEW_BODIES: list[Any] = [
+    {"word_id": 1},
+    {"correct": True},
+    {},
+    {"reviews": []},
+    {"reviews": [{"word_id": 1}]},
+    {"reviews": [{"word_id": 1, "is_correct": True}, {"is_correct": False}]},
+    {"reviews": [{"word_id": 1, "is_correct": True}], "word_id": 1, "correct": True},
+    {"reviews": "all of them"},
+    {"word_id": "x", "correct": True},
+    {"word_id": 1, "correct": "perhaps"},
+    [1, 2],
+]
+
+
+def test_odd_review_bodies_are_400_and_write_nothing(client: TestClient) -> None:
     session_id = start_session(client)
-    error(client.post(f"/study_sessions/{session_id}/review", json=body), 400)
-    assert ok(client.get(f"/api/study-sessions/{session_id}"))["session"]["review_items_count"] == 0
+    for body in ODD_REVIEW_BODIES:
+        response = client.post(f"/study_sessions/{session_id}/review", json=body)
+        assert response.status_code == 400, body
+        error(response, 400)
+    detail = ok(client.get(f"/api/study-sessions/{session_id}"))
+    assert (detail["session"]["review_items_count"], detail["words"]) == (0, [])
+    assert ok(client.get("/dashboard/stats"))["total_words_studied"] == 0
 
 
 def test_review_refusals(client: TestClient, clock: FixedClock) -> None:
@@ -691,13 +699,9 @@ class TestSwitchedOff:
     def settings_overrides(self) -> dict[str, Any]:
         return {"legacy_api_enabled": False}
 
-    @pytest.mark.parametrize(
-        "path", ["/words", "/groups/1/words/raw", "/api/study-sessions", "/dashboard/stats"]
-    )
-    def test_the_mount_is_gone(self, client: TestClient, path: str) -> None:
-        assert client.get(path).status_code == 404
-
-    def test_posts_are_gone_and_the_spec_stays(self, client: TestClient) -> None:
+    def test_the_mount_is_gone_and_the_spec_stays(self, client: TestClient) -> None:
+        for path in ("/words", "/groups/1/words/raw", "/api/study-sessions", "/dashboard/stats"):
+            assert client.get(path).status_code == 404, path
         created = client.post("/study_sessions", json={"group_id": 1, "study_activity_id": 1})
         assert created.status_code == 404
         assert client.get("/api/v1/words").status_code == 200
