@@ -155,7 +155,7 @@ def _counted(pagination: Pagination, **content: Any) -> dict[str, Any]:
 
 
 @router.get("/words", summary="Words, 50 a page")
-def list_words(
+def legacy_list_words(
     services: ServicesDep,
     page: PageQuery = None,
     sort_by: SortQuery = None,
@@ -168,7 +168,7 @@ def list_words(
 
 
 @router.get("/words/{word_id}", summary="One word with its groups")
-def get_word(services: ServicesDep, word_id: PathId) -> JsonResponse:
+def legacy_get_word(services: ServicesDep, word_id: PathId) -> JsonResponse:
     detail = services.inventory.get_word(word_id)
     word = _word({**detail, **detail["stats"]})
     return JsonResponse({"word": {**word, "groups": detail["groups"]}})
@@ -178,7 +178,7 @@ def get_word(services: ServicesDep, word_id: PathId) -> JsonResponse:
 
 
 @router.get("/groups", summary="Groups, 10 a page")
-def list_groups(
+def legacy_list_groups(
     services: ServicesDep,
     page: PageQuery = None,
     sort_by: SortQuery = None,
@@ -194,7 +194,7 @@ def list_groups(
 
 
 @router.get("/groups/{group_id}", summary="One group")
-def get_group(services: ServicesDep, group_id: PathId) -> JsonResponse:
+def legacy_get_group(services: ServicesDep, group_id: PathId) -> JsonResponse:
     group = services.inventory.get_group(group_id)
     return JsonResponse(
         {
@@ -206,7 +206,7 @@ def get_group(services: ServicesDep, group_id: PathId) -> JsonResponse:
 
 
 @router.get("/groups/{group_id}/words", summary="A group's words, 10 a page")
-def group_words(
+def legacy_group_words(
     services: ServicesDep,
     group_id: PathId,
     page: PageQuery = None,
@@ -219,7 +219,7 @@ def group_words(
 
 
 @router.get("/groups/{group_id}/words/raw", summary="All of a group's words, with parts")
-def group_words_raw(services: ServicesDep, group_id: PathId) -> JsonResponse:
+def legacy_group_words_raw(services: ServicesDep, group_id: PathId) -> JsonResponse:
     group, words = services.inventory.all_group_words(group_id)
     return JsonResponse(
         {
@@ -240,7 +240,7 @@ def group_words_raw(services: ServicesDep, group_id: PathId) -> JsonResponse:
 
 
 @router.get("/groups/{group_id}/study_sessions", summary="A group's sessions, newest first")
-def group_sessions(
+def legacy_group_sessions(
     services: ServicesDep,
     group_id: PathId,
     page: PageQuery = None,
@@ -296,13 +296,15 @@ class LegacyReviewBody(BaseModel):
 
 
 @router.post("/study_sessions", status_code=201, summary="Start a session")
-def create_session(services: ServicesDep, body: LegacySessionCreate) -> JsonResponse:
+def legacy_create_session(services: ServicesDep, body: LegacySessionCreate) -> JsonResponse:
     session = services.study.create_session(body.group_id, body.study_activity_id)
     return JsonResponse({"session_id": session["id"]}, status_code=201)
 
 
 @router.post("/study_sessions/{session_id}/review", status_code=201, summary="Record answers")
-def review(services: ServicesDep, session_id: PathId, body: LegacyReviewBody) -> JsonResponse:
+def legacy_review(
+    services: ServicesDep, session_id: PathId, body: LegacyReviewBody
+) -> JsonResponse:
     # One transaction for the whole batch: a refused answer leaves nothing written.
     stored = services.study.record_reviews(session_id, body.answers())
     reviews = [{key: value for key, value in item.items() if key != "success"} for item in stored]
@@ -312,7 +314,7 @@ def review(services: ServicesDep, session_id: PathId, body: LegacyReviewBody) ->
 
 
 @router.get("/api/study-sessions", summary="Sessions, newest first")
-def list_sessions(
+def legacy_list_sessions(
     services: ServicesDep, page: PageQuery = None, per_page: PerPageQuery = None
 ) -> JsonResponse:
     request = _newest_first(services, page, per_page)
@@ -321,13 +323,13 @@ def list_sessions(
 
 
 @router.post("/api/study-sessions/reset", summary="Clear the study history")
-def reset_history(services: ServicesDep) -> JsonResponse:
+def legacy_reset_history(services: ServicesDep) -> JsonResponse:
     result = services.admin.reset_history()
     return JsonResponse({"message": result["message"]})
 
 
 @router.get("/api/study-sessions/{session_id}", summary="A session and its words")
-def get_session(
+def legacy_get_session(
     services: ServicesDep,
     session_id: PathId,
     page: PageQuery = None,
@@ -345,18 +347,20 @@ def get_session(
 
 
 @router.get("/api/study-activities", summary="Every activity (a bare array)")
-def list_activities(request: Request, services: ServicesDep) -> JsonResponse:
+def legacy_list_activities(request: Request, services: ServicesDep) -> JsonResponse:
     return JsonResponse([_activity(request, item) for item in services.study.all_activities()])
 
 
 @router.get("/api/study-activities/{activity_id}", summary="One activity")
-def get_activity(request: Request, services: ServicesDep, activity_id: PathId) -> JsonResponse:
+def legacy_get_activity(
+    request: Request, services: ServicesDep, activity_id: PathId
+) -> JsonResponse:
     item = services.study.get_activity(activity_id)
     return JsonResponse({**_activity(request, item), "description": item["description"]})
 
 
 @router.get("/api/study-activities/{activity_id}/sessions", summary="An activity's sessions")
-def activity_sessions(
+def legacy_activity_sessions(
     services: ServicesDep,
     activity_id: PathId,
     page: PageQuery = None,
@@ -371,7 +375,9 @@ def activity_sessions(
     "/api/study-activities/{activity_id}/launch",
     summary="What the launch form needs: the activity and the groups to pick from",
 )
-def launch_form(request: Request, services: ServicesDep, activity_id: PathId) -> JsonResponse:
+def legacy_launch_form(
+    request: Request, services: ServicesDep, activity_id: PathId
+) -> JsonResponse:
     activity = _activity(request, services.study.get_activity(activity_id))
     return JsonResponse({"activity": activity, "groups": services.inventory.all_groups()})
 
@@ -380,7 +386,7 @@ def launch_form(request: Request, services: ServicesDep, activity_id: PathId) ->
 
 
 @router.get("/dashboard/recent-session", summary="The latest session, or null")
-def recent_session(services: ServicesDep) -> JsonResponse:
+def legacy_recent_session(services: ServicesDep) -> JsonResponse:
     session = services.dashboard.recent_session()
     if session is None:
         return JsonResponse(None)
@@ -389,5 +395,5 @@ def recent_session(services: ServicesDep) -> JsonResponse:
 
 
 @router.get("/dashboard/stats", summary="Dashboard figures; success_rate is a fraction 0..1")
-def stats(services: ServicesDep) -> JsonResponse:
+def legacy_stats(services: ServicesDep) -> JsonResponse:
     return JsonResponse(services.dashboard.overview())

@@ -15,6 +15,7 @@ from lang_portal.repository import sessions as session_repo
 from lang_portal.repository import words as word_repo
 from lang_portal.service.context import ServiceContext
 
+
 @dataclass(frozen=True)
 class ActivityFigures:
     correct: int
