@@ -190,3 +190,14 @@ def test_times_in_configured_zone(api: MountClient) -> None:
     session_id = start(api)
     item = api.get(f"/study_sessions/{session_id}").data
     assert item["start_time"] == "2026-01-15T04:00:00-05:00"
+
+
+@pytest.mark.parametrize("huge", [2**63, 10**30])
+def test_ids_beyond_sqlite_range_are_refused_cleanly(api: MountClient, huge: int) -> None:
+    assert api.get(f"/words/{huge}").status == 404
+    assert api.get(f"/study_sessions/{huge}/words").status == 404
+    body = api.post("/study_sessions", json={"group_id": huge, "study_activity_id": 1})
+    assert body.status == 422
+    assert body.error is not None and "group_id" in body.error["details"]
+    added = api.post("/groups/1/words", json={"word_ids": [huge]})
+    assert added.status == 422

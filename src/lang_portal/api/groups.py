@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path
 
 from lang_portal.api.deps import ServicesDep, page_params
 from lang_portal.api.responses import ApiResult
-from lang_portal.models.common import Page, PageRequest
+from lang_portal.models.common import SQLITE_MAX_INTEGER, Page, PageRequest
 from lang_portal.models.groups import (
     GroupCreate,
     GroupDetail,
@@ -24,7 +24,7 @@ from lang_portal.repository.sessions import SESSION_SORT_COLUMNS
 from lang_portal.repository.words import WORD_SORT_COLUMNS
 
 router = APIRouter(tags=["groups"])
-GroupId = Annotated[int, Path(ge=1, description="Group id")]
+GroupId = Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER, description="Group id")]
 GroupPage = Annotated[PageRequest, Depends(page_params(list(GROUP_SORT_COLUMNS), "name"))]
 WordPage = Annotated[PageRequest, Depends(page_params(list(WORD_SORT_COLUMNS), "japanese"))]
 SessionPage = Annotated[
@@ -89,7 +89,9 @@ def add_group_words(services: ServicesDep, group_id: GroupId, body: GroupWordsAd
     "/groups/{group_id}/words/{word_id}", status_code=204, summary="Remove a word from a group"
 )
 def remove_group_word(
-    services: ServicesDep, group_id: GroupId, word_id: Annotated[int, Path(ge=1)]
+    services: ServicesDep,
+    group_id: GroupId,
+    word_id: Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER)],
 ) -> ApiResult:
     services.inventory.remove_word_from_group(group_id, word_id)
     return ApiResult(None, status_code=204)

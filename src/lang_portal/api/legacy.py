@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from lang_portal.api.deps import MAX_PAGE_NUMBER, ServicesDep
 from lang_portal.api.responses import JsonResponse, LegacyRoute
-from lang_portal.models.common import PageRequest, Pagination
+from lang_portal.models.common import SQLITE_MAX_INTEGER, PageRequest, Pagination
 from lang_portal.repository.sessions import SESSION_SORT_COLUMNS
 
 router = APIRouter(route_class=LegacyRoute, tags=["legacy (the school's Flask contract)"])
@@ -30,7 +30,6 @@ SESSIONS_PER_PAGE = 10
 MAX_REVIEWS_PER_BATCH = 1000
 
 # Ids as SQLite stores them: anything wider could not be looked up, so it is refused early.
-SQLITE_MAX_INTEGER = 2**63 - 1
 RowId = Annotated[int, Field(ge=-SQLITE_MAX_INTEGER - 1, le=SQLITE_MAX_INTEGER)]
 PathId = Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER)]
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from lang_portal.api.deps import ServicesDep
 from lang_portal.api.responses import ApiResult
+from lang_portal.models.common import SQLITE_MAX_INTEGER
 
 router = APIRouter(tags=["spaced repetition"])
 Limit = Annotated[int, Query(ge=1, le=200, description="At most this many words")]
@@ -91,7 +92,7 @@ def review_queue(
 )
 def next_words(
     services: ServicesDep,
-    session_id: Annotated[int, Path(ge=1, description="Study session id")],
+    session_id: Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER, description="Study session id")],
     limit: Limit = 10,
 ) -> ApiResult:
     return ApiResult(services.srs.session_next_words(session_id, limit))
@@ -104,7 +105,7 @@ def next_words(
 )
 def session_result(
     services: ServicesDep,
-    session_id: Annotated[int, Path(ge=1, description="Study session id")],
+    session_id: Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER, description="Study session id")],
 ) -> ApiResult:
     return ApiResult(services.srs.session_result(session_id))
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
+
+# SQLite's INTEGER is 64-bit: a larger id could never match a row, and would overflow the driver.
+SQLITE_MAX_INTEGER = 2**63 - 1
+RowId = Annotated[int, Field(ge=1, le=SQLITE_MAX_INTEGER)]
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from lang_portal.models.common import RowId
 from lang_portal.models.validation import clean_group_name
 
 GroupName = Annotated[str, AfterValidator(clean_group_name)]
@@ -18,7 +19,7 @@ class GroupCreate(BaseModel):
     )
 
     name: GroupName
-    word_ids: list[int] = Field(default_factory=list, max_length=1000)
+    word_ids: list[RowId] = Field(default_factory=list, max_length=1000)
 
 
 class GroupUpdate(BaseModel):
@@ -36,8 +37,8 @@ class GroupWordsAdd(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"word_ids": [3, 4]}]}
     )
 
-    word_id: int | None = None
-    word_ids: list[int] = Field(default_factory=list, max_length=1000)
+    word_id: RowId | None = None
+    word_ids: list[RowId] = Field(default_factory=list, max_length=1000)
 
     def all_ids(self) -> list[int]:
         return ([self.word_id] if self.word_id is not None else []) + self.word_ids

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from lang_portal.models.common import RowId
+
 
 class StudyActivity(BaseModel):
     id: int = Field(examples=[1])
@@ -18,14 +20,14 @@ class SessionCreate(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"group_id": 1, "study_activity_id": 1}]}
     )
 
-    group_id: int = Field(ge=1)
-    study_activity_id: int = Field(ge=1)
+    group_id: RowId
+    study_activity_id: RowId
 
 
 class LaunchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"group_id": 1}]})
 
-    group_id: int = Field(ge=1)
+    group_id: RowId
 
 
 class SessionCreated(BaseModel):

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from lang_portal.models.common import RowId
 from lang_portal.models.validation import clean_english, clean_japanese, clean_romaji
 
 Japanese = Annotated[str, AfterValidator(clean_japanese)]
@@ -38,7 +39,7 @@ class WordCreate(BaseModel):
     romaji: Romaji
     english: English
     parts: PartsList | None = None
-    group_ids: list[int] = Field(default_factory=list, max_length=100)
+    group_ids: list[RowId] = Field(default_factory=list, max_length=100)
 
     @model_validator(mode="before")
     @classmethod
