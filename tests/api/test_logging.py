@@ -69,9 +69,7 @@ def test_request_id_is_made_when_missing_or_unsafe(
     assert [line["details"]["status"] for line in _lines(log_stream)] == [404, 404]
 
 
-def test_a_5xx_is_logged_with_its_stack_trace(
-    services: Services, log_stream: io.StringIO
-) -> None:
+def test_a_5xx_is_logged_with_its_stack_trace(services: Services, log_stream: io.StringIO) -> None:
     app = create_app(services.context.settings, services=services)
 
     def explode() -> None:

@@ -66,7 +66,9 @@ def test_active_sessions_are_those_not_yet_expired(client: TestClient, clock: Fi
 
     clock.advance(minutes=20)
     first_id = created.json()["data"]["id"] - 1
-    review = client.post(f"/api/v1/study_sessions/{first_id}/words/1/review", json={"correct": True})
+    review = client.post(
+        f"/api/v1/study_sessions/{first_id}/words/1/review", json={"correct": True}
+    )
     assert review.status_code == 201
     clock.advance(minutes=15)  # the second session idle 35 min: expired; the first 15 min
     assert _value(_samples(client), "study_sessions_active") == 1

@@ -97,9 +97,7 @@ def test_backup_under_concurrent_writes_restores_every_acknowledged_review(
     assert result.path.parent == settings.backup_path
 
     restored_path = tmp_path / "restored" / "words.db"
-    outcome = backup.restore(
-        result.path, restored_path, tmp_path / "safety", MIGRATIONS_DIR, START
-    )
+    outcome = backup.restore(result.path, restored_path, tmp_path / "safety", MIGRATIONS_DIR, START)
     assert outcome.safety_copy is None  # nothing was there to keep
     assert outcome.migrations == ["0001_init.sql"]
     assert _integrity(restored_path) == "ok"
@@ -156,7 +154,7 @@ def test_corrupt_backup_is_refused_and_the_database_left_alone(
     corrupt = _packed(raw, tmp_path / "corrupt.db.gz")
     before = _review_ids(settings.database_path), _word_ids(services)
 
-    with pytest.raises(BackupError, match="integrity check failed|not a readable SQLite"):
+    with pytest.raises(BackupError, match=r"integrity check failed|not a readable SQLite"):
         backup.restore(corrupt, settings.database_path, settings.backup_path, MIGRATIONS_DIR, START)
 
     assert (_review_ids(settings.database_path), _word_ids(services)) == before
@@ -232,9 +230,8 @@ def test_old_backups_are_pruned_beyond_the_retention(
 
 
 def test_only_one_process_holds_the_schedule(tmp_path: Path) -> None:
-    with backup.scheduler_lock(tmp_path) as first:
-        with backup.scheduler_lock(tmp_path) as second:
-            assert (first, second) == (True, False)
+    with backup.scheduler_lock(tmp_path) as first, backup.scheduler_lock(tmp_path) as second:
+        assert (first, second) == (True, False)
     with backup.scheduler_lock(tmp_path) as after_release:
         assert after_release is True
 
