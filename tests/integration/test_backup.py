@@ -13,11 +13,13 @@ import pytest
 from lang_portal import cli
 from lang_portal.clock import FixedClock
 from lang_portal.database import Database
+from lang_portal.repository.migrations import discover
 from lang_portal.service import backup
 from lang_portal.service.backup import BackupError
 from lang_portal.service.container import Services
 from lang_portal.settings import MIGRATIONS_DIR, Settings
 
+ALL_MIGRATIONS = sorted(migration.name for migration in discover(MIGRATIONS_DIR))
 START = datetime(2026, 1, 15, 9, 0, 0, tzinfo=UTC)  # the `clock` fixture's time
 
 WRITERS = 4
@@ -99,7 +101,7 @@ def test_backup_under_concurrent_writes_restores_every_acknowledged_review(
     restored_path = tmp_path / "restored" / "words.db"
     outcome = backup.restore(result.path, restored_path, tmp_path / "safety", MIGRATIONS_DIR, START)
     assert outcome.safety_copy is None  # nothing was there to keep
-    assert outcome.migrations == ["0001_init.sql"]
+    assert outcome.migrations == ALL_MIGRATIONS
     assert _integrity(restored_path) == "ok"
     restored_ids = _review_ids(restored_path)
     assert before <= restored_ids
@@ -286,7 +288,7 @@ def test_migrate_backs_up_before_applying(
     assert "applied 0999_extra.sql" in output
     # The backup holds the schema as it was before the migration.
     before_migration = _unpacked(taken, tmp_path / "check.db")
-    assert backup.check_schema(before_migration, directory) == ["0001_init.sql"]
+    assert backup.check_schema(before_migration, directory) == ALL_MIGRATIONS
 
     # Nothing pending: no backup.
     assert _run_cli(monkeypatch, settings, "migrate") == 0

@@ -147,6 +147,8 @@ def _refuses_connections(port: int) -> bool:
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
     except ConnectionRefusedError:
         return True
+    except ConnectionResetError:
+        return False  # caught in the backlog as the listener closed: try again
     return False
 
 
