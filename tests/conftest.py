@@ -33,7 +33,13 @@ def settings_overrides() -> dict[str, Any]:
 
 @pytest.fixture
 def settings(tmp_path: Path, settings_overrides: dict[str, Any]) -> Settings:
-    values: dict[str, Any] = {"database_path": tmp_path / "test.db", "timezone": "UTC"}
+    values: dict[str, Any] = {
+        "database_path": tmp_path / "test.db",
+        "timezone": "UTC",
+        "backup_path": tmp_path / "backups",
+        # Tests call the API far faster than a learner; the rate-limit tests turn it back on.
+        "rate_limit_enabled": False,
+    }
     values.update(settings_overrides)
     return load_settings(**values)
 

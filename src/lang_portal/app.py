@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from swagger_ui_bundle import swagger_ui_path
 
 from lang_portal import __version__
@@ -29,7 +34,18 @@ from lang_portal.api.errors import install_error_handlers
 from lang_portal.api.responses import BareRoute, JsonResponse, LegacyRoute, V1Route, mounted
 from lang_portal.clock import Clock, SystemClock
 from lang_portal.database import Database
+from lang_portal.middleware import metrics
+from lang_portal.middleware.body_limit import BodyLimitMiddleware
+from lang_portal.middleware.logging import (
+    AccessLogMiddleware,
+    UnhandledErrorMiddleware,
+    configure_logging,
+)
+from lang_portal.middleware.rate_limit import RateLimiterService, RateLimitMiddleware
 from lang_portal.middleware.request_id import RequestIdMiddleware
+from lang_portal.middleware.security_headers import SecurityHeadersMiddleware
+from lang_portal.middleware.timeout import TimeoutMiddleware
+from lang_portal.service import backup
 from lang_portal.service.container import Services
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.summaries import ensure_daily_stats_zone
@@ -106,10 +122,17 @@ def create_app(
     settings = settings or load_settings()
     services = services or build_services(settings, clock)
 
+    if settings.metrics_enabled:
+        services.context.db.observers.append(metrics.instruments().observe_query)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ensure_daily_stats_zone(services.context)
-        yield
+        async with contextlib.AsyncExitStack() as stack:
+            if settings.backup_interval_minutes > 0:
+                await stack.enter_async_context(_backup_schedule(services))
+            yield
+        metrics.mark_worker_stopped()
         services.context.db.close()
 
     app = FastAPI(
@@ -140,10 +163,82 @@ def create_app(
         name="swagger-static",
     )
     install_error_handlers(app)
-    app.add_middleware(RequestIdMiddleware)
+    add_middlewares(app, settings)
     return app
+
+
+# What the expose_headers of CORS lets a browser's script read.
+EXPOSED_HEADERS = [
+    "X-Request-ID",
+    "Retry-After",
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+]
+
+
+def add_middlewares(app: FastAPI, settings: Settings) -> None:
+    """The stack, listed innermost first (each `add_middleware` wraps the ones before it).
+
+    Outermost to innermost: request id, access log, metrics, security headers, CORS, gzip,
+    body limit, rate limit, timeout, unhandled errors. So every response, a 429, 413 or 500
+    included, carries the request id and the security headers and is logged and counted.
+    """
+    app.add_middleware(UnhandledErrorMiddleware)
+    app.add_middleware(TimeoutMiddleware, seconds=settings.request_timeout_seconds)
+    if settings.rate_limit_enabled:
+        app.add_middleware(RateLimitMiddleware, limiter=RateLimiterService(settings))
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_size)
+    app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_size)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_allowed_origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=EXPOSED_HEADERS,
+        max_age=600,
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
+    if settings.metrics_enabled:
+        app.add_middleware(
+            metrics.MetricsMiddleware, static_prefixes=(system_routes.SWAGGER_STATIC,)
+        )
+    app.add_middleware(AccessLogMiddleware)
+    app.add_middleware(RequestIdMiddleware)
+
+
+@contextlib.asynccontextmanager
+async def _backup_schedule(services: Services) -> AsyncIterator[None]:
+    """Scheduled backups in the one worker that wins the lock; the others skip them."""
+    settings = services.context.settings
+    with backup.scheduler_lock(settings.backup_path) as holder:
+        if not holder:
+            yield
+            return
+        logging.getLogger("lang_portal.backup").info(
+            "scheduled backups every %s minutes into %s",
+            settings.backup_interval_minutes,
+            settings.backup_path,
+        )
+        task = asyncio.create_task(
+            backup.run_schedule(
+                services.context.db,
+                settings.backup_path,
+                settings.backup_retention,
+                settings.backup_interval_minutes,
+                services.context.clock,
+            )
+        )
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 def app_from_environment() -> FastAPI:
     """Entry point for ASGI servers (`uvicorn --factory lang_portal.app:app_from_environment`)."""
-    return create_app()
+    settings = load_settings()
+    configure_logging(settings)
+    return create_app(settings)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import shutil
+import signal
 import sqlite3
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -13,7 +17,10 @@ from lang_portal.clock import SystemClock
 from lang_portal.database import Database, DatabaseUnavailableError
 from lang_portal.errors import ApiError
 from lang_portal.repository import migrations
+from lang_portal.repository import ops as ops_repo
 from lang_portal.repository.migrations import MigrationError
+from lang_portal.service import backup
+from lang_portal.service.backup import BackupError
 from lang_portal.service.seeding import SeedError
 from lang_portal.settings import (
     MIGRATIONS_DIR,
@@ -60,8 +67,20 @@ def cmd_initdb(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def migrate_database(settings: Settings) -> list[str]:
+    """Apply pending migrations, after a backup when the database already holds a schema."""
     db = _database(settings)
     try:
+        if migrations.pending(db, _migrations_dir()):
+            with db.read() as connection:
+                has_schema = bool(ops_repo.recorded_migrations(connection))
+            if has_schema:
+                result = backup.take_backup(
+                    db,
+                    settings.backup_path,
+                    SystemClock().now(),
+                    retention=settings.backup_retention,
+                )
+                print(f"backed up to {result.path} before migrating")
         return migrations.apply(db, _migrations_dir(), SystemClock())
     finally:
         db.close()
@@ -139,14 +158,79 @@ def _database_is_empty(settings: Settings) -> bool:
         db.close()
 
 
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    if not settings.database_path.is_file():
+        raise CommandError(f"database {settings.database_path} does not exist")
+    directory = Path(args.dir) if args.dir else settings.backup_path
+    db = _database(settings)
+    try:
+        result = backup.take_backup(
+            db, directory, SystemClock().now(), retention=settings.backup_retention
+        )
+    finally:
+        db.close()
+    print(f"backup written to {result.path} ({result.size_bytes} bytes, integrity check ok)")
+    if result.pruned:
+        print(f"pruned {len(result.pruned)} old backup(s) beyond BACKUP_RETENTION")
+    return EXIT_OK
+
+
+def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CommandError("restore replaces the database; pass --yes to confirm")
+        answer = input(f"replace {settings.database_path} with {args.file}? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("restore cancelled")
+            return EXIT_FAILED
+    result = backup.restore(
+        Path(args.file),
+        settings.database_path,
+        settings.backup_path,
+        _migrations_dir(),
+        SystemClock().now(),
+    )
+    if result.safety_copy:
+        print(f"the previous database was saved to {result.safety_copy}")
+    print(
+        f"restored {settings.database_path} from {result.restored_from} "
+        f"({len(result.migrations)} migration(s) recorded, integrity check ok); "
+        "run `lang-portal migrate` if this release has newer migrations"
+    )
+    return EXIT_OK
+
+
+def _stop_quietly(signum: int, frame: object) -> None:
+    """The server re-raises SIGTERM/SIGINT once it has shut down gracefully; by then there is
+    nothing left to do, so exit 0 rather than die by the signal (a clean stop, for systemd)."""
+
+
+def _prepare_metrics_dir(settings: Settings) -> None:
+    """Several workers share metrics through files; start each run with an empty directory."""
+    if settings.workers <= 1 or not settings.metrics_enabled:
+        return
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        path = Path(directory)
+        path.mkdir(parents=True, exist_ok=True)
+        for stale in path.glob("*.db"):
+            stale.unlink()
+    else:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="lang-portal-metrics-")
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
+
+    from lang_portal.middleware.logging import configure_logging
 
     overrides = {"API_HOST": args.host, "API_PORT": args.port, "WORKERS": args.workers}
     for name, value in overrides.items():
         if value is not None:
             os.environ[name] = str(value)
     settings = load_settings()
+    configure_logging(settings)
+    _prepare_metrics_dir(settings)
     for name in migrate_database(settings):
         print(f"applied {name}")
     if _database_is_empty(settings):
@@ -156,15 +240,25 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         f"with {settings.workers} worker(s); docs at /swagger/index.html"
     )
     sys.stdout.flush()
-    uvicorn.run(
-        "lang_portal.app:app_from_environment",
-        factory=True,
-        host=settings.api_host,
-        port=settings.api_port,
-        workers=settings.workers,
-        log_level=settings.log_level,
-        timeout_graceful_shutdown=30,
-    )
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop_signal, _stop_quietly)
+    try:
+        uvicorn.run(
+            "lang_portal.app:app_from_environment",
+            factory=True,
+            host=settings.api_host,
+            port=settings.api_port,
+            workers=settings.workers,
+            log_level=settings.log_level,
+            log_config=None,  # our handler, set up above, formats the server's lines too
+            access_log=False,  # the access log middleware writes the request lines
+            timeout_graceful_shutdown=math.ceil(settings.graceful_shutdown_timeout),
+        )
+    finally:
+        metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+        if metrics_dir.startswith(tempfile.gettempdir() + "/lang-portal-metrics-"):
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+    print("server stopped")
     return EXIT_OK
 
 
@@ -242,6 +336,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.set_defaults(handler=cmd_srs_evaluate)
+
+    take = commands.add_parser(
+        "backup", help="take a consistent, compressed, checked backup (safe while serving)"
+    )
+    take.add_argument("--dir", help="directory for the backup (default: BACKUP_PATH)")
+    take.set_defaults(handler=cmd_backup)
+
+    restore = commands.add_parser(
+        "restore", help="check a backup and replace the database with it (keeps a safety copy)"
+    )
+    restore.add_argument("file", help="a backup written by `lang-portal backup` (.db.gz or .db)")
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    restore.set_defaults(handler=cmd_restore)
     return parser
 
 
@@ -266,6 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         DatabaseUnavailableError,
         MigrationError,
         SeedError,
+        BackupError,
         ApiError,
         sqlite3.Error,
         OSError,

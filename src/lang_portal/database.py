@@ -42,6 +42,8 @@ class Database:
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
         self._closed = False
+        # Told (operation, seconds) after each read, snapshot and write block: the metrics hook.
+        self.observers: list[QueryObserver] = []
 
     # -- connections -------------------------------------------------------------------------
 
@@ -87,25 +89,39 @@ class Database:
 
     # -- use -----------------------------------------------------------------------------------
 
+    def _observe(self, operation: str, started: float) -> None:
+        elapsed = time.perf_counter() - started
+        for observer in self.observers:
+            observer(operation, elapsed)
+
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
         """A connection for reading; wrap several queries in one snapshot with `snapshot()`."""
-        yield self._reader()
+        started = time.perf_counter()
+        try:
+            yield self._reader()
+        finally:
+            if self.observers:
+                self._observe("read", started)
 
     @contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:
         """Several reads that must agree with each other (a page and its total)."""
+        started = time.perf_counter()
         connection = self._reader()
         connection.execute("BEGIN")
         try:
             yield connection
         finally:
             connection.execute("COMMIT")
+            if self.observers:
+                self._observe("snapshot", started)
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: all of it commits, or none of it does."""
         with self._write_lock:
+            started = time.perf_counter()
             connection = self._writer_connection()
             connection.execute("BEGIN IMMEDIATE")
             try:
@@ -115,6 +131,9 @@ class Database:
                 raise
             else:
                 connection.execute("COMMIT")
+            finally:
+                if self.observers:
+                    self._observe("write", started)
 
     def ensure_writable(self) -> None:
         """Open the writer now, so that a bad path is reported at start rather than mid-request."""
@@ -127,6 +146,40 @@ class Database:
         with self.read() as connection:
             connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return (time.perf_counter() - started) * 1000
+
+    def backup_to(self, target: Path) -> None:
+        """Copy the whole database into `target` with SQLite's online backup, in one step.
+
+        One step means one read transaction: the copy is the database as of a single moment,
+        while writers (in this process or others) carry on thanks to WAL.
+        """
+        source = self._open(readonly=True)
+        try:
+            destination = sqlite3.connect(target)
+            try:
+                source.backup(destination, pages=-1)
+                # A backup file must stand alone: no -wal beside it.
+                destination.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                destination.close()
+        except sqlite3.Error as exc:
+            raise DatabaseUnavailableError(f"cannot back up {self.path}: {exc}") from exc
+        finally:
+            source.close()
+
+    def restore_from(self, source_path: Path) -> None:
+        """Replace the whole content with the database at `source_path`, in one transaction.
+
+        Done with the backup API into the live file under the write lock, so that other
+        connections (even other processes) see either the old or the new database, never a mix.
+        """
+        source = sqlite3.connect(f"file:{source_path.resolve()}?mode=ro", uri=True)
+        try:
+            with self._write_lock:
+                destination = self._writer_connection()
+                source.backup(destination, pages=-1)
+        finally:
+            source.close()
 
     def close(self) -> None:
         """Close every connection; a WAL checkpoint runs as the writer closes."""

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     YamlConfigSettingsSource,
@@ -44,14 +45,43 @@ class Settings(BaseSettings):
     api_port: int = Field(8080, ge=1, le=65535)
     workers: int = Field(1, ge=1, le=64)
     request_timeout_seconds: float = Field(30, gt=0, le=3600)
+    # Seconds given to in-flight requests after SIGTERM; "30s" (the spec's form) is accepted.
+    graceful_shutdown_timeout: float = Field(30, ge=0, le=3600)
+    max_request_size: int = Field(1_048_576, ge=1)
+    gzip_minimum_size: int = Field(1024, ge=0)
+    # Comma-separated in the environment: CORS_ALLOWED_ORIGINS=https://a.example,https://b.example
+    cors_allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: [
+            "http://localhost:5173",
+            "http://localhost:8080",
+            "http://localhost:3000",
+        ]
+    )
 
     database_path: Path = Path("./words.db")
     database_busy_timeout_ms: int = Field(5000, ge=0, le=600_000)
 
     log_level: Literal["debug", "info", "warning", "error", "critical"] = "info"
+    log_format: Literal["json", "text"] = "json"
+    log_service_name: str = "api"
 
+    rate_limit_enabled: bool = True
     rate_limit_requests: int = Field(100, ge=1)
     rate_limit_duration: int = Field(60, ge=1)
+    rate_limit_burst: int = Field(20, ge=0)  # per second; 0 = no burst limit
+    rate_limit_write_requests: int = Field(30, ge=0)  # per duration; 0 = no separate limit
+    rate_limit_study_session_requests: int = Field(50, ge=0)  # per duration; 0 = none
+    rate_limit_strategy: Literal["sliding-window", "moving-window", "fixed-window"] = (
+        "sliding-window"
+    )
+    rate_limit_storage_uri: str = "memory://"
+    rate_limit_key_prefix: str = "lang-portal"
+
+    metrics_enabled: bool = True
+
+    backup_path: Path = Path("./backups")
+    backup_retention: int = Field(30, ge=1)
+    backup_interval_minutes: int = Field(0, ge=0)  # 0 = no scheduled backups
 
     max_page_size: int = Field(100, ge=1, le=10_000)
     default_page_size: int = Field(100, ge=1, le=10_000)
@@ -72,6 +102,27 @@ class Settings(BaseSettings):
     @classmethod
     def _lower_log_level(cls, value: Any) -> Any:
         return value.lower() if isinstance(value, str) else value
+
+    @field_validator("graceful_shutdown_timeout", mode="before")
+    @classmethod
+    def _seconds_suffix(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().endswith("s"):
+            return value.strip()[:-1]
+        return value
+
+    @field_validator("cors_allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("rate_limit_storage_uri")
+    @classmethod
+    def _known_storage(cls, value: str) -> str:
+        if not value.startswith(("memory://", "redis://", "rediss://", "redis+unix://")):
+            raise ValueError("use memory:// or a redis:// URI such as redis://127.0.0.1:6379/0")
+        return value
 
     @field_validator("timezone")
     @classmethod

@@ -7,11 +7,15 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from lang_portal import __version__
 from lang_portal.api.responses import JsonResponse
+from lang_portal.errors import NotFoundError
+from lang_portal.middleware import metrics as metrics_middleware
 from lang_portal.service.container import Services
+from lang_portal.service.monitoring import active_sessions
 
 router = APIRouter()
 SWAGGER_STATIC = "/swagger/static"
@@ -37,6 +41,22 @@ def health(request: Request) -> JsonResponse:
         "checks": checks,
     }
     return JsonResponse(body, status_code=200 if healthy else 503)
+
+
+@router.get("/metrics", include_in_schema=False)
+def metrics(request: Request) -> Response:
+    """Prometheus text exposition; study sessions in use are counted at scrape time."""
+    services: Services = request.app.state.services
+    if not services.context.settings.metrics_enabled:
+        raise NotFoundError("no route for GET /metrics")
+    gauges = [
+        metrics_middleware.ScrapeGauge(
+            "study_sessions_active",
+            "Study sessions with activity within SESSION_TIMEOUT_MINUTES.",
+            lambda: active_sessions(services.context),
+        )
+    ]
+    return Response(metrics_middleware.render(gauges), media_type=CONTENT_TYPE_LATEST)
 
 
 @router.get("/swagger/index.html", include_in_schema=False)

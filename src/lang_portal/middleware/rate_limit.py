@@ -1,0 +1,186 @@
+"""Per-client rate limits (spec, "API Rate Limiting"), counted by the `limits` library.
+
+Every request counts against the overall limit (RATE_LIMIT_REQUESTS per RATE_LIMIT_DURATION)
+and the burst limit (RATE_LIMIT_BURST per second); writes and study-session calls also count
+against their own, tighter, limits. The response carries `X-RateLimit-Limit`, `-Remaining`
+and `-Reset` for the limit closest to running out; a refused request gets 429 with
+`Retry-After` and the mount's error body. Counts live in memory (one process) or in Redis
+(shared by every process and host). If Redis cannot be reached, requests are let through and
+the failure is logged: an outage of the counter store must not take the API down with it.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from limits import RateLimitItem, RateLimitItemPerSecond, parse
+from limits.aio.storage import Storage
+from limits.aio.strategies import (
+    FixedWindowRateLimiter,
+    MovingWindowRateLimiter,
+    RateLimiter,
+    SlidingWindowCounterRateLimiter,
+)
+from limits.storage import storage_from_string
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from lang_portal.api.responses import mount_for_path, render_error
+from lang_portal.settings import Settings
+
+logger = logging.getLogger("lang_portal.rate_limit")
+
+EXEMPT_PATHS = frozenset({"/health", "/metrics"})
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+_STRATEGIES: dict[str, type[RateLimiter]] = {
+    "sliding-window": SlidingWindowCounterRateLimiter,
+    "moving-window": MovingWindowRateLimiter,
+    "fixed-window": FixedWindowRateLimiter,
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    item: RateLimitItem
+
+    def applies(self, method: str, path: str) -> bool:
+        if self.name == "write":
+            return method not in READ_METHODS
+        if self.name == "study_sessions":
+            return is_study_session_call(method, path)
+        return True
+
+
+def is_study_session_call(method: str, path: str) -> bool:
+    """Calls on study sessions: their own routes, and POST /study_activities (which starts one)."""
+    if "/study_sessions" in path:
+        return True
+    return method == "POST" and path.rstrip("/").endswith("/study_activities")
+
+
+def rules_from(settings: Settings) -> list[Rule]:
+    duration = settings.rate_limit_duration
+    rules = [Rule("overall", parse(f"{settings.rate_limit_requests}/{duration} seconds"))]
+    if settings.rate_limit_burst:
+        rules.append(Rule("burst", RateLimitItemPerSecond(settings.rate_limit_burst)))
+    if settings.rate_limit_write_requests:
+        rules.append(
+            Rule("write", parse(f"{settings.rate_limit_write_requests}/{duration} seconds"))
+        )
+    if settings.rate_limit_study_session_requests:
+        amount = settings.rate_limit_study_session_requests
+        rules.append(Rule("study_sessions", parse(f"{amount}/{duration} seconds")))
+    return rules
+
+
+def storage_from(settings: Settings) -> Storage:
+    uri = settings.rate_limit_storage_uri
+    if uri.startswith("memory://"):
+        storage = storage_from_string("async+memory://")
+    else:
+        storage = storage_from_string(
+            "async+" + uri,
+            implementation="redispy",
+            key_prefix=settings.rate_limit_key_prefix,
+        )
+    assert isinstance(storage, Storage)
+    return storage
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    limit: int
+    remaining: int
+    reset: float  # epoch seconds when the limit closest to running out frees up
+
+    def headers(self) -> list[tuple[bytes, bytes]]:
+        return [
+            (b"x-ratelimit-limit", str(self.limit).encode()),
+            (b"x-ratelimit-remaining", str(self.remaining).encode()),
+            (b"x-ratelimit-reset", str(math.ceil(self.reset)).encode()),
+        ]
+
+
+class RateLimiterService:
+    def __init__(self, settings: Settings, storage: Storage | None = None) -> None:
+        self.rules: Sequence[Rule] = rules_from(settings)
+        self.storage = storage or storage_from(settings)
+        self.limiter = _STRATEGIES[settings.rate_limit_strategy](self.storage)
+
+    async def check(self, client: str, method: str, path: str) -> Verdict:
+        """Count one request; the verdict names the limit that refused it or is tightest."""
+        tightest: Verdict | None = None
+        for rule in self.rules:
+            if not rule.applies(method, path):
+                continue
+            allowed = await self.limiter.hit(rule.item, rule.name, client)
+            stats = await self.limiter.get_window_stats(rule.item, rule.name, client)
+            verdict = Verdict(allowed, rule.item.amount, stats.remaining, stats.reset_time)
+            if not allowed:
+                # Later rules are not counted: a refused request should not use up their budget.
+                return verdict
+            if tightest is None or _tighter(verdict, tightest):
+                tightest = verdict
+        assert tightest is not None  # the overall rule always applies
+        return tightest
+
+    async def reset(self) -> None:
+        await self.storage.reset()
+
+
+def _tighter(candidate: Verdict, current: Verdict) -> bool:
+    candidate_share = candidate.remaining / candidate.limit
+    return candidate_share < current.remaining / current.limit
+
+
+class RateLimitMiddleware:
+    def __init__(self, app: ASGIApp, limiter: RateLimiterService) -> None:
+        self.app = app
+        self.limiter = limiter
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS:
+            await self.app(scope, receive, send)
+            return
+        client = scope["client"][0] if scope.get("client") else "unknown"
+        try:
+            verdict = await self.limiter.check(client, scope["method"], scope["path"])
+        except Exception:
+            logger.exception("rate limit store unavailable; letting the request through")
+            await self.app(scope, receive, send)
+            return
+        headers = verdict.headers()
+        if not verdict.allowed:
+            retry_after = max(1, math.ceil(verdict.reset - time.time()))
+            response = render_error(
+                mount_for_path(scope["path"]),
+                429,
+                "RATE_LIMIT_EXCEEDED",
+                "Too many requests",
+                {
+                    "retry_after": retry_after,
+                    "limit": verdict.limit,
+                    "remaining": 0,
+                    "reset": datetime.fromtimestamp(math.ceil(verdict.reset), UTC)
+                    .isoformat()
+                    .replace("+00:00", "Z"),
+                },
+                headers={"Retry-After": str(retry_after)},
+            )
+            response.raw_headers.extend(headers)
+            await response(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *headers]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -1,0 +1,54 @@
+"""A request that has not started its response within REQUEST_TIMEOUT_SECONDS gets a 504.
+
+The work itself cannot be interrupted (handlers run in threads); a write that outlives its
+request still commits or rolls back as a whole. The timeout frees the client, not the thread.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import anyio
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from lang_portal.api.responses import mount_for_path, render_error
+
+logger = logging.getLogger("lang_portal.timeout")
+
+
+class TimeoutMiddleware:
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        response_started = False
+
+        async def send_tracking(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        with anyio.move_on_after(self.seconds) as scope_timer:
+            await self.app(scope, receive, send_tracking)
+        if not scope_timer.cancelled_caught:
+            return
+        logger.error(
+            "request timed out after %s s",
+            self.seconds,
+            extra={"details": {"method": scope["method"], "path": scope["path"]}},
+        )
+        if response_started:
+            return  # a response already under way cannot be replaced
+        response = render_error(
+            mount_for_path(scope["path"]),
+            504,
+            "INTERNAL_SERVER_ERROR",
+            f"the request took longer than {self.seconds:g} seconds",
+            {"timeout_seconds": self.seconds},
+        )
+        await response(scope, receive, send)
