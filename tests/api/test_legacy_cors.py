@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-pytestmark = pytest.mark.skip(reason="needs CORS middleware from the ops branch")
 
 FRONTEND = "http://localhost:5173"
 TYPING_APP = "http://localhost:8080"
