@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-
 FRONTEND = "http://localhost:5173"
 TYPING_APP = "http://localhost:8080"
 
