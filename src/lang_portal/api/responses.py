@@ -8,6 +8,8 @@ returns whatever its own module built. Errors take the same path through `render
 from __future__ import annotations
 
 import enum
+import functools
+import inspect
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -155,6 +157,22 @@ def _shape_model(declared: Any, mount: Mount) -> Any:
     return Envelope[declared] if mount is Mount.V1 else declared
 
 
+def on_event_loop(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a sync read handler on the event loop instead of in the thread pool.
+
+    A GET here is a few indexed SQLite reads (well under a millisecond) that never wait on a
+    lock (WAL readers do not block), so the thread hop costs more than the work: measured with
+    `make bench`, it more than halves a worker's GET throughput. Writes stay in the pool, where
+    waiting for the write lock cannot stall other requests.
+    """
+
+    @functools.wraps(endpoint)
+    async def run_inline(*args: Any, **kwargs: Any) -> Any:
+        return endpoint(*args, **kwargs)
+
+    return run_inline
+
+
 class ShapedRoute(APIRoute):
     """A route that renders `ApiResult`s, and documents its bodies, in its mount's shape."""
 
@@ -163,6 +181,9 @@ class ShapedRoute(APIRoute):
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         mount = self.fixed_mount
+        methods = {method.upper() for method in kwargs.get("methods") or ()}
+        if methods and methods <= {"GET", "HEAD"} and not _is_async(endpoint):
+            endpoint = on_event_loop(endpoint)
         response_model = kwargs.get("response_model")
         if isinstance(response_model, type) and mount is not Mount.LEGACY:
             kwargs["response_model"] = _shape_model(response_model, mount)
@@ -185,6 +206,10 @@ class ShapedRoute(APIRoute):
             return response
 
         return shaped_handler
+
+
+def _is_async(function: Callable[..., Any]) -> bool:
+    return inspect.iscoroutinefunction(inspect.unwrap(function))
 
 
 class V1Route(ShapedRoute):

@@ -21,8 +21,10 @@ router = APIRouter()
 SWAGGER_STATIC = "/swagger/static"
 
 
+# On the event loop like the API's GETs (see api.responses.on_event_loop): the check is one
+# read-only query, and this route is the benchmark's measure of the stack's own cost.
 @router.get("/health", tags=["system"], summary="Liveness with a real database check")
-def health(request: Request) -> JsonResponse:
+async def health(request: Request) -> JsonResponse:
     services: Services = request.app.state.services
     checks: dict[str, Any] = {"api": "up"}
     try:

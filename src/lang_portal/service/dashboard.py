@@ -48,6 +48,8 @@ class DashboardService:
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
         self.db = context.db
+        # reader connection id -> (data_version, today, streak); see `_streak`
+        self._streaks: dict[int, tuple[int, date, int]] = {}
 
     def recent_session(self) -> dict[str, Any] | None:
         """The most recent study session with its answer counts, or None before the first."""
@@ -79,6 +81,22 @@ class DashboardService:
                 "total_words_studied": word_repo.count_studied_words(connection),
                 "total_available_words": word_repo.count_words(connection),
             }
+
+    def _streak(self, connection: sqlite3.Connection, today: date) -> int:
+        """The streak, recounted only when the database or the day has changed.
+
+        Counting walks the study days back from today, so it costs as much as the streak is
+        long (two years of daily study: 730 rows, most of the endpoint's time). The connection's
+        data_version moves whenever another connection commits, so a memo per reader connection
+        is never stale.
+        """
+        version = session_repo.data_version(connection)
+        memo = self._streaks.get(id(connection))
+        if memo is not None and memo[0] == version and memo[1] == today:
+            return memo[2]
+        streak = current_streak(session_repo.study_days_descending(connection), today)
+        self._streaks[id(connection)] = (version, today, streak)
+        return streak
 
     def quick_stats(self) -> dict[str, Any]:
         with self.db.snapshot() as connection:
@@ -126,5 +144,5 @@ class DashboardService:
             answered=answered,
             sessions=session_repo.count_sessions(connection),
             active_groups=group_repo.count_groups_with_sessions(connection),
-            streak=current_streak(session_repo.study_days_descending(connection), today),
+            streak=self._streak(connection, today),
         )
