@@ -184,9 +184,9 @@ def build(
     word_correct = [0] * (words + 1)
     word_wrong = [0] * (words + 1)
     word_last: list[str | None] = [None] * (words + 1)
-    session_rows = []
-    review_rows = []
-    session_word_rows = []
+    session_rows: list[tuple[int, int, int, str, str | None, int, int]] = []
+    review_rows: list[tuple[int, int, int, int, int, str]] = []
+    session_word_rows: list[tuple[int, int, int, int]] = []
     daily: dict[str, list[int]] = {}
     utc = zone == ZoneInfo("UTC")
     review_id = 0

@@ -31,7 +31,8 @@ def load_requests(path: str, host: str) -> list[bytes]:
                 data = body.encode()
                 requests.append(
                     f"POST {target} HTTP/1.1\r\nHost: {host}\r\n"
-                    f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n".encode()
+                    "Content-Type: application/json\r\n"
+                    f"Content-Length: {len(data)}\r\n\r\n".encode()
                     + data
                 )
             else:

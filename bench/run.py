@@ -12,6 +12,7 @@ dataset so that the review POSTs never dirty the cached build. Load: `wrk` (Debi
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -380,7 +381,7 @@ def db_query_p95(base: str) -> tuple[float | None, str]:
         return None, "no /metrics in this build (operations middleware not merged)"
     buckets: dict[str, dict[float, float]] = {}
     for line in text.splitlines():
-        match = re.match(r'^(\w*(?:db|database|query)\w*)_bucket\{(.*)\}\s+([0-9.e+]+)$', line)
+        match = re.match(r"^(\w*(?:db|database|query)\w*)_bucket\{(.*)\}\s+([0-9.e+]+)$", line)
         if not match:
             continue
         labels = dict(re.findall(r'(\w+)="([^"]*)"', match.group(2)))
@@ -433,8 +434,11 @@ def run_dataset(name: str, args: argparse.Namespace, tool: str, end: date) -> Da
             result = to_result(label, raw)
             result.server_cpu_us = (server.cpu_seconds() - cpu) * 1e6 / max(1, result.requests)
             run.results.append(result)
-            print(f"  {label:38} {result.rps:8.0f}/s  p95 {result.p95_ms:6.1f} ms  "
-                  f"errors {result.errors}  cpu {result.server_cpu_us:5.0f} us/req", flush=True)  # fmt: skip
+            print(
+                f"  {label:38} {result.rps:8.0f}/s  p95 {result.p95_ms:6.1f} ms  "
+                f"errors {result.errors}  cpu {result.server_cpu_us:5.0f} us/req",
+                flush=True,
+            )
         for note in notes:
             run.results.append(Result(note.split(":")[0], 0, 0, 0, 0, 0, 0, {}, note))
         if not args.only or any(part in REVIEW_POST for part in args.only):
@@ -490,8 +494,10 @@ def table(runs: list[DatasetRun]) -> str:
     for run in runs:
         memory = ", ".join(f"{k} {v:.0f} MB" for k, v in sorted(run.memory_peak_mb.items()))
         lines.append("")
-        lines.append(f"{run.name}: peak memory (VmHWM) {memory}; load average at start "
-                     f"{run.load_average_at_start:.2f}")
+        lines.append(
+            f"{run.name}: peak memory (VmHWM) {memory}; load average at start "
+            f"{run.load_average_at_start:.2f}"
+        )
         db = (
             f"{run.db_query_p95_ms:.1f} ms ({run.db_query_note})"
             if run.db_query_p95_ms is not None
@@ -544,19 +550,15 @@ def verdicts(runs: list[DatasetRun]) -> list[tuple[str, bool]]:
 
 def machine() -> dict[str, Any]:
     cpu = ""
-    try:
+    with contextlib.suppress(OSError, StopIteration):
         cpu = next(
             line.split(":", 1)[1].strip()
             for line in Path("/proc/cpuinfo").read_text().splitlines()
             if line.startswith("model name")
         )
-    except (OSError, StopIteration):
-        pass
     memory_kb = 0
-    try:
+    with contextlib.suppress(OSError, ValueError, IndexError):
         memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
     return {
         "cpus": os.cpu_count(),
         "cpu": cpu,

@@ -1,6 +1,6 @@
 """Dependencies the route modules share: the services and the list parameters."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query, Request
@@ -28,7 +28,7 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 
 def page_params(
     sort_keys: Sequence[str], default_sort: str, default_order: Literal["asc", "desc"] = "asc"
-) -> Callable[..., PageRequest]:
+) -> Callable[..., Awaitable[PageRequest]]:
     """A dependency reading `page`, `per_page`, `sort_by` and `order` for one list."""
     sort_literal: Any = Literal[tuple(sort_keys)]
 

@@ -1,0 +1,211 @@
+"""The query plans of the hot paths: no request reads the review history row by row.
+
+A page load must cost the same with ten thousand reviews as with a million (issue 7); that
+holds only while no request scans `word_review_items` (or the per-session word table, or the
+sessions) and lists walk an index in their sort order instead of sorting the whole table.
+These tests record every statement the service runs while answering the GETs a page load makes
+and the review POST, and check SQLite's plan for each; then pin the plans of the hottest
+queries exactly, so that a changed index or query shows up here rather than in production.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from lang_portal.database import Database
+from lang_portal.models.common import PageRequest
+from lang_portal.repository import groups as group_repo
+from lang_portal.repository import sessions as session_repo
+from lang_portal.repository import words as word_repo
+from lang_portal.service.container import Services
+
+# Whole-table reads no request may do. count(*) of a table is allowed: SQLite answers it from
+# the b-tree's page counts ("SCAN ... USING COVERING INDEX" with no per-row work in Python).
+FORBIDDEN_SCANS = ("word_review_items", "study_session_words")
+
+
+@pytest.fixture
+def statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every SQL statement (with its values bound) run on connections opened from now on."""
+    seen: list[str] = []
+    original = Database._open
+
+    def traced_open(self: Database, *, readonly: bool) -> sqlite3.Connection:
+        connection = original(self, readonly=readonly)
+        connection.set_trace_callback(seen.append)
+        return connection
+
+    monkeypatch.setattr(Database, "_open", traced_open)
+    yield seen
+
+
+def plan(connection: sqlite3.Connection, sql: str, params: tuple[object, ...] = ()) -> list[str]:
+    return [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+
+
+def page_load_paths(client: TestClient) -> list[str]:
+    session = client.post("/api/v1/study_sessions", json={"group_id": 1, "study_activity_id": 1})
+    assert session.status_code == 201
+    session_id = session.json()["data"]["id"]
+    review = client.post(
+        f"/api/v1/study_sessions/{session_id}/words/1/review", json={"correct": True}
+    )
+    assert review.status_code == 201
+    return [
+        "/api/v1/words",
+        "/api/v1/words?sort_by=correct_count&order=desc",
+        "/api/v1/words/1",
+        "/api/v1/groups",
+        "/api/v1/groups/1",
+        "/api/v1/groups/1/words",
+        "/api/v1/groups/1/study_sessions",
+        "/api/v1/study_sessions",
+        f"/api/v1/study_sessions/{session_id}",
+        f"/api/v1/study_sessions/{session_id}/words",
+        "/api/v1/study_activities",
+        "/api/v1/study_activities/1/study_sessions",
+        "/api/v1/dashboard/last_study_session",
+        "/api/v1/dashboard/study_progress",
+        "/api/v1/dashboard/quick-stats",
+    ]
+
+
+def test_no_request_scans_the_history(
+    client: TestClient, services: Services, statements: list[str]
+) -> None:
+    # reopen the connections so that the tracer sees them
+    services.context.db.close()
+    services.context.db._closed = False
+    statements.clear()
+    paths = page_load_paths(client)
+    for path in paths:
+        answer = client.get(path)
+        assert answer.status_code == 200, (path, answer.text)
+    queries = [
+        sql
+        for sql in statements
+        if sql.lstrip().split(None, 1)[0].upper() in {"SELECT", "INSERT", "UPDATE", "DELETE"}
+    ]
+    assert len(queries) > len(paths)  # the tracer did see the requests
+    connection = sqlite3.connect(services.context.settings.database_path)
+    try:
+        for sql in queries:
+            steps = plan(connection, sql)
+            for table in FORBIDDEN_SCANS:
+                assert not any(step.startswith(f"SCAN {table}") for step in steps), (sql, steps)
+            for step in steps:
+                if step.startswith(("SCAN study_sessions", "SCAN s ")):
+                    # an ordered walk of an index under a LIMIT, or count(*)
+                    assert "USING" in step and "INDEX" in step, (sql, steps)
+                assert (
+                    "USE TEMP B-TREE FOR ORDER BY" not in step
+                    or "LIMIT" not in sql
+                    or ("study_session_words" in sql or "words_groups" in sql)
+                ), (sql, steps)
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def connection(services: Services) -> Iterator[sqlite3.Connection]:
+    path: Path = services.context.settings.database_path
+    connection = sqlite3.connect(path)
+    yield connection
+    connection.close()
+
+
+def traced(connection: sqlite3.Connection, call: object) -> list[str]:
+    """The statements one repository call runs."""
+    seen: list[str] = []
+    connection.set_trace_callback(seen.append)
+    try:
+        assert callable(call)
+        call()
+    finally:
+        connection.set_trace_callback(None)
+    return [sql for sql in seen if not sql.startswith(("BEGIN", "COMMIT", "PRAGMA"))]
+
+
+def only_plan(connection: sqlite3.Connection, call: object) -> list[str]:
+    (sql,) = traced(connection, call)
+    return plan(connection, sql)
+
+
+def test_session_list_walks_the_start_time_index(connection: sqlite3.Connection) -> None:
+    connection.row_factory = sqlite3.Row
+    page = PageRequest(page=1, per_page=100, sort_by="start_time", order="desc")
+    assert only_plan(connection, lambda: session_repo.list_sessions(connection, page)) == [
+        "SCAN s USING INDEX idx_study_sessions_created_at",
+        "SEARCH g USING INTEGER PRIMARY KEY (rowid=?)",
+        "SEARCH a USING INTEGER PRIMARY KEY (rowid=?)",
+    ]
+
+
+def test_a_groups_sessions_use_the_group_index(connection: sqlite3.Connection) -> None:
+    page = PageRequest(page=1, per_page=100, sort_by="start_time", order="desc")
+    steps = only_plan(
+        connection,
+        lambda: session_repo.list_sessions(connection, page, filter_by="group_id", filter_value=1),
+    )
+    assert "SEARCH s USING INDEX idx_study_sessions_group (group_id=?)" in steps
+    assert not any("TEMP B-TREE" in step for step in steps)
+
+
+def test_last_session_reads_one_index_entry(connection: sqlite3.Connection) -> None:
+    steps = only_plan(connection, lambda: session_repo.latest_session(connection))
+    assert steps[0] == "SCAN s USING INDEX idx_study_sessions_created_at"
+    assert not any("TEMP B-TREE" in step for step in steps)
+
+
+def test_session_words_read_the_per_session_table(connection: sqlite3.Connection) -> None:
+    page = PageRequest(page=1, per_page=100, sort_by="japanese", order="asc")
+    steps = only_plan(connection, lambda: session_repo.list_session_words(connection, 1, page))
+    assert steps[0] == "SEARCH sw USING PRIMARY KEY (study_session_id=?)"
+    assert steps[1] == "SEARCH w USING INTEGER PRIMARY KEY (rowid=?)"
+
+
+def test_words_list_sorts_from_an_index(connection: sqlite3.Connection) -> None:
+    page = PageRequest(page=1, per_page=100, sort_by="japanese", order="asc")
+    steps = only_plan(connection, lambda: word_repo.list_words(connection, page))
+    assert steps[0].startswith("SCAN w USING INDEX")
+    assert "USE TEMP B-TREE FOR ORDER BY" not in steps
+
+
+def test_dashboard_counts_use_indexes(connection: sqlite3.Connection) -> None:
+    assert only_plan(connection, lambda: word_repo.count_studied_words(connection)) == [
+        "SEARCH words USING COVERING INDEX idx_words_last_reviewed_at (last_reviewed_at>?)"
+    ]
+    steps = only_plan(connection, lambda: group_repo.count_groups_with_sessions(connection))
+    assert "SEARCH s USING COVERING INDEX idx_study_sessions_group (group_id=?)" in steps
+    assert only_plan(connection, lambda: session_repo.answer_totals(connection)) == [
+        "SCAN daily_stats"  # one row per study day, not per review
+    ]
+
+
+def test_review_write_touches_single_rows(connection: sqlite3.Connection) -> None:
+    connection.execute("BEGIN")
+    try:
+        session_id = session_repo.insert_session(connection, 1, 1, "2026-01-15T09:00:00.000000Z")
+        statements = traced(
+            connection,
+            lambda: session_repo.insert_review(
+                connection, session_id, 1, True, 1200, "2026-01-15T09:00:05.000000Z"
+            ),
+        )
+        statements += traced(
+            connection,
+            lambda: session_repo.session_word_known(connection, session_id, 1),
+        )
+        statements += traced(
+            connection, lambda: session_repo.count_session_words(connection, session_id)
+        )
+        for sql in statements:
+            for step in plan(connection, sql):
+                assert not step.startswith("SCAN"), (sql, step)
+    finally:
+        connection.execute("ROLLBACK")
