@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from lang_portal.clock import FixedClock  # noqa: E402
 from lang_portal.database import Database  # noqa: E402
 from lang_portal.repository import migrations  # noqa: E402
-from lang_portal.settings import MIGRATIONS_DIR  # noqa: E402
+from lang_portal.settings import MIGRATIONS_DIR, Settings, load_settings  # noqa: E402
 
 STORED = "%Y-%m-%dT%H:%M:%S.%fZ"
 MAX_WORDS_PER_SESSION = 50  # the contract's default business rule
@@ -85,13 +85,12 @@ class Built:
     extra: dict[str, int] = field(default_factory=dict)
 
 
-# Other features keep state derived from the review history (the learning engine's FSRS
-# state, for one). Each builder here gets the open connection, in the build's transaction,
-# after the review rows and counters are written; it must leave its tables as the service's own
-# review writes would have. Register with `DERIVED_STATE_BUILDERS.append(fn)`; the builder
-# reports the rows it wrote. The learning engine's table is filled by `_srs_state` below when
-# that feature is present.
-DerivedStateBuilder = Callable[[sqlite3.Connection, ZoneInfo], tuple[str, int] | None]
+# Other features keep state derived from the review history (the learning engine's FSRS cards
+# and analytics, for one). Each builder here gets the open connection (sqlite3.Row rows), in
+# the build's transaction, after the review rows and counters are written, and the settings of
+# the database; it must leave its tables as the service's own review writes would have.
+# Register with `DERIVED_STATE_BUILDERS.append(fn)`; it returns (what, rows) for the report.
+DerivedStateBuilder = Callable[[sqlite3.Connection, Settings], tuple[str, int] | None]
 DERIVED_STATE_BUILDERS: list[DerivedStateBuilder] = []
 
 
@@ -110,6 +109,7 @@ def build(
     seed: int = 7,
     end_date: date | None = None,
     timezone: str = "UTC",
+    derived: bool = True,
 ) -> Built:
     started = time.perf_counter()
     rng = random.Random(seed)
@@ -261,8 +261,10 @@ def build(
         (timezone,),
     )
     extra: dict[str, int] = {}
-    for builder in [*DERIVED_STATE_BUILDERS, _srs_state]:
-        result = builder(connection, zone)
+    settings = load_settings(database_path=out, timezone=timezone)
+    connection.row_factory = sqlite3.Row
+    for builder in [_srs_state, *DERIVED_STATE_BUILDERS] if derived else []:
+        result = builder(connection, settings)
         if result is not None:
             extra[result[0]] = result[1]
     connection.execute("COMMIT")
@@ -278,14 +280,22 @@ def build(
     )
 
 
-def _srs_state(connection: sqlite3.Connection, zone: ZoneInfo) -> tuple[str, int] | None:
-    """The learning engine's per-word state, when that feature is in this tree.
+def _srs_state(connection: sqlite3.Connection, settings: Settings) -> tuple[str, int] | None:
+    """The learning engine's cards and analytics, replayed by the engine's own rebuild.
 
-    SLOT: the learning engine (branch `srs`) had not landed when this was written. When it has,
-    fill its state table here from word_review_items, through the engine's own rebuild code if it
-    offers one, so that the review queue reads a realistic state.
+    Replaying is what an import does, so the state is exactly what the review writes would have
+    left; it also recounts daily_stats and the word counters, the same figures as above. It is
+    most of the heavy build's time (every review goes through the FSRS scheduler).
     """
-    return None
+    try:
+        from lang_portal.app import build_services
+    except ImportError:
+        return None
+    services = build_services(settings)
+    srs = getattr(services, "srs", None)
+    if srs is None:
+        return None
+    return "reviews replayed into srs_cards", int(srs.rebuild(connection))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -299,6 +309,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--end-date", type=date.fromisoformat, help="default: today (UTC)")
     parser.add_argument("--timezone", default="UTC", help="zone daily_stats are counted in")
+    parser.add_argument(
+        "--no-derived",
+        action="store_true",
+        help="skip the learning engine's replay (fast; its tables stay empty)",
+    )
     args = parser.parse_args(argv)
     built = build(
         args.out,
@@ -310,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         end_date=args.end_date,
         timezone=args.timezone,
+        derived=not args.no_derived,
     )
     print(
         f"built {args.out}: {built.words} words, {built.groups} groups, {built.sessions} "

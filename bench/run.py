@@ -52,6 +52,7 @@ LIST_AND_DASHBOARD = {
     "GET /study_sessions/:id/words",
     "GET /groups/:id/study_sessions",
     "GET /study_activities",
+    "GET /study_activities/:id/study_sessions",
     "GET /dashboard/last_study_session",
     "GET /dashboard/study_progress",
     "GET /dashboard/quick-stats",
@@ -102,13 +103,16 @@ class DatasetRun:
 # -- the dataset ------------------------------------------------------------------------------
 
 
-def dataset(data_dir: Path, name: str, reviews: int, end: date, seed: int) -> tuple[Path, float]:
+def dataset(
+    data_dir: Path, name: str, reviews: int, end: date, seed: int, derived: bool
+) -> tuple[Path, float]:
     """The cached build for (reviews, seed, end date), built when missing."""
-    path = data_dir / f"{name}-{reviews}-s{seed}-{end.isoformat()}.db"
+    variant = "" if derived else "-noderived"
+    path = data_dir / f"{name}-{reviews}-s{seed}-{end.isoformat()}{variant}.db"
     stamp = path.with_suffix(".json")
     if path.exists() and stamp.exists():
         return path, float(json.loads(stamp.read_text())["seconds"])
-    built = build_dataset.build(path, reviews=reviews, seed=seed, end_date=end)
+    built = build_dataset.build(path, reviews=reviews, seed=seed, end_date=end, derived=derived)
     stamp.write_text(json.dumps({"seconds": built.seconds, "reviews": reviews}))
     print(f"  built {path.name} in {built.seconds:.1f} s", flush=True)
     return path, built.seconds
@@ -301,8 +305,9 @@ def get_endpoints(
         word_ids = [row[0] for row in connection.execute("SELECT id FROM words")]
         group_ids = [row[0] for row in connection.execute("SELECT id FROM groups")]
         session_ids = [row[0] for row in connection.execute("SELECT id FROM study_sessions")]
-    for ids in (word_ids, group_ids, session_ids):
-        rng.shuffle(ids)
+        activity_ids = [row[0] for row in connection.execute("SELECT id FROM study_activities")]
+    for id_list in (word_ids, group_ids, session_ids):
+        rng.shuffle(id_list)
     words = word_ids[:2000]
     sessions = session_ids[:2000]
     endpoints: list[tuple[str, list[str]]] = [
@@ -317,19 +322,47 @@ def get_endpoints(
         ("GET /study_sessions/:id", [f"{API}/study_sessions/{i}" for i in sessions]),
         ("GET /study_sessions/:id/words", [f"{API}/study_sessions/{i}/words" for i in sessions]),
         ("GET /study_activities", [f"{API}/study_activities"]),
+        (
+            "GET /study_activities/:id/study_sessions",
+            [f"{API}/study_activities/{i}/study_sessions" for i in activity_ids],
+        ),
         ("GET /dashboard/last_study_session", [f"{API}/dashboard/last_study_session"]),
         ("GET /dashboard/study_progress", [f"{API}/dashboard/study_progress"]),
         ("GET /dashboard/quick-stats", [f"{API}/dashboard/quick-stats"]),
     ]
     notes = []
     status, document = http("GET", base + "/openapi.json")
-    paths = document.get("paths", {}) if status == 200 and isinstance(document, dict) else {}
-    queue = next((p for p in paths if p.startswith(API) and "review_queue" in p), None)
-    if queue and "{" not in queue:
-        endpoints.append(("GET /review_queue", [queue]))
+    paths: dict[str, Any] = {}
+    if status == 200 and isinstance(document, dict):
+        paths = document.get("paths", {})
+    if f"{API}/review_queue" in paths:
+        endpoints.append(("GET /review_queue", [f"{API}/review_queue"]))
     else:
-        # SLOT: the learning engine's review queue (branch `srs`) is not in this tree yet.
+        # SLOT: the learning engine's review queue (branch `srs`) is not in this build.
         notes.append("GET /review_queue: not in this build (learning engine not merged)")
+    # Every other GET the build serves (the learning engine's analytics, ...), ids filled in,
+    # so that whatever has landed is measured too; bulk exports are not page loads.
+    covered = {f"{API}{label.split(' ', 1)[1].replace(':id', '{id}')}" for label, _ in endpoints
+               if label.startswith("GET ")}  # fmt: skip
+    ids: dict[str, list[int]] = {"word_id": words, "group_id": group_ids, "session_id": sessions,
+           "activity_id": activity_ids}  # fmt: skip
+    for path, operations in paths.items():
+        generic = re.sub(r"\{\w+\}", "{id}", path)
+        if "get" not in operations or not path.startswith(API + "/") or generic in covered:
+            continue
+        if path.startswith(f"{API}/export"):
+            continue
+        names = re.findall(r"\{(\w+)\}", path)
+        if any(name not in ids for name in names):
+            notes.append(f"GET {path}: skipped (unknown path parameter)")
+            continue
+        if names:
+            values = ids[names[0]]
+            lines = [path.replace("{" + names[0] + "}", str(value)) for value in values]
+        else:
+            lines = [path]
+        label = "GET " + generic.removeprefix(API).replace("{id}", ":id") + " (extra)"
+        endpoints.append((label, lines))
     return endpoints, notes
 
 
@@ -410,7 +443,9 @@ def db_query_p95(base: str) -> tuple[float | None, str]:
 def run_dataset(name: str, args: argparse.Namespace, tool: str, end: date) -> DatasetRun:
     reviews = DATASETS[name]
     print(f"\n== {name}: {reviews:,} reviews", flush=True)
-    cached, build_seconds = dataset(args.data_dir, name, reviews, end, args.seed)
+    cached, build_seconds = dataset(
+        args.data_dir, name, reviews, end, args.seed, not args.no_derived
+    )
     work = args.data_dir / f"run-{name}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{work}{suffix}").unlink(missing_ok=True)
@@ -581,6 +616,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--driver", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--post-sessions", type=int, default=200)
     parser.add_argument("--port", type=int)
+    parser.add_argument(
+        "--no-derived", action="store_true", help="datasets without the learning engine's replay"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--end-date", type=date.fromisoformat, help="default: today (UTC)")
     parser.add_argument("--data-dir", type=Path, default=BENCH / "data")
