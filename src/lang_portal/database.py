@@ -135,6 +135,17 @@ class Database:
                 if self.observers:
                     self._observe("write", started)
 
+    def data_version(self) -> tuple[int, int]:
+        """A token that changes whenever a write has been committed, by any connection.
+
+        SQLite's `PRAGMA data_version` of this thread's reader moves on every commit made by
+        another connection (this process's writer, another worker's); the reader never writes,
+        so that is every commit. The value is per connection, hence the reader's identity in the
+        token. For the response cache (api.cache).
+        """
+        connection = self._reader()
+        return id(connection), int(connection.execute("PRAGMA data_version").fetchone()[0])
+
     def ensure_writable(self) -> None:
         """Open the writer now, so that a bad path is reported at start rather than mid-request."""
         with self._write_lock:

@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
 from lang_portal import API_VERSION
+from lang_portal.api.cache import CACHED_ROUTES, CachedBody, ResponseCache, etag_matches
 from lang_portal.middleware.request_id import current_request_id
 from lang_portal.models.common import (
     BareError,
@@ -74,16 +75,34 @@ class ApiResult(Response):
             self.headers["content-length"] = "0"
             del self.headers["content-type"]
             return
+        pagination = None if self.pagination is None else dump_json(self.pagination.as_dict())
+        self.set_body(mount, dump_json(self.data), pagination)
+
+    def set_body(self, mount: Mount, data: bytes, pagination: bytes | None) -> None:
+        """The mount's body around already serialised parts (the response cache keeps those)."""
         if mount is Mount.V1:
-            body: Any = {"status": "success", "data": self.data, "meta": meta()}
-            if self.pagination is not None:
-                body["pagination"] = self.pagination.as_dict()
-        elif self.pagination is not None:
-            body = {"items": self.data, "pagination": self.pagination.as_dict()}
+            body = b'{"status":"success","data":' + data + b',"meta":' + dump_json(meta())
+            if pagination is not None:
+                body += b',"pagination":' + pagination
+            body += b"}"
+        elif pagination is not None:
+            body = b'{"items":' + data + b',"pagination":' + pagination + b"}"
         else:
-            body = self.data
-        self.body = dump_json(body)
-        self.headers["content-length"] = str(len(self.body))
+            body = data
+        self.body = body
+        self.headers["content-length"] = str(len(body))
+
+    @classmethod
+    def from_cache(cls, mount: Mount, entry: CachedBody) -> ApiResult:
+        result = cls(None, headers=_cache_headers(entry))
+        result.set_body(mount, entry.data, entry.pagination)
+        return result
+
+
+def _cache_headers(entry: CachedBody) -> dict[str, str]:
+    # no-cache: a client may keep the body but must revalidate (cheap: 304) before reusing it,
+    # because any write can change it.
+    return {"etag": entry.etag, "cache-control": "no-cache"}
 
 
 def meta() -> dict[str, Any]:
@@ -199,6 +218,9 @@ class ShapedRoute(APIRoute):
         self.mount = mount = self.fixed_mount
         handler = super().get_route_handler()
 
+        if self._cached(mount):
+            return self._cached_handler(mount, handler)
+
         async def shaped_handler(request: Request) -> Response:
             response = await handler(request)
             if isinstance(response, ApiResult):
@@ -206,6 +228,47 @@ class ShapedRoute(APIRoute):
             return response
 
         return shaped_handler
+
+    def _cached(self, mount: Mount) -> bool:
+        if mount is Mount.LEGACY or not (self.methods or set()) <= {"GET", "HEAD"}:
+            return False
+        prefix = next((p for p, m in _PREFIX_MOUNTS if m is mount), None)
+        return prefix is not None and self.path.removeprefix(prefix) in CACHED_ROUTES
+
+    @staticmethod
+    def _cached_handler(
+        mount: Mount, handler: Callable[[Request], Coroutine[Any, Any, Response]]
+    ) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """Answer from the response cache (api.cache) while the database has not changed."""
+
+        async def cached_handler(request: Request) -> Response:
+            state = request.app.state
+            cache: ResponseCache | None = getattr(state, "response_cache", None)
+            if cache is None:
+                cache = state.response_cache = ResponseCache()
+            # read before the handler's queries: an entry is never older than its token
+            token = state.services.context.db.data_version()
+            key = (mount.value, request.url.path, request.url.query)
+            entry = cache.get(key, token)
+            if entry is None:
+                response = await handler(request)
+                if not isinstance(response, ApiResult):
+                    return response
+                if response.status_code != 200:
+                    response.shape(mount)
+                    return response
+                pagination = response.pagination
+                entry = cache.put(
+                    key,
+                    token,
+                    dump_json(response.data),
+                    None if pagination is None else dump_json(pagination.as_dict()),
+                )
+            if etag_matches(request.headers.get("if-none-match"), entry.etag):
+                return Response(status_code=304, headers=_cache_headers(entry))
+            return ApiResult.from_cache(mount, entry)
+
+        return cached_handler
 
 
 def _is_async(function: Callable[..., Any]) -> bool:
