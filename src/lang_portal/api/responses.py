@@ -272,7 +272,8 @@ class ShapedRoute(APIRoute):
 
 
 def _is_async(function: Callable[..., Any]) -> bool:
-    return inspect.iscoroutinefunction(inspect.unwrap(function))
+    # not unwrapped: a route copied to another mount already holds the async wrapper
+    return inspect.iscoroutinefunction(function)
 
 
 class V1Route(ShapedRoute):
