@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from lang_portal.api.cache import ResponseCache
+
 
 def word_counts(body: dict[str, object], word_id: int) -> tuple[int, int]:
     items = body["data"]
@@ -83,3 +85,16 @@ def test_errors_and_clock_dependent_answers_are_not_cached(client: TestClient) -
     # a word's detail carries its recall probability now: computed on every request
     assert "etag" not in client.get("/api/v1/words/1").headers
     assert "etag" not in client.get("/api/v1/dashboard/quick-stats").headers
+
+
+def test_the_cache_keeps_to_its_size() -> None:
+    cache = ResponseCache(max_bytes=2000)
+    token = (1, 1)
+    for index in range(10):
+        cache.put(("v1", f"/words/{index}", ""), token, b"x" * 500, None)
+    assert cache.size <= 2000
+    assert len(cache) == 2  # the two most recent, each ~800 bytes with its allowance
+    assert cache.get(("v1", "/words/9", ""), token) is not None
+    assert cache.get(("v1", "/words/0", ""), token) is None
+    assert cache.get(("v1", "/words/9", ""), (1, 2)) is None  # the database moved on
+    assert len(cache) == 1

@@ -39,8 +39,9 @@ CACHED_ROUTES = frozenset(
     }
 )
 
-# Lists are ~10 kB of JSON each: 1,024 entries stay well under 20 MB per worker.
-MAX_ENTRIES = 1024
+# Bounded by size, not count: a list is ~10 kB of JSON, a session ~300 bytes, so 16 MB holds
+# every page a learner's frontend asks for many times over, and stays small beside a worker.
+MAX_BYTES = 16 * 1024 * 1024
 
 CacheKey = tuple[str, str, str]  # mount, path, query string
 Token = tuple[int, int]  # reading connection, its data_version
@@ -60,8 +61,9 @@ class ResponseCache:
     Used from the event loop's thread only (the GET routes run there), so it needs no lock.
     """
 
-    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
-        self.max_entries = max_entries
+    def __init__(self, max_bytes: int = MAX_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
         self._entries: OrderedDict[CacheKey, CachedBody] = OrderedDict()
 
     def get(self, key: CacheKey, token: Token) -> CachedBody | None:
@@ -69,7 +71,7 @@ class ResponseCache:
         if entry is None:
             return None
         if entry.token != token:
-            del self._entries[key]
+            self._drop(key)
             return None
         self._entries.move_to_end(key)
         return entry
@@ -79,14 +81,24 @@ class ResponseCache:
         digest.update(data)
         digest.update(pagination or b"")
         entry = CachedBody(token, data, pagination, f'W/"{digest.hexdigest()}"')
+        if key in self._entries:
+            self._drop(key)
         self._entries[key] = entry
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+        self.size += _size(key, entry)
+        while self.size > self.max_bytes and self._entries:
+            self._drop(next(iter(self._entries)))
         return entry
+
+    def _drop(self, key: CacheKey) -> None:
+        self.size -= _size(key, self._entries.pop(key))
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def _size(key: CacheKey, entry: CachedBody) -> int:
+    # the bodies plus a rough allowance for the key, the entry and the dict slot
+    return len(entry.data) + len(entry.pagination or b"") + len(key[1]) + len(key[2]) + 300
 
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:
