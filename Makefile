@@ -26,7 +26,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-# The load benchmark (docs/performance.md): about 20 minutes; BENCH_ARGS=--quick for ~7.
+# The load benchmark (docs/performance.md): ~20 min (+5 the first time: datasets); BENCH_ARGS=--quick: ~7.
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 

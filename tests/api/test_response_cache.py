@@ -98,3 +98,19 @@ def test_the_cache_keeps_to_its_size() -> None:
     assert cache.get(("v1", "/words/0", ""), token) is None
     assert cache.get(("v1", "/words/9", ""), (1, 2)) is None  # the database moved on
     assert len(cache) == 1
+
+
+def test_only_quick_reads_run_on_the_event_loop(client: TestClient) -> None:
+    import inspect
+
+    from fastapi.routing import APIRoute
+
+    kinds = {
+        route.path: inspect.iscoroutinefunction(route.endpoint)
+        for route in client.app.router.routes  # type: ignore[attr-defined]
+        if isinstance(route, APIRoute) and route.methods == {"GET"}
+    }
+    assert kinds["/api/v1/words"] is True
+    assert kinds["/api/words/{word_id}"] is True
+    assert kinds["/api/v1/export/history"] is False  # seconds of work: stays in the pool
+    assert client.get("/api/v1/export/history").status_code == 200

@@ -176,6 +176,11 @@ def _shape_model(declared: Any, mount: Mount) -> Any:
     return Envelope[declared] if mount is Mount.V1 else declared
 
 
+# GETs that stay in the thread pool: bulk downloads take seconds and would stall every other
+# request of their worker if run on the event loop.
+THREAD_POOL_PATHS = ("/export/",)
+
+
 def on_event_loop(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     """Run a sync read handler on the event loop instead of in the thread pool.
 
@@ -201,7 +206,12 @@ class ShapedRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         mount = self.fixed_mount
         methods = {method.upper() for method in kwargs.get("methods") or ()}
-        if methods and methods <= {"GET", "HEAD"} and not _is_async(endpoint):
+        if (
+            methods
+            and methods <= {"GET", "HEAD"}
+            and not _is_async(endpoint)
+            and not any(part in path for part in THREAD_POOL_PATHS)
+        ):
             endpoint = on_event_loop(endpoint)
         response_model = kwargs.get("response_model")
         if isinstance(response_model, type) and mount is not Mount.LEGACY:
