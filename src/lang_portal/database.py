@@ -2,12 +2,17 @@
 
 Readers get a connection per thread, opened read-only so that a read path can never write.
 Writes go through one connection behind a lock, in `BEGIN IMMEDIATE` transactions, so writers
-within a process queue here instead of failing on SQLITE_BUSY; between processes the busy
-timeout makes them wait. WAL mode lets readers go on while a write is in progress.
+within a process queue here instead of failing on SQLITE_BUSY. Between processes (several
+server workers, a CLI backup) writers queue on an advisory file lock beside the database:
+SQLite's own busy handler would also make them wait, but by sleeping in growing steps, which
+under steady write load left answers waiting over a second while the lock sat free. The busy
+timeout stays as the fallback. WAL mode lets readers go on while a write is in progress.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 import threading
 import time
@@ -42,6 +47,8 @@ class Database:
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
         self._closed = False
+        self._process_lock_fd: int | None = None
+        self._process_lock_tried = False
         # Told (operation, seconds) after each read, snapshot and write block: the metrics hook.
         self.observers: list[QueryObserver] = []
 
@@ -117,21 +124,43 @@ class Database:
             if self.observers:
                 self._observe("snapshot", started)
 
+    @property
+    def process_lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + "-writer.lock")
+
+    def _process_lock(self) -> int | None:
+        """The file lock writers of every process queue on; None where it cannot be made."""
+        if not self._process_lock_tried:
+            self._process_lock_tried = True
+            try:
+                self._process_lock_fd = os.open(
+                    self.process_lock_path, os.O_RDWR | os.O_CREAT, 0o644
+                )
+            except OSError:
+                self._process_lock_fd = None  # e.g. a read-only directory: busy timeout only
+        return self._process_lock_fd
+
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: all of it commits, or none of it does."""
         with self._write_lock:
             started = time.perf_counter()
             connection = self._writer_connection()
-            connection.execute("BEGIN IMMEDIATE")
+            lock_fd = self._process_lock()
+            if lock_fd is not None:
+                fcntl.flock(lock_fd, fcntl.LOCK_EX)
             try:
-                yield connection
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-            else:
-                connection.execute("COMMIT")
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    yield connection
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    raise
+                else:
+                    connection.execute("COMMIT")
             finally:
+                if lock_fd is not None:
+                    fcntl.flock(lock_fd, fcntl.LOCK_UN)
                 if self.observers:
                     self._observe("write", started)
 
@@ -206,4 +235,7 @@ class Database:
                 finally:
                     self._writer.close()
                     self._writer = None
+            if self._process_lock_fd is not None:
+                os.close(self._process_lock_fd)
+                self._process_lock_fd = None
         self._local = threading.local()
