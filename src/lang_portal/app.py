@@ -32,6 +32,7 @@ from lang_portal.api import (
 from lang_portal.api import system as system_routes
 from lang_portal.api.errors import install_error_handlers
 from lang_portal.api.responses import BareRoute, JsonResponse, LegacyRoute, V1Route, mounted
+from lang_portal.api.route_table import PortalApp, PrefixGroup
 from lang_portal.clock import Clock, SystemClock
 from lang_portal.database import Database
 from lang_portal.middleware import metrics
@@ -135,7 +136,7 @@ def create_app(
         metrics.mark_worker_stopped()
         services.context.db.close()
 
-    app = FastAPI(
+    app = PortalApp(
         title="lang-portal API",
         version=__version__,
         description=API_DESCRIPTION,
@@ -149,13 +150,13 @@ def create_app(
     app.state.services = services
 
     v1, bare = mounted_api()
-    mounts = [v1, mounted_legacy(), bare] if settings.legacy_api_enabled else [v1, bare]
-    # The legacy mount goes before the bare one: its `/api/study-sessions` paths sit under that
-    # mount's prefix.
-    for router in mounts:
-        # The shared, already-built route objects go straight into the app's route table;
-        # include_router would wrap them again for every app.
-        app.router.routes.extend(router.routes)
+    # The shared, already-built route objects go straight into the app's route table, grouped
+    # by mount; include_router would wrap them again for every app. The legacy mount goes before
+    # the bare one: its `/api/study-sessions` paths sit under that mount's prefix.
+    app.router.routes.append(PrefixGroup("/api/v1", v1.routes))
+    if settings.legacy_api_enabled:
+        app.router.routes.extend(mounted_legacy().routes)
+    app.router.routes.append(PrefixGroup("/api", bare.routes))
     app.include_router(system_routes.router)
     app.mount(
         system_routes.SWAGGER_STATIC,

@@ -107,7 +107,7 @@ def test_only_quick_reads_run_on_the_event_loop(client: TestClient) -> None:
 
     kinds = {
         route.path: inspect.iscoroutinefunction(route.endpoint)
-        for route in client.app.router.routes  # type: ignore[attr-defined]
+        for route in client.app.routes  # type: ignore[attr-defined]
         if isinstance(route, APIRoute) and route.methods == {"GET"}
     }
     assert kinds["/api/v1/words"] is True
