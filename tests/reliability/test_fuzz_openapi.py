@@ -148,7 +148,7 @@ def _run_all(fuzz_app: Any, stack: ExitStack) -> None:
             except Unsatisfiable:
                 # An operation without parameters or body has no negative form to send.
                 unsatisfiable.append(label)
-            except Exception as exc:  # collect all, so one run reports every broken operation
+            except (Exception, BaseExceptionGroup) as exc:  # collect all: report every operation
                 failures.append(_describe(label, exc))
     record_figure(
         "fuzz",

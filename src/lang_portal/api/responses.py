@@ -214,7 +214,9 @@ class ShapedRoute(APIRoute):
         ):
             endpoint = on_event_loop(endpoint)
         response_model = kwargs.get("response_model")
-        if isinstance(response_model, type) and mount is not Mount.LEGACY:
+        # `list[X]` is no `type` but is a body to wrap all the same (it was served enveloped
+        # while documented bare).
+        if response_model is not None and mount is not Mount.LEGACY:
             kwargs["response_model"] = _shape_model(response_model, mount)
         if mount is not Mount.LEGACY:
             error_model = ErrorEnvelope if mount is Mount.V1 else BareError
