@@ -159,6 +159,9 @@ def drive_load(
     reviews_per_session: int = 20,
     stop: threading.Event | None = None,
     seed: int = 7,
+    acked: threading.Event | None = None,
+    acked_threshold: int = 0,
+    result: LoadResult | None = None,
 ) -> LoadResult:
     """`clients` threads, each starting sessions and answering words of the session's group.
 
@@ -166,7 +169,7 @@ def drive_load(
     so that an error can only come from a fault.
     """
     found = catalogue(base_url)
-    result = LoadResult()
+    result = result if result is not None else LoadResult()
     stop = stop or threading.Event()
 
     def client_loop(index: int) -> None:
@@ -204,6 +207,8 @@ def drive_load(
                     body = response.json()
                     with result.lock:
                         result.acks.append(Ack(body["id"], session_id, word_id, correct))
+                        if acked is not None and len(result.acks) >= acked_threshold:
+                            acked.set()
                 except httpx.TransportError:
                     with result.lock:
                         result.connection_errors += 1
