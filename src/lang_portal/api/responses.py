@@ -26,6 +26,7 @@ from lang_portal.models.common import (
     BareError,
     Envelope,
     ErrorEnvelope,
+    LegacyError,
     ListEnvelope,
     Page,
     Pagination,
@@ -160,6 +161,7 @@ _ERROR_STATUSES = {
     400: "The body is not JSON",
     404: "Unknown id or route",
     409: "Duplicate entry",
+    413: "The body is over the size limit",
     422: "A field or a business rule refused the request",
     429: "Rate limit exceeded",
     500: "Internal error (no internals in the body)",
@@ -218,12 +220,13 @@ class ShapedRoute(APIRoute):
         # while documented bare).
         if response_model is not None and mount is not Mount.LEGACY:
             kwargs["response_model"] = _shape_model(response_model, mount)
-        if mount is not Mount.LEGACY:
-            error_model = ErrorEnvelope if mount is Mount.V1 else BareError
-            responses = dict(kwargs.get("responses") or {})
-            for status, description in _ERROR_STATUSES.items():
-                responses.setdefault(status, {"model": error_model, "description": description})
-            kwargs["responses"] = responses
+        # Every mount documents its errors: a client (and the fuzzing) learns each status and
+        # its body from the document, the legacy mount's `{"error": message}` included.
+        error_model = {Mount.V1: ErrorEnvelope, Mount.BARE: BareError}.get(mount, LegacyError)
+        responses = dict(kwargs.get("responses") or {})
+        for status, description in _ERROR_STATUSES.items():
+            responses.setdefault(status, {"model": error_model, "description": description})
+        kwargs["responses"] = responses
         super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
