@@ -18,6 +18,7 @@ import orjson
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from starlette.routing import Match
 
 from lang_portal import API_VERSION
 from lang_portal.api.cache import CACHED_ROUTES, CachedBody, ResponseCache, etag_matches
@@ -147,6 +148,23 @@ def mount_for_path(path: str) -> Mount:
         if path == prefix or path.startswith(prefix + "/"):
             return candidate
     return Mount.V1
+
+
+def mount_for_scope(scope: Mapping[str, Any]) -> Mount:
+    """The mount of the route a request will reach, for middleware that answers before routing.
+
+    The legacy mount shares paths with no prefix (`/words`, `/api/study-sessions`): only the
+    app's routes know that `/study_sessions` is legacy, so a refusal there (413, 429, 504) must
+    be shaped by the matching route, not the prefix.
+    """
+    app = scope.get("app")
+    for route in getattr(getattr(app, "router", None), "routes", ()):
+        mount = getattr(route, "mount", None) or getattr(route, "fixed_mount", None)
+        if isinstance(mount, Mount) and isinstance(route, APIRoute):
+            match, _ = route.matches(scope)
+            if match is not Match.NONE:
+                return mount
+    return mount_for_path(str(scope.get("path", "")))
 
 
 def mount_of(request: Request) -> Mount:
