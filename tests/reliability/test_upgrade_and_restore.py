@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,11 @@ from lang_portal.repository import migrations
 from lang_portal.settings import MIGRATIONS_DIR, load_settings
 from tests.reliability.figures import record_figure
 from tests.reliability.server import (
+    LoadResult,
+    drive_load,
     inconsistencies,
     integrity,
+    running_server,
 )
 
 MIGRATION_FILES = sorted(path.name for path in MIGRATIONS_DIR.glob("*.sql"))
@@ -166,3 +170,139 @@ def test_database_from_every_earlier_schema_upgrades_with_nothing_lost(
         f"upgrade_from_{MIGRATION_FILES[version - 1][:4]}",
         {"rows_kept": sum(len(rows) for rows in before.values()), "rows_lost": 0},
     )
+
+
+def _cli(monkeypatch: pytest.MonkeyPatch, database: Path, backups: Path, *argv: str) -> int:
+    monkeypatch.setenv("DATABASE_PATH", str(database))
+    monkeypatch.setenv("BACKUP_PATH", str(backups))
+    return cli.main(list(argv))
+
+
+@pytest.mark.slow
+def test_backup_taken_under_load_restores_to_a_consistent_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    live, backups = tmp_path / "live.db", tmp_path / "backups"
+    with running_server(live, workers=2) as server:
+        stop, warmed = threading.Event(), threading.Event()
+        result = LoadResult()
+        load = threading.Thread(
+            target=drive_load,
+            args=(server.base_url,),
+            kwargs={
+                "clients": 16,
+                "reviews_per_client": 10_000,
+                "stop": stop,
+                "acked": warmed,
+                "acked_threshold": 100,
+                "result": result,
+            },
+        )
+        load.start()
+        try:
+            assert warmed.wait(timeout=120)
+            with result.lock:
+                before_backup = list(result.acks)
+            assert _cli(monkeypatch, live, backups, "backup") == 0
+        finally:
+            stop.set()
+            load.join(timeout=120)
+        assert result.server_errors == []
+    (backup_file,) = sorted(backups.glob("lang-portal-*.db.gz"))
+
+    restored = tmp_path / "restored" / "words.db"
+    restored.parent.mkdir()
+    assert (
+        _cli(monkeypatch, restored, tmp_path / "safety", "restore", "--yes", str(backup_file)) == 0
+    )
+    assert integrity(restored) == "ok"
+    # Everything acknowledged before the backup began is in it, and it agrees with itself.
+    assert inconsistencies(restored, before_backup) == []
+    record_figure(
+        "restore_under_load",
+        {
+            "acknowledged_before_backup": len(before_backup),
+            "acknowledged_during_load": len(result.acks),
+            "integrity_check": "ok",
+            "missing_after_restore": 0,
+        },
+    )
+
+
+def _snapshot(path: Path) -> tuple[int, int, str]:
+    connection = sqlite3.connect(path)
+    try:
+        words = connection.execute("SELECT count(*) FROM words").fetchone()[0]
+        reviews = connection.execute("SELECT count(*) FROM word_review_items").fetchone()[0]
+        return (
+            int(words),
+            int(reviews),
+            str(connection.execute("PRAGMA integrity_check").fetchone()[0]),
+        )
+    finally:
+        connection.close()
+
+
+def test_restore_and_backup_refuse_path_tricks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database, backups = tmp_path / "db" / "words.db", tmp_path / "backups"
+    database.parent.mkdir()
+    monkeypatch.setenv("DATABASE_PATH", str(database))
+    assert cli.main(["migrate"]) == 0
+    assert cli.main(["seed", "--dir", str(Path(__file__).parents[1] / "fixtures" / "seeds")]) == 0
+    before = _snapshot(database)
+    capsys.readouterr()
+
+    plain = tmp_path / "not-a-backup.txt"
+    plain.write_text("SQLite format 3 is what this file pretends to be\n")
+    foreign = tmp_path / "foreign.db"
+    sqlite3.connect(foreign).executescript("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    to_passwd = tmp_path / "innocent.db.gz"
+    to_passwd.symlink_to("/etc/passwd")
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    tricks = {
+        "restore": [
+            "../../../../../../etc/passwd",
+            "/etc/passwd",
+            "/dev/zero",
+            "/dev/null",
+            "/proc/self/environ",
+            str(tmp_path),
+            str(tmp_path / "missing.db.gz"),
+            str(plain),
+            str(foreign),
+            str(loop),
+            str(to_passwd),
+            "",
+            "~nobody-such-user/x.db",
+            "x\n; rm -rf /",
+            "%2e%2e%2fetc%2fpasswd",
+        ],
+        "backup --dir": [str(a_file), "/proc/self", str(a_file / "below-a-file"), "/dev/null"],
+    }
+    tried = 0
+    for path in tricks["restore"]:
+        code = _cli(monkeypatch, database, backups, "restore", "--yes", path)
+        tried += 1
+        captured = capsys.readouterr()
+        assert code == 1, (path, captured)
+        assert captured.err.startswith("lang-portal restore: error:"), (path, captured.err)
+        assert "Traceback" not in captured.err
+        assert _snapshot(database) == before, path
+    for directory in tricks["backup --dir"]:
+        code = _cli(monkeypatch, database, backups, "backup", "--dir", directory)
+        tried += 1
+        captured = capsys.readouterr()
+        assert code == 1, (directory, captured)
+        assert captured.err.startswith("lang-portal backup: error:"), (directory, captured.err)
+        assert "Traceback" not in captured.err
+    assert _snapshot(database) == before
+    assert a_file.read_text() == "x"
+    assert (
+        sorted(p.name for p in database.parent.iterdir() if not p.name.startswith("words.db")) == []
+    )
+    record_figure("backup_restore_path_tricks", {"tried": tried, "refused_cleanly": tried})
