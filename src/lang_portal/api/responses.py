@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import functools
 import inspect
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, MutableMapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -150,7 +150,7 @@ def mount_for_path(path: str) -> Mount:
     return Mount.V1
 
 
-def mount_for_scope(scope: Mapping[str, Any]) -> Mount:
+def mount_for_scope(scope: MutableMapping[str, Any]) -> Mount:
     """The mount of the route a request will reach, for middleware that answers before routing.
 
     The legacy mount shares paths with no prefix (`/words`, `/api/study-sessions`): only the
