@@ -300,3 +300,94 @@ def test_malformed_nested_and_oversized_bodies_are_refused_in_the_mount_envelope
     )
     assert oversized.status_code == 413
     assert probe.problems == [], "\n".join(probe.problems)
+
+
+def _leaves(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Paths to the leaves of a document, through the first element of each list only."""
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _leaves(child, (*path, key))
+    elif isinstance(value, list):
+        if value:
+            yield from _leaves(value[0], (*path, 0))
+    else:
+        yield path
+
+
+def _replaced(document: Any, path: tuple[Any, ...], new: Any) -> Any:
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    if isinstance(document, list):
+        return [_replaced(document[0], rest, new), *document[1:]]
+    return {**document, head: _replaced(document[head], rest, new)}
+
+
+IMPORT_STRINGS = [
+    SQL_INJECTION[0],
+    SQL_INJECTION[5],
+    MARKUP[0],
+    "x" * 10_000,
+    "nul\x00byte",
+    "\u202eevil\u202c مرحبا",
+    "2026-13-45T25:61:61Z",
+    "../../etc/passwd",
+]
+
+
+@pytest.mark.slow
+def test_hostile_history_imports_are_refused_or_stored_never_a_5xx(
+    client: TestClient, settings: Settings
+) -> None:
+    session = client.post("/api/study_sessions", json={"group_id": 1, "study_activity_id": 1})
+    for word_id in (1, 2):
+        client.post(
+            f"/api/study_sessions/{session.json()['id']}/words/{word_id}/review",
+            json={"correct": True, "duration_ms": 1200},
+        )
+    exported = client.get("/api/v1/export/history")
+    assert exported.status_code == 200
+    document = exported.json()
+    tables_before = _tables(settings)
+    probe = Probe(client)
+    template = "/api/v1/import/history"
+    for leaf in _leaves(document):
+        for value in [*JSON_VALUES, *IMPORT_STRINGS]:
+            probe.send("POST", template, template, json=_replaced(document, leaf, value))
+    for whole in [[], "text", 1, None, {"format_version": 1}, {"format_version": "1"}]:
+        probe.send("POST", template, template, json=whole)
+    assert probe.problems == [], "\n".join(probe.problems[:40])
+    assert _tables(settings) == tables_before
+    record_figure("hostile_history_import", {"requests_sent": probe.sent})
+
+
+CSV_BODIES: list[bytes] = [
+    b"",
+    b"japanese,romaji,english,tags\n",
+    'japanese,romaji,english,tags\nねこ,neko,"\'; DROP TABLE words; --",x\n'.encode(),
+    "japanese,romaji,english,tags\nねこ,neko,<script>alert(1)</script>,\n".encode(),
+    'japanese,romaji,english,tags\nねこ,neko,=HYPERLINK("http://x"),@SUM(1)\n'.encode(),
+    "japanese,romaji,english,tags\nね\x00こ,neko,cat,\n".encode(),
+    "japanese,romaji,english,tags\n\u202eねこ,neko,cat,\n".encode(),
+    b"japanese,romaji,english,tags\n\xff\xfe\xfd,neko,cat,\n",
+    "\ufeffjapanese,romaji,english,tags\r\nねこ,neko,cat,\r\n".encode(),
+    b'japanese,romaji,english,tags\n"unterminated,neko,cat,\n',
+    b"japanese,romaji,english,tags\n" + b",".join([b"x"] * 10_000) + b"\n",
+    b"japanese,romaji,english,tags\n" + "ねこ,neko,cat,\n".encode() * 5_000,
+    b"a\x00b\x00c\n",
+    b"japanese;romaji;english\n",
+]
+
+
+@pytest.mark.parametrize("prefix", ["/api/v1", "/api"])
+def test_hostile_csv_imports_are_refused_or_stored_never_a_5xx(
+    client: TestClient, settings: Settings, prefix: str
+) -> None:
+    tables_before = _tables(settings)
+    probe = Probe(client)
+    template = f"{prefix}/import/words"
+    for body in CSV_BODIES:
+        for kind in ("text/csv", "text/csv; charset=utf-8", "application/json"):
+            probe.send("POST", template, template, content=body, headers={"content-type": kind})
+    assert probe.problems == [], "\n".join(probe.problems[:40])
+    assert _tables(settings) == tables_before

@@ -331,6 +331,10 @@ class TransferService:
             ):
                 problems.add({"path": path}, "needs a name and a launch_url")
                 continue
+            # Anything but text here reached SQLite as a list, object or 65-bit number (a 500).
+            for optional in ("thumbnail_url", "description"):
+                if not isinstance(item.get(optional), str | None):
+                    problems.add({"path": f"{path}.{optional}"}, "must be a string or null")
             parsed.append(item)
         return parsed
 
@@ -433,7 +437,8 @@ class TransferService:
             return None
         word_id = self._find_word(connection, entry, path, problems)
         result = entry.get("result")
-        if result not in RESULTS:
+        if not isinstance(result, str) or result not in RESULTS:  # a list is unhashable
+            result = None
             problems.add({"path": f"{path}.result"}, "must be 'correct' or 'wrong'")
         spent = entry.get("time_spent")
         if spent is not None and (
