@@ -8,6 +8,8 @@ run, and the file passes `PRAGMA integrity_check` afterwards with every table st
 
 from __future__ import annotations
 
+import csv
+import io
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
@@ -391,3 +393,30 @@ def test_hostile_csv_imports_are_refused_or_stored_never_a_5xx(
             probe.send("POST", template, template, content=body, headers={"content-type": kind})
     assert probe.problems == [], "\n".join(probe.problems[:40])
     assert _tables(settings) == tables_before
+
+
+def test_csv_export_never_hands_a_spreadsheet_a_formula(client: TestClient) -> None:
+    formulas = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)"]
+    body = "japanese,romaji,english,tags\n" + "".join(
+        f'ねこ{i},neko,"{text.replace(chr(34), chr(34) * 2)}",x\n'
+        for i, text in enumerate(formulas)
+    )
+    imported = client.post(
+        "/api/v1/import/words", content=body.encode(), headers={"content-type": "text/csv"}
+    )
+    assert imported.status_code == 201, imported.text
+    exported = client.get("/api/v1/export/words.csv")
+    assert exported.status_code == 200
+    assert exported.headers["x-content-type-options"] == "nosniff"
+    cells = [cell for row in csv.reader(io.StringIO(exported.text)) for cell in row]
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@"))]
+    # The export imports back as the same words: the apostrophe is taken off again.
+    again = client.post(
+        "/api/v1/import/words", content=exported.content, headers={"content-type": "text/csv"}
+    )
+    assert again.status_code == 201, again.text
+    assert again.json()["data"]["words_added"] == 0
+    words = client.get("/api/v1/words", params={"per_page": 100}).json()["data"]
+    assert sorted(w["english"] for w in words if w["japanese"].startswith("ねこ")) == sorted(
+        formulas
+    )

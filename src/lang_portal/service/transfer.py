@@ -52,6 +52,19 @@ def _parse_time(value: Any) -> datetime:
     return moment.astimezone(UTC)
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): the
+# export quotes such a cell with a leading apostrophe, and the import takes it off again.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _uncell(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
+
+
 class Problems:
     """Every problem found in a file, each with where it is and why."""
 
@@ -93,7 +106,14 @@ class TransferService:
         with self.db.snapshot() as connection:
             for row in transfer_repo.words_with_tags(connection):
                 tags = ",".join(orjson.loads(row["tags"]))
-                writer.writerow([row["japanese"], row["romaji"], row["english"], tags])
+                writer.writerow(
+                    [
+                        _cell(row["japanese"]),
+                        _cell(row["romaji"]),
+                        _cell(row["english"]),
+                        _cell(tags),
+                    ]
+                )
         return out.getvalue()
 
     def import_words_csv(self, text: str) -> dict[str, Any]:
@@ -112,6 +132,7 @@ class TransferService:
                 problems.add({"line": line}, f"expected 4 columns, found {len(record)}")
                 continue
             where = {"line": line}
+            record = [_uncell(cell) for cell in record]
             fields = {
                 "japanese": problems.check(
                     {**where, "field": "japanese"}, clean_japanese, record[0]
