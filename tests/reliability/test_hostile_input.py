@@ -377,6 +377,9 @@ CSV_BODIES: list[bytes] = [
     b"japanese,romaji,english,tags\n" + b",".join([b"x"] * 10_000) + b"\n",
     b"japanese,romaji,english,tags\n" + "ねこ,neko,cat,\n".encode() * 5_000,
     b"a\x00b\x00c\n",
+    # a bare carriage return inside an unquoted field (found by `make fuzz`: it was a 500)
+    "japanese,romaji,english,tags\nね\rこ,neko,cat,\n".encode(),
+    b"\xf1\x8f\x90\xa2\x02\x19\x0e\xc3\x9f\x13\x1a\r\xf3\xaf\xb5\xaf\x08_\xc3\x8b\x7f",
     b"japanese;romaji;english\n",
 ]
 

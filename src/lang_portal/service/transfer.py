@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -63,6 +63,15 @@ def _cell(value: str) -> str:
 
 def _uncell(value: str) -> str:
     return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
+
+
+def _records(reader: Any, problems: Problems) -> Iterator[list[str]]:
+    """The reader's rows, up to a line the csv module cannot parse (a bare carriage return
+    in an unquoted field raised out of the import as a 500)."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        problems.add({"line": reader.line_num}, f"not valid CSV: {exc}")
 
 
 class Problems:
@@ -119,12 +128,12 @@ class TransferService:
     def import_words_csv(self, text: str) -> dict[str, Any]:
         problems = Problems()
         reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-        header = next(reader, None)
+        header = next(_records(reader, problems), None)
         if header is None or [name.strip().lower() for name in header] != CSV_COLUMNS:
             problems.add({"line": 1}, f"the header must be {','.join(CSV_COLUMNS)}")
             problems.raise_if_any("word list")
         rows: list[tuple[int, dict[str, Any], list[str]]] = []
-        for record in reader:
+        for record in _records(reader, problems):
             line = reader.line_num
             if not record or all(not cell.strip() for cell in record):
                 continue
