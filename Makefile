@@ -3,13 +3,17 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck check clean bench
+.PHONY: run test lint typecheck check clean bench fuzz
 
 run: $(VENV)/.installed
 	$(BIN)/lang-portal serve
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest --cov --cov-report=term
+
+# The long fuzzing run (docs/reliability.md): 500 generated requests per operation and mode.
+fuzz: $(VENV)/.installed
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-500} $(BIN)/python -m pytest tests/reliability/test_fuzz_openapi.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests scripts

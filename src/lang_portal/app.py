@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -34,7 +35,7 @@ from lang_portal.api.errors import install_error_handlers
 from lang_portal.api.responses import BareRoute, JsonResponse, LegacyRoute, V1Route, mounted
 from lang_portal.api.route_table import PortalApp, PrefixGroup
 from lang_portal.clock import Clock, SystemClock
-from lang_portal.database import Database
+from lang_portal.database import Database, DatabaseUnavailableError
 from lang_portal.middleware import metrics
 from lang_portal.middleware.body_limit import BodyLimitMiddleware
 from lang_portal.middleware.logging import (
@@ -51,6 +52,8 @@ from lang_portal.service.container import Services
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.summaries import ensure_daily_stats_zone
 from lang_portal.settings import SEEDS_DIR, Settings, load_settings
+
+logger = logging.getLogger("lang_portal.app")
 
 API_DESCRIPTION = """
 Vocabulary inventory, learning record store and launchpad for a Japanese school.
@@ -128,7 +131,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        ensure_daily_stats_zone(services.context)
+        try:
+            ensure_daily_stats_zone(services.context)
+        except (DatabaseUnavailableError, sqlite3.Error) as exc:
+            # Serve anyway: /health then answers 503 with the reason, and every request a
+            # clear DATABASE_ERROR, where a failed start would leave nothing to ask.
+            logger.error("database not usable at start: %s", exc)
         async with contextlib.AsyncExitStack() as stack:
             if settings.backup_interval_minutes > 0:
                 await stack.enter_async_context(_backup_schedule(services))

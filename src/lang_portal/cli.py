@@ -81,9 +81,31 @@ def migrate_database(settings: Settings) -> list[str]:
                     retention=settings.backup_retention,
                 )
                 print(f"backed up to {result.path} before migrating")
-        return migrations.apply(db, _migrations_dir(), SystemClock())
+        applied = migrations.apply(db, _migrations_dir(), SystemClock())
     finally:
         db.close()
+    if REPLAY_HISTORY_AFTER.intersection(applied):
+        _replay_history(settings)
+    return applied
+
+
+# Migrations that add state derived from the review history create it empty: on a database
+# that already has a history, the history is replayed into it, or an upgrade would forget
+# every word's scheduling (all words "new") and the analytics of every earlier day.
+REPLAY_HISTORY_AFTER = {"0002_srs_analytics.sql"}
+
+
+def _replay_history(settings: Settings) -> None:
+    from lang_portal.app import build_services
+
+    services = build_services(settings)
+    try:
+        with services.context.db.write() as connection:
+            replayed = services.srs.rebuild(connection)
+    finally:
+        services.context.db.close()
+    if replayed:
+        print(f"replayed {replayed} reviews into the state the new migrations added")
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:

@@ -30,6 +30,31 @@ class DatabaseUnavailableError(Exception):
     """The database file cannot be opened or used (missing directory, permissions, corruption)."""
 
 
+_FAULT_REASONS = {
+    "SQLITE_FULL": "disk_full",
+    "SQLITE_READONLY": "read_only",
+    "SQLITE_IOERR": "io_error",
+    "SQLITE_CANTOPEN": "unavailable",
+    "SQLITE_CORRUPT": "corrupt",
+    "SQLITE_NOTADB": "corrupt",
+}
+
+
+def storage_fault(exc: BaseException) -> str | None:
+    """What a storage error says is wrong with the disk or the file, or None for anything else
+    (a busy database, a constraint, a bug), which is no fault of the storage."""
+    if isinstance(exc, DatabaseUnavailableError):
+        cause = exc.__cause__
+        return storage_fault(cause) if isinstance(cause, sqlite3.Error) else "unavailable"
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    for prefix, reason in _FAULT_REASONS.items():
+        if name == prefix or name.startswith(prefix + "_"):
+            return reason
+    return None
+
+
 class Database:
     def __init__(
         self,
@@ -49,6 +74,8 @@ class Database:
         self._closed = False
         self._process_lock_fd: int | None = None
         self._process_lock_tried = False
+        # Set by a write that failed for a storage fault, cleared by the next one that commits.
+        self.write_fault: str | None = None
         # Told (operation, seconds) after each read, snapshot and write block: the metrics hook.
         self.observers: list[QueryObserver] = []
 
@@ -145,19 +172,33 @@ class Database:
         """One write transaction: all of it commits, or none of it does."""
         with self._write_lock:
             started = time.perf_counter()
-            connection = self._writer_connection()
+            try:
+                connection = self._writer_connection()
+            except (sqlite3.Error, DatabaseUnavailableError) as exc:
+                self._note_write_fault(exc)
+                raise
             lock_fd = self._process_lock()
             if lock_fd is not None:
                 fcntl.flock(lock_fd, fcntl.LOCK_EX)
             try:
-                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    connection.execute("BEGIN IMMEDIATE")
+                except sqlite3.Error as exc:
+                    self._note_write_fault(exc)
+                    raise
                 try:
                     yield connection
-                except BaseException:
-                    connection.execute("ROLLBACK")
+                    connection.execute("COMMIT")
+                except BaseException as exc:
+                    # SQLite may already have rolled back (a full disk can end the
+                    # transaction): a ROLLBACK then would raise and hide the real error, and a
+                    # transaction left open after a failed COMMIT would refuse every BEGIN.
+                    if connection.in_transaction:
+                        connection.execute("ROLLBACK")
+                    self._note_write_fault(exc)
                     raise
                 else:
-                    connection.execute("COMMIT")
+                    self.write_fault = None
             finally:
                 if lock_fd is not None:
                     fcntl.flock(lock_fd, fcntl.LOCK_UN)
@@ -174,6 +215,24 @@ class Database:
         """
         connection = self._reader()
         return id(connection), int(connection.execute("PRAGMA data_version").fetchone()[0])
+
+    def _note_write_fault(self, exc: BaseException) -> None:
+        reason = storage_fault(exc)
+        if reason is not None:
+            self.write_fault = reason
+
+    def write_problem(self) -> str | None:
+        """Why writes cannot succeed now ("read_only", "disk_full", ...), or None.
+
+        What the file system says, else the last write's fault (access(2) reports a read-only
+        mount or an immutable file even to root, whose permission bits are never checked).
+        """
+        if not self.path.parent.is_dir():
+            return "missing_directory"
+        target = self.path if self.path.exists() else self.path.parent
+        if not os.access(target, os.W_OK):
+            return "read_only"
+        return self.write_fault
 
     def ensure_writable(self) -> None:
         """Open the writer now, so that a bad path is reported at start rather than mid-request."""

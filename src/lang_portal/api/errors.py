@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from lang_portal.api.responses import Mount, mount_of, render_error
-from lang_portal.database import DatabaseUnavailableError
+from lang_portal.database import DatabaseUnavailableError, storage_fault
 from lang_portal.errors import ApiError
 
 logger = logging.getLogger("lang_portal.errors")
@@ -105,11 +105,25 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
     )
 
 
+_FAULT_MESSAGES = {
+    "disk_full": "the disk holding the database is full; nothing was stored",
+    "read_only": "the database is read-only; nothing was stored",
+    "io_error": "the disk holding the database failed to read or write; nothing was stored",
+    "corrupt": "the database file is damaged; restore it from a backup",
+    "busy": "the database is busy; try again shortly",
+    "missing_directory": "the database's directory does not exist; nothing was stored",
+    "unavailable": "the database is unavailable; try again shortly",
+}
+
+
 async def handle_database_error(request: Request, exc: Exception) -> Response:
-    logger.error("database unavailable: %s", exc, exc_info=exc)
-    return _respond(
-        request, 503, "DATABASE_ERROR", "the database is unavailable; try again shortly", {}
-    )
+    busy = str(getattr(exc, "sqlite_errorname", "")).startswith("SQLITE_BUSY")
+    reason = storage_fault(exc) or ("busy" if busy else "unavailable")
+    if reason == "unavailable":
+        # "cannot open" says little; the file system can say why (read-only, no directory).
+        reason = request.app.state.services.context.db.write_problem() or reason
+    logger.error("database unavailable (%s): %s", reason, exc, exc_info=exc)
+    return _respond(request, 503, "DATABASE_ERROR", _FAULT_MESSAGES[reason], {"reason": reason})
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import functools
 import inspect
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, MutableMapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +18,7 @@ import orjson
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from starlette.routing import Match
 
 from lang_portal import API_VERSION
 from lang_portal.api.cache import CACHED_ROUTES, CachedBody, ResponseCache, etag_matches
@@ -26,6 +27,7 @@ from lang_portal.models.common import (
     BareError,
     Envelope,
     ErrorEnvelope,
+    LegacyError,
     ListEnvelope,
     Page,
     Pagination,
@@ -148,6 +150,23 @@ def mount_for_path(path: str) -> Mount:
     return Mount.V1
 
 
+def mount_for_scope(scope: MutableMapping[str, Any]) -> Mount:
+    """The mount of the route a request will reach, for middleware that answers before routing.
+
+    The legacy mount shares paths with no prefix (`/words`, `/api/study-sessions`): only the
+    app's routes know that `/study_sessions` is legacy, so a refusal there (413, 429, 504) must
+    be shaped by the matching route, not the prefix.
+    """
+    app = scope.get("app")
+    for route in getattr(getattr(app, "router", None), "routes", ()):
+        mount = getattr(route, "mount", None) or getattr(route, "fixed_mount", None)
+        if isinstance(mount, Mount) and isinstance(route, APIRoute):
+            match, _ = route.matches(scope)
+            if match is not Match.NONE:
+                return mount
+    return mount_for_path(str(scope.get("path", "")))
+
+
 def mount_of(request: Request) -> Mount:
     """The mount whose error shape a request gets: its route's, else its path's."""
     mount = getattr(request.scope.get("route"), "mount", None)
@@ -160,6 +179,7 @@ _ERROR_STATUSES = {
     400: "The body is not JSON",
     404: "Unknown id or route",
     409: "Duplicate entry",
+    413: "The body is over the size limit",
     422: "A field or a business rule refused the request",
     429: "Rate limit exceeded",
     500: "Internal error (no internals in the body)",
@@ -214,14 +234,17 @@ class ShapedRoute(APIRoute):
         ):
             endpoint = on_event_loop(endpoint)
         response_model = kwargs.get("response_model")
-        if isinstance(response_model, type) and mount is not Mount.LEGACY:
+        # `list[X]` is no `type` but is a body to wrap all the same (it was served enveloped
+        # while documented bare).
+        if response_model is not None and mount is not Mount.LEGACY:
             kwargs["response_model"] = _shape_model(response_model, mount)
-        if mount is not Mount.LEGACY:
-            error_model = ErrorEnvelope if mount is Mount.V1 else BareError
-            responses = dict(kwargs.get("responses") or {})
-            for status, description in _ERROR_STATUSES.items():
-                responses.setdefault(status, {"model": error_model, "description": description})
-            kwargs["responses"] = responses
+        # Every mount documents its errors: a client (and the fuzzing) learns each status and
+        # its body from the document, the legacy mount's `{"error": message}` included.
+        error_model = {Mount.V1: ErrorEnvelope, Mount.BARE: BareError}.get(mount, LegacyError)
+        responses = dict(kwargs.get("responses") or {})
+        for status, description in _ERROR_STATUSES.items():
+            responses.setdefault(status, {"model": error_model, "description": description})
+        kwargs["responses"] = responses
         super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:

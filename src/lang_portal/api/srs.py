@@ -80,7 +80,9 @@ class Forecast(BaseModel):
 def review_queue(
     services: ServicesDep,
     limit: Limit = 20,
-    group_id: Annotated[int | None, Query(ge=1, description="Only this group")] = None,
+    group_id: Annotated[
+        int | None, Query(ge=1, le=SQLITE_MAX_INTEGER, description="Only this group")
+    ] = None,
 ) -> ApiResult:
     return ApiResult(services.srs.review_queue(group_id, limit))
 

@@ -29,11 +29,13 @@ async def health(request: Request) -> JsonResponse:
     checks: dict[str, Any] = {"api": "up"}
     try:
         latency_ms = services.context.db.ping()
-        checks["database"] = "up"
         checks["database_latency_ms"] = round(latency_ms, 3)
-        healthy = True
+        # Readable is not enough: a database that refuses writes loses every answer sent to it.
+        problem = services.context.db.write_problem()
+        checks["database"] = problem or "up"
+        healthy = problem is None
     except Exception as exc:  # any failure to query is "down", whatever its cause
-        checks["database"] = "down"
+        checks["database"] = services.context.db.write_problem() or "down"
         checks["database_error"] = type(exc).__name__
         healthy = False
     body = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lang_portal.api.responses import mount_for_path, render_error
+from lang_portal.api.responses import mount_for_scope, render_error
 
 
 class BodyTooLargeError(HTTPException):
@@ -50,7 +50,7 @@ class BodyLimitMiddleware:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = render_error(
-            mount_for_path(scope["path"]),
+            mount_for_scope(scope),
             413,
             "INVALID_INPUT",
             f"the request body is larger than {self.max_bytes} bytes",

@@ -18,7 +18,7 @@ from pythonjsonlogger.core import LogData
 from pythonjsonlogger.orjson import OrjsonFormatter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lang_portal.api.responses import mount_for_path, render_error
+from lang_portal.api.responses import mount_for_scope, render_error
 from lang_portal.middleware.request_id import current_request_id
 from lang_portal.settings import Settings
 
@@ -181,7 +181,7 @@ class UnhandledErrorMiddleware:
             if response_started:
                 raise  # too late for a clean 500: let the server drop the connection
             response = render_error(
-                mount_for_path(scope["path"]),
+                mount_for_scope(scope),
                 500,
                 "INTERNAL_SERVER_ERROR",
                 "an internal error occurred",

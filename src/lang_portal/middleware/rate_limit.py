@@ -29,7 +29,7 @@ from limits.aio.strategies import (
 from limits.storage import storage_from_string
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lang_portal.api.responses import mount_for_path, render_error
+from lang_portal.api.responses import mount_for_scope, render_error
 from lang_portal.settings import Settings
 
 logger = logging.getLogger("lang_portal.rate_limit")
@@ -160,7 +160,7 @@ class RateLimitMiddleware:
         if not verdict.allowed:
             retry_after = max(1, math.ceil(verdict.reset - time.time()))
             response = render_error(
-                mount_for_path(scope["path"]),
+                mount_for_scope(scope),
                 429,
                 "RATE_LIMIT_EXCEEDED",
                 "Too many requests",

@@ -11,7 +11,7 @@ import logging
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lang_portal.api.responses import mount_for_path, render_error
+from lang_portal.api.responses import mount_for_scope, render_error
 
 logger = logging.getLogger("lang_portal.timeout")
 
@@ -45,7 +45,7 @@ class TimeoutMiddleware:
         if response_started:
             return  # a response already under way cannot be replaced
         response = render_error(
-            mount_for_path(scope["path"]),
+            mount_for_scope(scope),
             504,
             "INTERNAL_SERVER_ERROR",
             f"the request took longer than {self.seconds:g} seconds",

@@ -110,6 +110,12 @@ class BareError(BaseModel):
     error: ErrorDetail
 
 
+class LegacyError(BaseModel):
+    """Every error on the legacy mount: the message alone."""
+
+    error: str = Field(examples=["word 42 was not found"])
+
+
 class SuccessMessage(BaseModel):
     success: bool = Field(examples=[True])
     message: str = Field(examples=["Study history has been reset"])

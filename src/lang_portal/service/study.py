@@ -171,11 +171,14 @@ class StudyService:
         self, session_id: int, answers: list[tuple[int, bool, int | None]]
     ) -> list[dict[str, Any]]:
         """Store answers in one transaction: all of them, or none if any is refused."""
-        moment = self.context.now()
-        now = to_stored(moment)
-        day = self.context.local_day(moment)
         stored: list[dict[str, Any]] = []
         with self.db.write() as connection:
+            # The time is read once the write lock is held, so answers are stamped in the order
+            # they commit: taken before it, two workers could commit a later answer first and
+            # the scheduling state (first/last review, elapsed days) would disagree with the rows.
+            moment = self.context.now()
+            now = to_stored(moment)
+            day = self.context.local_day(moment)
             session = session_repo.get_session(connection, session_id)
             if session is None:
                 raise NotFoundError.of("study session", session_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,6 +50,28 @@ def _parse_time(value: Any) -> datetime:
     if moment.tzinfo is None:
         raise ValueError("needs a time zone offset (e.g. Z)")
     return moment.astimezone(UTC)
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): the
+# export quotes such a cell with a leading apostrophe, and the import takes it off again.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _uncell(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
+
+
+def _records(reader: Any, problems: Problems) -> Iterator[list[str]]:
+    """The reader's rows, up to a line the csv module cannot parse (a bare carriage return
+    in an unquoted field raised out of the import as a 500)."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        problems.add({"line": reader.line_num}, f"not valid CSV: {exc}")
 
 
 class Problems:
@@ -93,18 +115,25 @@ class TransferService:
         with self.db.snapshot() as connection:
             for row in transfer_repo.words_with_tags(connection):
                 tags = ",".join(orjson.loads(row["tags"]))
-                writer.writerow([row["japanese"], row["romaji"], row["english"], tags])
+                writer.writerow(
+                    [
+                        _cell(row["japanese"]),
+                        _cell(row["romaji"]),
+                        _cell(row["english"]),
+                        _cell(tags),
+                    ]
+                )
         return out.getvalue()
 
     def import_words_csv(self, text: str) -> dict[str, Any]:
         problems = Problems()
         reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-        header = next(reader, None)
+        header = next(_records(reader, problems), None)
         if header is None or [name.strip().lower() for name in header] != CSV_COLUMNS:
             problems.add({"line": 1}, f"the header must be {','.join(CSV_COLUMNS)}")
             problems.raise_if_any("word list")
         rows: list[tuple[int, dict[str, Any], list[str]]] = []
-        for record in reader:
+        for record in _records(reader, problems):
             line = reader.line_num
             if not record or all(not cell.strip() for cell in record):
                 continue
@@ -112,6 +141,7 @@ class TransferService:
                 problems.add({"line": line}, f"expected 4 columns, found {len(record)}")
                 continue
             where = {"line": line}
+            record = [_uncell(cell) for cell in record]
             fields = {
                 "japanese": problems.check(
                     {**where, "field": "japanese"}, clean_japanese, record[0]
@@ -331,6 +361,10 @@ class TransferService:
             ):
                 problems.add({"path": path}, "needs a name and a launch_url")
                 continue
+            # Anything but text here reached SQLite as a list, object or 65-bit number (a 500).
+            for optional in ("thumbnail_url", "description"):
+                if not isinstance(item.get(optional), str | None):
+                    problems.add({"path": f"{path}.{optional}"}, "must be a string or null")
             parsed.append(item)
         return parsed
 
@@ -433,7 +467,8 @@ class TransferService:
             return None
         word_id = self._find_word(connection, entry, path, problems)
         result = entry.get("result")
-        if result not in RESULTS:
+        if not isinstance(result, str) or result not in RESULTS:  # a list is unhashable
+            result = None
             problems.add({"path": f"{path}.result"}, "must be 'correct' or 'wrong'")
         spent = entry.get("time_spent")
         if spent is not None and (

@@ -1,0 +1,220 @@
+"""Storage faults: a read-only database, a missing or unwritable directory, a full disk.
+
+Each gives a clear 503 DATABASE_ERROR to writes and a 503 health, and never a corrupted file.
+The read-only and full-disk cases need to mount a small tmpfs (root, as in CI); where that is
+not allowed they are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from lang_portal.app import build_services, create_app
+from lang_portal.clock import SystemClock
+from lang_portal.repository import migrations
+from lang_portal.settings import MIGRATIONS_DIR, Settings, load_settings
+from tests.conftest import FIXTURE_SEEDS
+from tests.reliability.figures import record_figure
+
+
+def _settings(path: Path) -> Settings:
+    return load_settings(database_path=path, timezone="UTC", rate_limit_enabled=False)
+
+
+def _seeded(path: Path) -> None:
+    services = build_services(_settings(path), SystemClock(), seeds_dir=FIXTURE_SEEDS)
+    try:
+        migrations.apply(services.context.db, MIGRATIONS_DIR, SystemClock())
+        services.seeding.seed(FIXTURE_SEEDS)
+    finally:
+        services.context.db.close()
+
+
+@pytest.fixture
+def client_for() -> Iterator[Any]:
+    opened: list[tuple[TestClient, Any]] = []
+
+    def open_client(path: Path) -> TestClient:
+        services = build_services(_settings(path), SystemClock(), seeds_dir=FIXTURE_SEEDS)
+        client = TestClient(create_app(services.context.settings, services=services))
+        client.__enter__()
+        opened.append((client, services))
+        return client
+
+    yield open_client
+    for client, services in opened:
+        client.__exit__(None, None, None)
+        services.context.db.close()
+
+
+def _mount_tmpfs(target: Path, size: str) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    if shutil.which("mount") is None:
+        pytest.skip("no mount command: cannot make a small or read-only filesystem")
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(target)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip()}); needs root")
+
+
+def _umount(target: Path) -> None:
+    subprocess.run(["umount", "-l", str(target)], capture_output=True, check=False)
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Path]:
+    target = tmp_path / "small"
+    _mount_tmpfs(target, "3m")
+    yield target
+    _umount(target)
+
+
+def _integrity(path: Path) -> str:
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return str(connection.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        connection.close()
+
+
+def _assert_database_error(response: Any) -> None:
+    assert response.status_code == 503, response.text
+    error = response.json()["error"]
+    assert error["code"] == "DATABASE_ERROR"
+    assert error["message"]
+
+
+def _new_session(client: TestClient) -> int:
+    response = client.post("/api/study_sessions", json={"group_id": 1, "study_activity_id": 1})
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def test_missing_directory_gives_503_health_and_503_writes(client_for: Any, tmp_path: Path) -> None:
+    client = client_for(tmp_path / "gone" / "words.db")
+    health = client.get("/health")
+    assert health.status_code == 503
+    assert health.json()["checks"]["database"] == "missing_directory"
+    _assert_database_error(client.get("/api/v1/words"))
+    _assert_database_error(client.post("/api/v1/groups", json={"name": "Nowhere"}))
+    assert not (tmp_path / "gone").exists()
+
+
+def test_full_disk_refuses_writes_with_503_and_keeps_the_file_intact(
+    client_for: Any, tmpfs: Path
+) -> None:
+    database = tmpfs / "words.db"
+    _seeded(database)
+    client = client_for(database)
+    session_id = _new_session(client)
+    assert (
+        client.post(
+            f"/api/study_sessions/{session_id}/words/1/review", json={"correct": True}
+        ).status_code
+        == 201
+    )
+    before = _stored_reviews(database)
+
+    filler = tmpfs / "filler"
+    with filler.open("wb") as handle:
+        try:
+            while True:
+                handle.write(b"\0" * 65536)
+                handle.flush()
+        except OSError:
+            pass  # the disk is full: that is the point
+
+    refused = 0
+    for attempt in range(40):
+        response = client.post(
+            f"/api/study_sessions/{session_id}/words/{1 + attempt % 5}/review",
+            json={"correct": attempt % 2 == 0, "duration_ms": 1000},
+        )
+        if response.status_code == 201:
+            continue  # a page still free in the file took it
+        _assert_database_error(response)
+        assert response.json()["error"]["details"]["reason"] == "disk_full"
+        refused += 1
+        break
+    assert refused, "40 answers fitted on a full disk: the fault was not simulated"
+    health = client.get("/health")
+    assert health.status_code == 503, health.text
+    assert health.json()["checks"]["database"] == "disk_full"
+
+    filler.unlink()
+    assert _integrity(database) == "ok"
+    # Space is back: the next write goes in, and health says so.
+    response = client.post(
+        f"/api/study_sessions/{session_id}/words/2/review", json={"correct": True}
+    )
+    assert response.status_code == 201, response.text
+    assert client.get("/health").status_code == 200
+    assert _stored_reviews(database) > before
+    assert _integrity(database) == "ok"
+    record_figure("storage_full_disk", {"refused_with_503": True, "integrity_check": "ok"})
+
+
+def _stored_reviews(path: Path) -> int:
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return int(connection.execute("SELECT count(*) FROM word_review_items").fetchone()[0])
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def read_only_view(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    """A writable tmpfs and a read-only bind mount of it: root cannot write through the view."""
+    writable, view = tmp_path / "rw", tmp_path / "ro"
+    _mount_tmpfs(writable, "8m")
+    view.mkdir()
+    steps = [
+        ["mount", "--bind", str(writable), str(view)],
+        ["mount", "-o", "remount,ro,bind", str(view)],
+    ]
+    for step in steps:
+        done = subprocess.run(step, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            _umount(view)
+            _umount(writable)
+            pytest.skip(f"cannot make a read-only bind mount ({done.stderr.strip()})")
+    yield writable, view
+    _umount(view)
+    _umount(writable)
+
+
+def test_read_only_database_gives_503_health_and_503_writes(
+    client_for: Any, read_only_view: tuple[Path, Path]
+) -> None:
+    writable, view = read_only_view
+    _seeded(writable / "words.db")
+    client = client_for(view / "words.db")
+
+    health = client.get("/health")
+    assert health.status_code == 503, health.text
+    assert health.json()["checks"]["database"] == "read_only"
+    response = client.post("/api/v1/groups", json={"name": "Read only"})
+    _assert_database_error(response)
+    assert response.json()["error"]["details"]["reason"] == "read_only"
+    assert _integrity(writable / "words.db") == "ok"
+
+
+def test_unwritable_directory_gives_503_health(
+    client_for: Any, read_only_view: tuple[Path, Path]
+) -> None:
+    _, view = read_only_view
+    client = client_for(view / "new.db")  # no file, and the directory refuses to make one
+    assert client.get("/health").status_code == 503
+    _assert_database_error(client.post("/api/v1/groups", json={"name": "Nowhere"}))
