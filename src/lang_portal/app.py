@@ -39,10 +39,11 @@ from lang_portal.database import Database, DatabaseUnavailableError
 from lang_portal.middleware import metrics
 from lang_portal.middleware.body_limit import BodyLimitMiddleware
 from lang_portal.middleware.logging import (
-    AccessLogMiddleware,
     UnhandledErrorMiddleware,
     configure_logging,
+    log_request,
 )
+from lang_portal.middleware.observe import ObserveRequestsMiddleware, RequestObserver
 from lang_portal.middleware.rate_limit import RateLimiterService, RateLimitMiddleware
 from lang_portal.middleware.request_id import RequestIdMiddleware
 from lang_portal.middleware.security_headers import SecurityHeadersMiddleware
@@ -189,7 +190,7 @@ EXPOSED_HEADERS = [
 def add_middlewares(app: FastAPI, settings: Settings) -> None:
     """The stack, listed innermost first (each `add_middleware` wraps the ones before it).
 
-    Outermost to innermost: request id, access log, metrics, security headers, CORS, gzip,
+    Outermost to innermost: request id, access log and metrics, security headers, CORS, gzip,
     body limit, rate limit, timeout, unhandled errors. So every response, a 429, 413 or 500
     included, carries the request id and the security headers and is logged and counted.
     """
@@ -208,11 +209,10 @@ def add_middlewares(app: FastAPI, settings: Settings) -> None:
         max_age=600,
     )
     app.add_middleware(SecurityHeadersMiddleware)
+    observers: list[RequestObserver] = [log_request]
     if settings.metrics_enabled:
-        app.add_middleware(
-            metrics.MetricsMiddleware, static_prefixes=(system_routes.SWAGGER_STATIC,)
-        )
-    app.add_middleware(AccessLogMiddleware)
+        observers.append(metrics.RequestMetrics(static_prefixes=(system_routes.SWAGGER_STATIC,)))
+    app.add_middleware(ObserveRequestsMiddleware, observers=observers)
     app.add_middleware(RequestIdMiddleware)
 
 

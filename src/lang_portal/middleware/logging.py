@@ -1,7 +1,7 @@
 """Logs: one line per request in the spec's JSON shape, and every 5xx with its stack trace.
 
 `configure_logging` installs the formatter on the root logger, so the server's own loggers
-(uvicorn's) write the same shape. `AccessLogMiddleware` writes the request line;
+(uvicorn's) write the same shape. `log_request` writes the request line;
 `UnhandledErrorMiddleware` sits innermost and turns an exception into the mount's 500 body, so
 the outer middlewares (request id, security headers, metrics) still see a response.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import sys
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -102,44 +101,24 @@ def _client(scope: Scope) -> str | None:
     return str(client[0]) if client else None
 
 
-class AccessLogMiddleware:
-    """One log line per HTTP request, once the response has been sent."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def send_and_record(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_and_record)
-        finally:
-            level = logging.ERROR if status >= 500 else logging.INFO
-            if access_logger.isEnabledFor(level):
-                access_logger.log(
-                    level,
-                    "Request processed",
-                    extra={
-                        "details": {
-                            "method": scope["method"],
-                            "path": scope["path"],
-                            "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-                            "status": status,
-                            "client": _client(scope),
-                            "user_agent": _header(scope, b"user-agent"),
-                        }
-                    },
-                )
+def log_request(scope: Scope, status: int, seconds: float) -> None:
+    """The access log line of one HTTP request (an observer of middleware.observe)."""
+    level = logging.ERROR if status >= 500 else logging.INFO
+    if access_logger.isEnabledFor(level):
+        access_logger.log(
+            level,
+            "Request processed",
+            extra={
+                "details": {
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "duration_ms": round(seconds * 1000, 3),
+                    "status": status,
+                    "client": _client(scope),
+                    "user_agent": _header(scope, b"user-agent"),
+                }
+            },
+        )
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

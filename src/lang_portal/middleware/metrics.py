@@ -27,7 +27,7 @@ from prometheus_client import (
     multiprocess,
 )
 from prometheus_client.core import GaugeMetricFamily, Metric
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 # `*_created` series double the output and nothing here reads them.
 disable_created_metrics()  # type: ignore[no-untyped-call]
@@ -159,32 +159,17 @@ def route_template(scope: Scope, static_prefixes: tuple[str, ...]) -> str:
     return UNMATCHED_ROUTE
 
 
-class MetricsMiddleware:
-    def __init__(self, app: ASGIApp, static_prefixes: tuple[str, ...] = ()) -> None:
-        self.app = app
+class RequestMetrics:
+    """Counts and times each HTTP request (an observer of middleware.observe)."""
+
+    def __init__(self, static_prefixes: tuple[str, ...] = ()) -> None:
         self.static_prefixes = static_prefixes
         self.instruments = instruments()
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] == METRICS_PATH:
-            await self.app(scope, receive, send)
+    def __call__(self, scope: Scope, status: int, seconds: float) -> None:
+        if scope["path"] == METRICS_PATH:
             return
-        started = time.perf_counter()
-        status = 500
-
-        async def send_and_record(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_and_record)
-        finally:
-            self.instruments.observe_request(
-                route_template(scope, self.static_prefixes),
-                scope["method"],
-                status,
-                time.perf_counter() - started,
-            )
-            self.instruments.refresh_memory()
+        self.instruments.observe_request(
+            route_template(scope, self.static_prefixes), scope["method"], status, seconds
+        )
+        self.instruments.refresh_memory()
