@@ -113,7 +113,11 @@ def mounted_legacy() -> APIRouter:
 def build_services(
     settings: Settings, clock: Clock | None = None, seeds_dir: Path = SEEDS_DIR
 ) -> Services:
-    database = Database(settings.database_path, busy_timeout_ms=settings.database_busy_timeout_ms)
+    database = Database(
+        settings.database_path,
+        busy_timeout_ms=settings.database_busy_timeout_ms,
+        synchronous=settings.database_synchronous,
+    )
     context = ServiceContext(db=database, settings=settings, clock=clock or SystemClock())
     return Services.build(context, seeds_dir)
 

@@ -60,6 +60,10 @@ class Settings(BaseSettings):
 
     database_path: Path = Path("./words.db")
     database_busy_timeout_ms: int = Field(5000, ge=0, le=600_000)
+    # full: every acknowledged answer survives a power loss. normal (WAL): survives a crash of
+    # the process or a kill, but the last commits may be lost if the machine loses power; it
+    # skips one fsync per answer.
+    database_synchronous: Literal["full", "normal"] = "full"
 
     log_level: Literal["debug", "info", "warning", "error", "critical"] = "info"
     log_format: Literal["json", "text"] = "json"
@@ -98,7 +102,7 @@ class Settings(BaseSettings):
 
     legacy_api_enabled: bool = True
 
-    @field_validator("log_level", mode="before")
+    @field_validator("log_level", "database_synchronous", mode="before")
     @classmethod
     def _lower_log_level(cls, value: Any) -> Any:
         return value.lower() if isinstance(value, str) else value

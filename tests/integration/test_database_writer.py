@@ -67,3 +67,16 @@ def test_lock_is_released_after_a_failed_write(tmp_path: Path) -> None:
         connection.execute("SELECT * FROM no_such_table")
     assert try_lock(db.process_lock_path)
     db.close()
+
+
+@pytest.mark.parametrize(("setting", "pragma"), [("full", 2), ("NORMAL", 1)])
+def test_synchronous_setting_reaches_the_writer(tmp_path: Path, setting: str, pragma: int) -> None:
+    from lang_portal.app import build_services
+    from lang_portal.settings import load_settings
+
+    services = build_services(
+        load_settings(database_path=tmp_path / "s.db", database_synchronous=setting)
+    )
+    with services.context.db.write() as connection:
+        assert connection.execute("PRAGMA synchronous").fetchone()[0] == pragma
+    services.context.db.close()
