@@ -7,6 +7,8 @@ from fastapi import Depends, Query, Request
 
 from lang_portal.errors import ValidationFailedError
 from lang_portal.models.common import PageRequest
+from lang_portal.repository.sessions import SESSION_SORT_COLUMNS
+from lang_portal.repository.words import WORD_SORT_COLUMNS
 from lang_portal.service.container import Services
 
 MAX_PAGE_NUMBER = 1_000_000_000
@@ -55,3 +57,10 @@ def page_params(
         return PageRequest(page=page, per_page=size, sort_by=sort_by, order=order)
 
     return dependency
+
+
+# Lists that several resources serve, with the same keys and defaults wherever they appear.
+WordPage = Annotated[PageRequest, Depends(page_params(list(WORD_SORT_COLUMNS), "japanese"))]
+SessionPage = Annotated[
+    PageRequest, Depends(page_params(list(SESSION_SORT_COLUMNS), "start_time", "desc"))
+]

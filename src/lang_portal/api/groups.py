@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 
-from lang_portal.api.deps import ServicesDep, page_params
+from lang_portal.api.deps import ServicesDep, SessionPage, WordPage, page_params
 from lang_portal.api.responses import ApiResult
 from lang_portal.models.common import SQLITE_MAX_INTEGER, Page, PageRequest
 from lang_portal.models.groups import (
@@ -20,16 +20,10 @@ from lang_portal.models.groups import (
 from lang_portal.models.study import StudySession
 from lang_portal.models.words import WordItem
 from lang_portal.repository.groups import GROUP_SORT_COLUMNS
-from lang_portal.repository.sessions import SESSION_SORT_COLUMNS
-from lang_portal.repository.words import WORD_SORT_COLUMNS
 
 router = APIRouter(tags=["groups"])
 GroupId = Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER, description="Group id")]
 GroupPage = Annotated[PageRequest, Depends(page_params(list(GROUP_SORT_COLUMNS), "name"))]
-WordPage = Annotated[PageRequest, Depends(page_params(list(WORD_SORT_COLUMNS), "japanese"))]
-SessionPage = Annotated[
-    PageRequest, Depends(page_params(list(SESSION_SORT_COLUMNS), "start_time", "desc"))
-]
 
 
 @router.get("/groups", response_model=Page[GroupItem], summary="List groups")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 
-from lang_portal.api.deps import ServicesDep, page_params
+from lang_portal.api.deps import ServicesDep, SessionPage, page_params
 from lang_portal.api.responses import ApiResult
 from lang_portal.models.common import SQLITE_MAX_INTEGER, Page, PageRequest
 from lang_portal.models.study import (
@@ -18,14 +18,10 @@ from lang_portal.models.study import (
     StudySession,
 )
 from lang_portal.repository.activities import ACTIVITY_SORT_COLUMNS
-from lang_portal.repository.sessions import SESSION_SORT_COLUMNS
 
 router = APIRouter(tags=["study activities"])
 ActivityId = Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER, description="Study activity id")]
 ActivityPage = Annotated[PageRequest, Depends(page_params(list(ACTIVITY_SORT_COLUMNS), "id"))]
-SessionPage = Annotated[
-    PageRequest, Depends(page_params(list(SESSION_SORT_COLUMNS), "start_time", "desc"))
-]
 
 
 @router.get("/study_activities", response_model=Page[StudyActivity], summary="List activities")

@@ -6,18 +6,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 
-from lang_portal.api.deps import ServicesDep, page_params
+from lang_portal.api.deps import ServicesDep, SessionPage, page_params
 from lang_portal.api.responses import ApiResult
 from lang_portal.models.common import SQLITE_MAX_INTEGER, Page, PageRequest
 from lang_portal.models.study import ReviewCreate, ReviewStored, SessionCreate, StudySession
 from lang_portal.models.words import WordItem
-from lang_portal.repository.sessions import SESSION_SORT_COLUMNS, SESSION_WORD_SORT_COLUMNS
+from lang_portal.repository.sessions import SESSION_WORD_SORT_COLUMNS
 
 router = APIRouter(tags=["study sessions"])
 SessionId = Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER, description="Study session id")]
-SessionPage = Annotated[
-    PageRequest, Depends(page_params(list(SESSION_SORT_COLUMNS), "start_time", "desc"))
-]
 SessionWordPage = Annotated[
     PageRequest, Depends(page_params(list(SESSION_WORD_SORT_COLUMNS), "japanese"))
 ]

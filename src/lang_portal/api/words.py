@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Path
 
-from lang_portal.api.deps import ServicesDep, page_params
+from lang_portal.api.deps import ServicesDep, WordPage
 from lang_portal.api.responses import ApiResult
 from lang_portal.errors import ValidationFailedError
-from lang_portal.models.common import SQLITE_MAX_INTEGER, Page, PageRequest
+from lang_portal.models.common import SQLITE_MAX_INTEGER, Page
 from lang_portal.models.words import WordCreate, WordDetail, WordItem, WordUpdate
-from lang_portal.repository.words import WORD_SORT_COLUMNS
 
 router = APIRouter(tags=["words"])
 WordId = Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER, description="Word id")]
-WordPage = Annotated[PageRequest, Depends(page_params(list(WORD_SORT_COLUMNS), "japanese"))]
 
 
 @router.get("/words", response_model=Page[WordItem], summary="List words")

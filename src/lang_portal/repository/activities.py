@@ -6,17 +6,16 @@ import sqlite3
 from typing import Any
 
 from lang_portal.models.common import PageRequest
+from lang_portal.repository.paging import order_by
 
 ACTIVITY_SORT_COLUMNS = {"id": "id", "name": "name"}
 _COLUMNS = "id, name, thumbnail_url, description, launch_url"
 
 
 def list_activities(connection: sqlite3.Connection, page: PageRequest) -> list[sqlite3.Row]:
-    column = ACTIVITY_SORT_COLUMNS[page.sort_by]
-    direction = "DESC" if page.order == "desc" else "ASC"
+    order = order_by(ACTIVITY_SORT_COLUMNS, page, "id")
     return connection.execute(
-        f"SELECT {_COLUMNS} FROM study_activities ORDER BY {column} {direction}, id {direction} "
-        "LIMIT ? OFFSET ?",
+        f"SELECT {_COLUMNS} FROM study_activities {order} LIMIT ? OFFSET ?",
         (page.per_page, page.offset),
     ).fetchall()
 

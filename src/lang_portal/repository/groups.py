@@ -5,15 +5,14 @@ from __future__ import annotations
 import sqlite3
 
 from lang_portal.models.common import PageRequest
+from lang_portal.repository.paging import order_by
 
 GROUP_SORT_COLUMNS = {"name": "name", "word_count": "word_count", "id": "id"}
 
 
 def list_groups(connection: sqlite3.Connection, page: PageRequest) -> list[sqlite3.Row]:
-    column = GROUP_SORT_COLUMNS[page.sort_by]
-    direction = "DESC" if page.order == "desc" else "ASC"
     return connection.execute(
-        f"SELECT id, name, word_count FROM groups ORDER BY {column} {direction}, id {direction} "
+        f"SELECT id, name, word_count FROM groups {order_by(GROUP_SORT_COLUMNS, page, 'id')} "
         "LIMIT ? OFFSET ?",
         (page.per_page, page.offset),
     ).fetchall()

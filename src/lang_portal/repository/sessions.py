@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterator
 
 from lang_portal.models.common import PageRequest
+from lang_portal.repository.paging import order_by
 
 SESSION_SORT_COLUMNS = {
     "start_time": "s.created_at",
@@ -33,11 +34,10 @@ def list_sessions(
     filter_by: str | None = None,
     filter_value: int | None = None,
 ) -> list[sqlite3.Row]:
-    column = SESSION_SORT_COLUMNS[page.sort_by]
-    direction = "DESC" if page.order == "desc" else "ASC"
     where, params = _where(filter_by, filter_value)
+    order = order_by(SESSION_SORT_COLUMNS, page, "s.id")
     return connection.execute(
-        f"{_SESSION_ITEM}{where} ORDER BY {column} {direction}, s.id {direction} LIMIT ? OFFSET ?",
+        f"{_SESSION_ITEM}{where} {order} LIMIT ? OFFSET ?",
         (*params, page.per_page, page.offset),
     ).fetchall()
 
@@ -112,13 +112,11 @@ SESSION_WORD_SORT_COLUMNS = {
 def list_session_words(
     connection: sqlite3.Connection, session_id: int, page: PageRequest
 ) -> list[sqlite3.Row]:
-    column = SESSION_WORD_SORT_COLUMNS[page.sort_by]
-    direction = "DESC" if page.order == "desc" else "ASC"
+    order = order_by(SESSION_WORD_SORT_COLUMNS, page, "w.id")
     return connection.execute(
         "SELECT w.id, w.japanese, w.romaji, w.english, sw.correct_count, sw.wrong_count "
         "FROM study_session_words AS sw JOIN words AS w ON w.id = sw.word_id "
-        f"WHERE sw.study_session_id = ? ORDER BY {column} {direction}, w.id {direction} "
-        "LIMIT ? OFFSET ?",
+        f"WHERE sw.study_session_id = ? {order} LIMIT ? OFFSET ?",
         (session_id, page.per_page, page.offset),
     ).fetchall()
 

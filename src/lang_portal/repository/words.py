@@ -6,6 +6,7 @@ import sqlite3
 from typing import Any
 
 from lang_portal.models.common import PageRequest
+from lang_portal.repository.paging import order_by
 
 WORD_SORT_COLUMNS = {
     "japanese": "w.japanese",
@@ -21,10 +22,7 @@ _WORD_ITEM_COLUMNS = "w.id, w.japanese, w.romaji, w.english, w.correct_count, w.
 
 
 def _order_clause(page: PageRequest) -> str:
-    # Both come from fixed sets checked by the service; never from client text directly.
-    column = WORD_SORT_COLUMNS[page.sort_by]
-    direction = "DESC" if page.order == "desc" else "ASC"
-    return f"ORDER BY {column} {direction}, w.id {direction}"
+    return order_by(WORD_SORT_COLUMNS, page, "w.id")
 
 
 def list_words(connection: sqlite3.Connection, page: PageRequest) -> list[sqlite3.Row]:
