@@ -7,7 +7,7 @@ from typing import Any
 
 from lang_portal.errors import ValidationFailedError
 from lang_portal.repository import analytics as analytics_repo
-from lang_portal.service.context import ServiceContext
+from lang_portal.service.context import ServiceContext, VersionMemo
 from lang_portal.service.dashboard import current_streak
 from lang_portal.service.srs import SrsService
 
@@ -40,6 +40,7 @@ class AnalyticsService:
         self.context = context
         self.db = context.db
         self.srs = srs
+        self.memo = VersionMemo(context.db)
 
     def today(self) -> date:
         return self.context.now().astimezone(self.context.settings.zone).date()
@@ -121,6 +122,12 @@ class AnalyticsService:
         }
 
     def difficult_words(self, min_attempts: int, limit: int) -> list[dict[str, Any]]:
+        return self.memo.get(
+            ("difficult_words", min_attempts, limit),
+            lambda: self._difficult_words(min_attempts, limit),
+        )
+
+    def _difficult_words(self, min_attempts: int, limit: int) -> list[dict[str, Any]]:
         with self.db.read() as connection:
             rows = analytics_repo.difficult_words(connection, min_attempts, limit)
         return [
@@ -140,6 +147,9 @@ class AnalyticsService:
         ]
 
     def mastery(self) -> dict[str, Any]:
+        return self.memo.get("mastery", self._mastery)
+
+    def _mastery(self) -> dict[str, Any]:
         threshold = self.context.settings.srs_mastery_stability_days
         with self.db.snapshot() as connection:
             totals = analytics_repo.mastery_totals(connection, threshold)
@@ -196,4 +206,4 @@ class AnalyticsService:
         }
 
     def srs_evaluation(self) -> dict[str, Any]:
-        return self.srs.evaluation()
+        return self.memo.get("srs_evaluation", self.srs.evaluation)
