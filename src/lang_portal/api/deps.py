@@ -3,10 +3,10 @@
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 
 from lang_portal.errors import ValidationFailedError
-from lang_portal.models.common import PageRequest
+from lang_portal.models.common import SQLITE_MAX_INTEGER, PageRequest
 from lang_portal.repository.sessions import SESSION_SORT_COLUMNS
 from lang_portal.repository.words import WORD_SORT_COLUMNS
 from lang_portal.service.container import Services
@@ -64,3 +64,10 @@ WordPage = Annotated[PageRequest, Depends(page_params(list(WORD_SORT_COLUMNS), "
 SessionPage = Annotated[
     PageRequest, Depends(page_params(list(SESSION_SORT_COLUMNS), "start_time", "desc"))
 ]
+
+
+# Path ids, bounded to SQLite's 64-bit integers (a larger id can match no row).
+WordId = Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER, description="Word id")]
+GroupId = Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER, description="Group id")]
+SessionId = Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER, description="Study session id")]
+ActivityId = Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER, description="Study activity id")]

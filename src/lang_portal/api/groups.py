@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends
 
-from lang_portal.api.deps import ServicesDep, SessionPage, WordPage, page_params
+from lang_portal.api.deps import GroupId, ServicesDep, SessionPage, WordId, WordPage, page_params
 from lang_portal.api.responses import ApiResult
-from lang_portal.models.common import SQLITE_MAX_INTEGER, Page, PageRequest
+from lang_portal.models.common import Page, PageRequest
 from lang_portal.models.groups import (
     GroupCreate,
     GroupDetail,
@@ -22,7 +22,6 @@ from lang_portal.models.words import WordItem
 from lang_portal.repository.groups import GROUP_SORT_COLUMNS
 
 router = APIRouter(tags=["groups"])
-GroupId = Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER, description="Group id")]
 GroupPage = Annotated[PageRequest, Depends(page_params(list(GROUP_SORT_COLUMNS), "name"))]
 
 
@@ -85,7 +84,7 @@ def add_group_words(services: ServicesDep, group_id: GroupId, body: GroupWordsAd
 def remove_group_word(
     services: ServicesDep,
     group_id: GroupId,
-    word_id: Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER)],
+    word_id: WordId,
 ) -> ApiResult:
     services.inventory.remove_word_from_group(group_id, word_id)
     return ApiResult(None, status_code=204)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from lang_portal.api.deps import ServicesDep
+from lang_portal.api.deps import ServicesDep, SessionId
 from lang_portal.api.responses import ApiResult
 from lang_portal.models.common import SQLITE_MAX_INTEGER
 
@@ -94,7 +94,7 @@ def review_queue(
 )
 def next_words(
     services: ServicesDep,
-    session_id: Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER, description="Study session id")],
+    session_id: SessionId,
     limit: Limit = 10,
 ) -> ApiResult:
     return ApiResult(services.srs.session_next_words(session_id, limit))
@@ -107,7 +107,7 @@ def next_words(
 )
 def session_result(
     services: ServicesDep,
-    session_id: Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER, description="Study session id")],
+    session_id: SessionId,
 ) -> ApiResult:
     return ApiResult(services.srs.session_result(session_id))
 

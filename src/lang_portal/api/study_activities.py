@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends
 
-from lang_portal.api.deps import ServicesDep, SessionPage, page_params
+from lang_portal.api.deps import ActivityId, ServicesDep, SessionPage, page_params
 from lang_portal.api.responses import ApiResult
-from lang_portal.models.common import SQLITE_MAX_INTEGER, Page, PageRequest
+from lang_portal.models.common import Page, PageRequest
 from lang_portal.models.study import (
     Launch,
     LaunchRequest,
@@ -20,7 +20,6 @@ from lang_portal.models.study import (
 from lang_portal.repository.activities import ACTIVITY_SORT_COLUMNS
 
 router = APIRouter(tags=["study activities"])
-ActivityId = Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER, description="Study activity id")]
 ActivityPage = Annotated[PageRequest, Depends(page_params(list(ACTIVITY_SORT_COLUMNS), "id"))]
 
 

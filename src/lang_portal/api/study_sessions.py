@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends
 
-from lang_portal.api.deps import ServicesDep, SessionPage, page_params
+from lang_portal.api.deps import ServicesDep, SessionId, SessionPage, WordId, page_params
 from lang_portal.api.responses import ApiResult
-from lang_portal.models.common import SQLITE_MAX_INTEGER, Page, PageRequest
+from lang_portal.models.common import Page, PageRequest
 from lang_portal.models.study import ReviewCreate, ReviewStored, SessionCreate, StudySession
 from lang_portal.models.words import WordItem
 from lang_portal.repository.sessions import SESSION_WORD_SORT_COLUMNS
 
 router = APIRouter(tags=["study sessions"])
-SessionId = Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER, description="Study session id")]
 SessionWordPage = Annotated[
     PageRequest, Depends(page_params(list(SESSION_WORD_SORT_COLUMNS), "japanese"))
 ]
@@ -59,7 +58,7 @@ def session_words(services: ServicesDep, session_id: SessionId, page: SessionWor
 def review_word(
     services: ServicesDep,
     session_id: SessionId,
-    word_id: Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER, description="Word id")],
+    word_id: WordId,
     body: ReviewCreate,
 ) -> ApiResult:
     stored = services.study.record_review(session_id, word_id, body.correct, body.duration_ms)

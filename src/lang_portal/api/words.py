@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Path
-
-from lang_portal.api.deps import ServicesDep, WordPage
+from lang_portal.api.deps import ServicesDep, WordId, WordPage
 from lang_portal.api.responses import ApiResult
 from lang_portal.errors import ValidationFailedError
-from lang_portal.models.common import SQLITE_MAX_INTEGER, Page
+from lang_portal.models.common import Page
 from lang_portal.models.words import WordCreate, WordDetail, WordItem, WordUpdate
 
 router = APIRouter(tags=["words"])
-WordId = Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER, description="Word id")]
 
 
 @router.get("/words", response_model=Page[WordItem], summary="List words")
