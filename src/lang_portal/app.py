@@ -21,6 +21,7 @@ from lang_portal import __version__
 from lang_portal.api import (
     admin,
     analytics,
+    apps,
     dashboard,
     groups,
     legacy,
@@ -171,6 +172,8 @@ def create_app(
         app.router.routes.extend(mounted_legacy().routes)
     app.router.routes.append(PrefixGroup("/api", bare.routes))
     app.include_router(system_routes.router)
+    app.include_router(apps.router)
+    app.mount(apps.APPS_PREFIX, apps.static_apps(), name="apps")
     app.mount(
         system_routes.SWAGGER_STATIC,
         StaticFiles(directory=Path(str(swagger_ui_path))),
@@ -215,7 +218,9 @@ def add_middlewares(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(SecurityHeadersMiddleware)
     observers: list[RequestObserver] = [log_request]
     if settings.metrics_enabled:
-        observers.append(metrics.RequestMetrics(static_prefixes=(system_routes.SWAGGER_STATIC,)))
+        observers.append(
+            metrics.RequestMetrics(static_prefixes=(system_routes.SWAGGER_STATIC, apps.APPS_PREFIX))
+        )
     app.add_middleware(ObserveRequestsMiddleware, observers=observers)
     app.add_middleware(RequestIdMiddleware)
 
