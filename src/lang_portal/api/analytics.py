@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from lang_portal.api.deps import ServicesDep
 from lang_portal.api.responses import ApiResult
+from lang_portal.service.srs import CALIBRATION_BINS
 
 router = APIRouter(tags=["analytics"])
 
@@ -118,12 +119,25 @@ class Scores(BaseModel):
     auc: float | None
 
 
+class CalibrationBin(BaseModel):
+    predicted_from: float = Field(examples=[0.8], description="lower bound of the range")
+    predicted_to: float = Field(examples=[0.9], description="upper bound (inclusive of 1.0)")
+    reviews: int = Field(description="answers whose predicted recall fell in the range")
+    predicted: float = Field(examples=[0.86], description="mean predicted recall")
+    actual: float = Field(examples=[0.84], description="share of those answers recalled")
+
+
 class Evaluation(BaseModel):
     reviews_scored: int
     average_recall: float | None
     bins: int | None = None
     fsrs: Scores | None
     baseline: Scores | None
+    calibration: list[CalibrationBin] = Field(
+        default_factory=list,
+        description=f"predicted against actual recall in {CALIBRATION_BINS} ranges of "
+        "predicted recall; ranges without answers are left out",
+    )
 
 
 @router.get("/analytics/progress", response_model=Progress, summary="Progress per local day")

@@ -113,3 +113,17 @@ class WordDetail(BaseModel):
     created_at: str | None
     updated_at: str | None
     model_config = ConfigDict(extra="allow")
+
+
+class WordReview(BaseModel):
+    """One answer to a word, with where it was given."""
+
+    id: int = Field(examples=[301])
+    study_session_id: int = Field(examples=[12])
+    group_id: int = Field(examples=[1])
+    group_name: str = Field(examples=["JLPT N5 - Verbs"])
+    study_activity_id: int = Field(examples=[2])
+    study_activity_name: str = Field(examples=["Flashcards"])
+    correct: bool = Field(examples=[True])
+    duration_ms: int | None = Field(examples=[2300], description="time taken to answer")
+    created_at: str = Field(examples=["2026-01-12T09:00:00+00:00"])
