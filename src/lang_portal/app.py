@@ -15,7 +15,6 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
-from swagger_ui_bundle import swagger_ui_path
 
 from lang_portal import __version__
 from lang_portal.api import (
@@ -176,7 +175,7 @@ def create_app(
     app.mount(apps.APPS_PREFIX, apps.static_apps(), name="apps")
     app.mount(
         system_routes.SWAGGER_STATIC,
-        StaticFiles(directory=Path(str(swagger_ui_path))),
+        StaticFiles(directory=system_routes.swagger_ui_directory()),
         name="swagger-static",
     )
     install_error_handlers(app)

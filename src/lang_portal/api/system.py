@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.resources
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -19,6 +21,11 @@ from lang_portal.service.monitoring import active_sessions
 
 router = APIRouter()
 SWAGGER_STATIC = "/swagger/static"
+
+
+def swagger_ui_directory() -> Path:
+    """Swagger UI 5's files as the `fastapi-offline` package installs them."""
+    return Path(str(importlib.resources.files("fastapi_offline") / "static"))
 
 
 # On the event loop like the API's GETs (see api.responses.on_event_loop): the check is one
@@ -70,7 +77,7 @@ def swagger_ui(request: Request) -> HTMLResponse:
         title="lang-portal API",
         swagger_js_url=f"{SWAGGER_STATIC}/swagger-ui-bundle.js",
         swagger_css_url=f"{SWAGGER_STATIC}/swagger-ui.css",
-        swagger_favicon_url=f"{SWAGGER_STATIC}/favicon-32x32.png",
+        swagger_favicon_url=f"{SWAGGER_STATIC}/favicon.png",
     )
 
 
