@@ -13,7 +13,6 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 
 from lang_portal import __version__
@@ -38,6 +37,7 @@ from lang_portal.clock import Clock, SystemClock
 from lang_portal.database import Database, DatabaseUnavailableError
 from lang_portal.middleware import metrics
 from lang_portal.middleware.body_limit import BodyLimitMiddleware
+from lang_portal.middleware.cors import ActivityOriginsCORSMiddleware
 from lang_portal.middleware.logging import (
     UnhandledErrorMiddleware,
     configure_logging,
@@ -206,8 +206,10 @@ def add_middlewares(app: FastAPI, settings: Settings) -> None:
         app.add_middleware(RateLimitMiddleware, limiter=RateLimiterService(settings))
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_size)
     app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_size)
+    services: Services = app.state.services
     app.add_middleware(
-        CORSMiddleware,
+        ActivityOriginsCORSMiddleware,
+        activity_origins=services.study.activity_origins,
         allow_origins=settings.cors_allowed_origins,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
         allow_headers=["*"],

@@ -20,6 +20,7 @@ from lang_portal.api.deps import MAX_PAGE_NUMBER, ServicesDep
 from lang_portal.api.responses import JsonResponse, LegacyRoute
 from lang_portal.models.common import SQLITE_MAX_INTEGER, PageRequest, Pagination
 from lang_portal.repository.sessions import SESSION_SORT_COLUMNS
+from lang_portal.service.syllables import romaji_syllables
 
 router = APIRouter(route_class=LegacyRoute, tags=["legacy (the school's Flask contract)"])
 
@@ -136,6 +137,26 @@ def _activity(request: Request, item: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _typing_app_parts(word: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The typing app's own parts: `{"kanji": "郵", "romaji": ["yuu"]}`, romaji in syllables.
+
+    From the stored `{text, romaji}` parts (the seeds' shape); a word without usable parts is
+    one part, the whole word, so that the app can still show and check it.
+    """
+    parts = word["parts"]
+    shaped: list[dict[str, Any]] = []
+    for part in parts if isinstance(parts, list) else ():
+        text = part.get("kanji", part.get("text")) if isinstance(part, dict) else None
+        romaji = part.get("romaji") if isinstance(part, dict) else None
+        if isinstance(romaji, list) and all(isinstance(item, str) for item in romaji):
+            romaji = "".join(romaji)
+        if not (isinstance(text, str) and text and isinstance(romaji, str) and romaji):
+            shaped = []
+            break
+        shaped.append({"kanji": text, "romaji": romaji_syllables(romaji)})
+    return shaped or [{"kanji": word["japanese"], "romaji": romaji_syllables(word["romaji"])}]
+
+
 def _paged(pagination: Pagination, **lists: list[dict[str, Any]]) -> dict[str, Any]:
     return {**lists, "total_pages": pagination.total_pages, "current_page": pagination.current_page}
 
@@ -230,7 +251,7 @@ def legacy_group_words_raw(services: ServicesDep, group_id: PathId) -> JsonRespo
                     "kanji": word["japanese"],
                     "romaji": word["romaji"],
                     "english": word["english"],
-                    "parts": word["parts"],
+                    "parts": _typing_app_parts(word),
                 }
                 for word in words
             ],

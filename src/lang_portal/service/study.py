@@ -15,8 +15,10 @@ from lang_portal.repository import activities as activity_repo
 from lang_portal.repository import groups as group_repo
 from lang_portal.repository import sessions as session_repo
 from lang_portal.repository import words as word_repo
-from lang_portal.service.context import ServiceContext, pagination_for
+from lang_portal.service.context import ServiceContext, VersionMemo, pagination_for
 from lang_portal.service.inventory import word_item
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 # Called inside the review's write transaction, after the review row is stored, so that state
 # derived from answers (spaced repetition) commits or rolls back with the answer itself.
@@ -31,6 +33,21 @@ def activity_item(row: sqlite3.Row) -> dict[str, Any]:
         "description": row["description"],
         "launch_url": row["launch_url"],
     }
+
+
+def origin_of(url: str) -> str | None:
+    """The origin a browser sends for pages at `url` (`http://host:port`); None if relative."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    if port is None or port == DEFAULT_PORTS[parts.scheme]:
+        return f"{parts.scheme}://{host}"
+    return f"{parts.scheme}://{host}:{port}"
 
 
 def launch_url_for(base_url: str, group_id: int, session_id: int) -> str:
@@ -50,6 +67,7 @@ class StudyService:
         self.context = context
         self.db = context.db
         self.review_hooks: list[ReviewHook] = []
+        self._origins_memo = VersionMemo(context.db)
 
     # -- activities ----------------------------------------------------------------------------
 
@@ -63,6 +81,15 @@ class StudyService:
         with self.db.read() as connection:
             rows = activity_repo.all_activities(connection)
         return [activity_item(row) for row in rows]
+
+    def activity_origins(self) -> frozenset[str]:
+        """The origins of the activities' absolute launch URLs (apps on other origins)."""
+        return self._origins_memo.get("activity_origins", self._read_activity_origins)
+
+    def _read_activity_origins(self) -> frozenset[str]:
+        with self.db.read() as connection:
+            urls = activity_repo.launch_urls(connection)
+        return frozenset(origin for origin in map(origin_of, urls) if origin is not None)
 
     def get_activity(self, activity_id: int) -> dict[str, Any]:
         with self.db.read() as connection:
