@@ -52,13 +52,17 @@ STUDY_ACTIVITIES = [
         "name": "Typing Tutor",
         "launch_url": "/apps/typing/",
         "thumbnail_url": "/apps/thumbnails/typing.svg",
-        "description": "Type the romaji of each word of a group; the usual Hepburn spellings count.",
+        "description": (
+            "Type the romaji of each word of a group; the usual Hepburn spellings count."
+        ),
     },
     {
         "name": "Flashcards",
         "launch_url": "/apps/flashcards/",
         "thumbnail_url": "/apps/thumbnails/flashcards.svg",
-        "description": "Review a group's words as flashcards: reveal the English and say if you knew it.",
+        "description": (
+            "Review a group's words as flashcards: reveal the English and say if you knew it."
+        ),
     },
 ]
 
