@@ -23,6 +23,7 @@ from lang_portal.api import (
     dashboard,
     groups,
     legacy,
+    portal,
     srs,
     study_activities,
     study_sessions,
@@ -173,6 +174,8 @@ def create_app(
     app.include_router(system_routes.router)
     app.include_router(apps.router)
     app.mount(apps.APPS_PREFIX, apps.static_apps(), name="apps")
+    app.include_router(portal.router)
+    app.mount(portal.PORTAL_PREFIX, portal.static_portal(), name="portal")
     app.mount(
         system_routes.SWAGGER_STATIC,
         StaticFiles(directory=system_routes.swagger_ui_directory()),
@@ -220,7 +223,13 @@ def add_middlewares(app: FastAPI, settings: Settings) -> None:
     observers: list[RequestObserver] = [log_request]
     if settings.metrics_enabled:
         observers.append(
-            metrics.RequestMetrics(static_prefixes=(system_routes.SWAGGER_STATIC, apps.APPS_PREFIX))
+            metrics.RequestMetrics(
+                static_prefixes=(
+                    system_routes.SWAGGER_STATIC,
+                    apps.APPS_PREFIX,
+                    portal.PORTAL_PREFIX,
+                )
+            )
         )
     app.add_middleware(ObserveRequestsMiddleware, observers=observers)
     app.add_middleware(RequestIdMiddleware)

@@ -1,0 +1,62 @@
+// The versioned JSON API, unwrapped: every call resolves to {data, pagination} or throws ApiError.
+
+const PREFIX = "/api/v1";
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function call(method, path, params, body) {
+  const url = new URL(PREFIX + path, window.location.origin);
+  for (const [key, value] of Object.entries(params || {})) {
+    if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, value);
+  }
+  const init = { method, headers: { Accept: "application/json" } };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(url, init);
+  } catch (error) {
+    throw new ApiError(0, "NETWORK", "The server cannot be reached.");
+  }
+  const envelope = await response.json().catch(() => null);
+  if (!response.ok || !envelope || envelope.status !== "success") {
+    const error = (envelope && envelope.error) || {};
+    const message =
+      response.status === 429
+        ? "Too many requests just now: wait a few seconds and reload."
+        : error.message || `The server answered ${response.status}.`;
+    throw new ApiError(response.status, error.code || "HTTP_" + response.status, message);
+  }
+  return { data: envelope.data, pagination: envelope.pagination || null };
+}
+
+export async function get(path, params) {
+  return (await call("GET", path, params)).data;
+}
+
+export function getPage(path, params) {
+  return call("GET", path, params);
+}
+
+export async function post(path, body) {
+  return (await call("POST", path, undefined, body)).data;
+}
+
+// Every page of a list (the API serves at most 100 items a page).
+export async function getAll(path, params, maxPages = 10) {
+  const items = [];
+  for (let page = 1; page <= maxPages; page += 1) {
+    const answer = await call("GET", path, { ...params, page, per_page: 100 });
+    items.push(...answer.data);
+    if (!answer.pagination || page >= answer.pagination.total_pages) break;
+  }
+  return items;
+}
