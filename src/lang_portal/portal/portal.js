@@ -651,11 +651,16 @@ async function render({ moveFocus }) {
   // drawn once in place, to the width the layout gives them
   chartDrawers = (view.charts || []).map((chart) => chart.redraw);
   chartDrawers.forEach((draw) => draw());
-  if (moveFocus) {
-    (view.focus || heading).focus();
-    announce(`${view.title} loaded`);
-  }
+  // A view with a field to fill (the word search) puts the caret there; after a move within the
+  // page the heading takes the focus, so that a screen reader reads where it landed.
+  if (view.focus) view.focus.focus();
+  else if (moveFocus) heading.focus();
+  if (moveFocus) announce(`${view.title} loaded`);
 }
 
 window.addEventListener("hashchange", () => render({ moveFocus: true }));
+// Back from a study app, the browser may show this page from its cache: fetch the figures again.
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted) render({ moveFocus: false });
+});
 render({ moveFocus: false });

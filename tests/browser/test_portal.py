@@ -1,0 +1,196 @@
+"""The portal page at `/`, used as a learner would: in Chromium, by mouse and by keyboard.
+
+The `portal` server is shared by every browser test of the run, so each test counts what it
+changes against what it saw before, in study sessions of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import APIRequestContext, Page, expect
+
+Screenshot = Callable[[Page, str], Path]
+PHONE = {"width": 375, "height": 812}
+GROUP = "JLPT N5 - Verbs"
+
+
+def api_get(request: APIRequestContext, path: str, **params: Any) -> Any:
+    response = request.get(f"/api/v1{path}", params=params)
+    assert response.ok, f"{path}: {response.status}"
+    return response.json()["data"]
+
+
+def answer(request: APIRequestContext, session_id: int, word_id: int, correct: bool) -> None:
+    response = request.post(
+        f"/api/v1/study_sessions/{session_id}/words/{word_id}/review",
+        data={"correct": correct, "duration_ms": 1800},
+    )
+    assert response.status == 201, response.text()
+
+
+def open_dashboard(page: Page) -> None:
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+    expect(page.locator("main")).not_to_have_attribute("aria-busy", "true")
+
+
+def stat(page: Page, name: str) -> int:
+    return int(page.locator(f'[data-stat="{name}"]').inner_text().rstrip("%"))
+
+
+def todays_bar(page: Page, today: str) -> int:
+    bar = page.locator(f'#chart-progress rect.bar[data-date="{today}"]')
+    return int(bar.get_attribute("data-value") or "-1")
+
+
+def test_dashboard_launch_answer_and_come_back(page: Page, screenshot: Screenshot) -> None:
+    today = api_get(page.request, "/analytics/streaks")["today"]
+    open_dashboard(page)
+    # the landmarks and labels a screen reader moves by
+    expect(page.get_by_role("banner")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+    for title in (
+        "Answers and accuracy per day",
+        "Words falling due per day",
+        "Retention by days since",
+        "FSRS calibration",
+    ):
+        expect(page.get_by_role("img", name=re.compile(title))).to_be_visible()
+    answers_before = stat(page, "answers")
+    sessions_before = stat(page, "sessions")
+    bar_before = todays_bar(page, today)
+    assert bar_before >= 0
+    screenshot(page, "dashboard-before")
+
+    page.get_by_label("Group").select_option(label=re.compile(re.escape(GROUP)))
+    expect(page.locator(".launch-due")).to_contain_text("due now in this group")
+    page.get_by_role("radio", name=re.compile("Flashcards")).check()
+    page.get_by_role("button", name="Launch").click()
+    page.wait_for_url(re.compile(r"/apps/flashcards/\?group_id=\d+&session_id=\d+"))
+    launched = re.search(r"group_id=(\d+)&session_id=(\d+)", page.url)
+    assert launched is not None
+    group_id, session_id = int(launched[1]), int(launched[2])
+    session = api_get(page.request, f"/study_sessions/{session_id}")
+    assert session["group_id"] == group_id and session["group_name"] == GROUP
+    assert session["activity_name"] == "Flashcards"
+    screenshot(page, "flashcards-launched")
+
+    # five answers in the launched session, as the app posts them
+    queue = api_get(page.request, f"/study_sessions/{session_id}/next_words", limit=5)
+    word_ids = [item["word_id"] for item in queue["items"]]
+    assert len(word_ids) == 5
+    for index, word_id in enumerate(word_ids):
+        answer(page.request, session_id, word_id, correct=index != 2)
+
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+    expect(page.locator('[data-stat="answers"]')).to_have_text(str(answers_before + 5))
+    assert stat(page, "sessions") == sessions_before + 1
+    assert todays_bar(page, today) == bar_before + 5
+    # the launchpad remembers the choice
+    expect(page.get_by_label("Group")).to_have_value(str(group_id))
+    expect(page.get_by_role("radio", name=re.compile("Flashcards"))).to_be_checked()
+    screenshot(page, "dashboard-after")
+
+
+def test_search_a_word_and_see_its_history(page: Page, screenshot: Screenshot) -> None:
+    request = page.request
+    groups = api_get(request, "/groups", per_page=100)
+    group_id = next(group["id"] for group in groups if group["name"] == GROUP)
+    word = next(w for w in api_get(request, "/words", q="taberu") if w["japanese"] == "食べる")
+    before = api_get(request, f"/words/{word['id']}/reviews")
+    started = request.post(
+        "/api/v1/study_sessions", data={"group_id": group_id, "study_activity_id": 1}
+    )
+    assert started.status == 201
+    session_id = started.json()["data"]["id"]
+    answer(request, session_id, word["id"], correct=False)
+    answer(request, session_id, word["id"], correct=True)
+
+    page.goto("/#/words")
+    search = page.get_by_label("Search Japanese, romaji or English")
+    expect(search).to_be_focused()
+    search.fill("taberu")
+    search.press("Enter")
+    expect(page.locator(".result-count")).to_have_text("1 word matches “taberu”")
+    screenshot(page, "words-search")
+    page.get_by_role("link", name="食べる").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("食べる")
+    expect(page.locator(".subtitle")).to_have_text("taberu · to eat")
+    recall = page.locator("#recall-now")
+    expect(recall).to_have_text(re.compile(r"^\d+%$"))
+    detail = api_get(request, f"/words/{word['id']}")
+    assert recall.inner_text() == f"{round(detail['srs']['retrievability'] * 100)}%"
+    rows = page.locator("table.history tbody tr")
+    expect(rows).to_have_count(min(25, len(before) + 2))
+    # newest first: the right answer, then the wrong one, both in this session's group
+    expect(rows.nth(0).locator("td").nth(1)).to_have_text("✓ right")
+    expect(rows.nth(1).locator("td").nth(1)).to_have_text("✗ wrong")
+    expect(rows.nth(0)).to_contain_text("Typing Tutor")
+    expect(rows.nth(0)).to_contain_text(GROUP)
+    screenshot(page, "word-history")
+
+    page.get_by_role("link", name=GROUP).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(GROUP)
+    expect(page.locator("table.words tbody tr").first).to_be_visible()
+    screenshot(page, "group")
+
+
+def test_keyboard_only(page: Page, screenshot: Screenshot) -> None:
+    open_dashboard(page)
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.locator(".brand")).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Words", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")
+    # the new view takes the focus: straight into the search field
+    search = page.get_by_label("Search Japanese, romaji or English")
+    expect(search).to_be_focused()
+    page.keyboard.type("nomu")
+    page.keyboard.press("Enter")
+    expect(page.locator(".result-count")).to_contain_text("“nomu”")
+    first = page.locator("table.words tbody a").first
+    first.focus()
+    page.keyboard.press("Enter")
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_be_focused()
+    expect(heading).to_have_attribute("lang", "ja")
+    screenshot(page, "keyboard-word")
+
+
+def test_phone_sized_screen(page: Page, screenshot: Screenshot) -> None:
+    page.set_viewport_size(PHONE)
+    open_dashboard(page)
+    screenshot(page, "phone-dashboard")
+    no_sideways_scroll = "document.documentElement.scrollWidth <= window.innerWidth"
+    assert page.evaluate(no_sideways_scroll)
+    # each chart drew itself to the phone's width
+    for chart in page.locator("svg.chart").all():
+        box = chart.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    page.goto("/#/words?q=ta")
+    expect(page.locator("table.words tbody tr").first).to_be_visible()
+    assert page.evaluate(no_sideways_scroll)
+    screenshot(page, "phone-words")
+    page.locator("table.words tbody a").first.click()
+    expect(page.locator("#recall-now")).to_be_visible()
+    assert page.evaluate(no_sideways_scroll)
+    screenshot(page, "phone-word")
+
+
+def test_unknown_word_says_so(page: Page, screenshot: Screenshot, page_problems: Any) -> None:
+    page_problems.allow("/api/v1/words/99999999")
+    page.goto("/#/words/99999999")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
+    expect(page.get_by_role("alert")).to_contain_text("99999999")
+    page.get_by_role("link", name="Back to the dashboard").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+    screenshot(page, "not-found")
