@@ -34,7 +34,10 @@ from lang_portal.settings import Settings
 
 logger = logging.getLogger("lang_portal.rate_limit")
 
-EXEMPT_PATHS = frozenset({"/health", "/metrics"})
+EXEMPT_PATHS = frozenset({"/health", "/metrics", "/", "/favicon.ico"})
+# The pages' own files (the portal, the built-in apps, Swagger UI): one page load asks for several
+# at once, and counting them would spend the learner's API budget on fixed files.
+EXEMPT_PREFIXES = ("/portal/", "/apps/", "/swagger/static/")
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 _STRATEGIES: dict[str, type[RateLimiter]] = {
@@ -146,7 +149,11 @@ class RateLimitMiddleware:
         self.limiter = limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS:
+        if (
+            scope["type"] != "http"
+            or scope["path"] in EXEMPT_PATHS
+            or scope["path"].startswith(EXEMPT_PREFIXES)
+        ):
             await self.app(scope, receive, send)
             return
         client = scope["client"][0] if scope.get("client") else "unknown"
