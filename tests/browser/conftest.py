@@ -2,7 +2,8 @@
 
 * `portal`: one `lang-portal serve` process for the whole run, on a free loopback port, with a
   fresh temporary database seeded from `seeds/` (tests that count things start their own study
-  sessions, so they do not disturb each other). `start_portal(**env)` starts another one.
+  sessions on a group of their own, so they do not disturb each other).
+  `start_portal(**env)` starts another one.
 * `page`: a new browser context (fresh storage) whose base URL is the portal. The test fails on
   any console error, uncaught page error, failed request or HTTP error response, except those
   declared with `page_problems.allow(url_part)`. A screenshot of every page still open is saved
@@ -69,7 +70,8 @@ def start_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalSta
 
 @pytest.fixture(scope="session")
 def portal(start_portal: PortalStarter) -> Server:
-    return start_portal()
+    # Every test studies new words of its own group; the daily allowance is the whole run's.
+    return start_portal(SRS_NEW_WORDS_PER_DAY="10000")
 
 
 @pytest.fixture(scope="session")
