@@ -150,15 +150,19 @@ def test_taking_an_answer_out_leaves_what_a_rebuild_without_it_leaves(
         retracted = snapshot(services)
         with services.context.db.write() as connection:
             services.answers.rebuild(connection)
-            assert connection.execute(
-                "SELECT count(*) FROM word_review_items WHERE id = ?", (removed,)
-            ).fetchone()[0] == 0
+            assert (
+                connection.execute(
+                    "SELECT count(*) FROM word_review_items WHERE id = ?", (removed,)
+                ).fetchone()[0]
+                == 0
+            )
         assert snapshot(services) == retracted
 
 
 def test_evaluation_replay_scores_what_the_live_answers_scored(workdir: Path) -> None:
     history = [
-        (60 * 24 * days, 1 + i % 2, i % 4, i % 3 != 0, 1500) for i, days in enumerate([0] + [2] * 30)
+        (60 * 24 * days, 1 + i % 2, i % 4, i % 3 != 0, 1500)
+        for i, days in enumerate([0] + [2] * 30)
     ]
     for services, clock in _services(workdir):
         answer_live(services, clock, history)
