@@ -173,11 +173,6 @@ def study_days_descending(connection: sqlite3.Connection) -> Iterator[str]:
         yield str(row[0])
 
 
-def data_version(connection: sqlite3.Connection) -> int:
-    """Changes whenever another connection has committed since this one last read."""
-    return int(connection.execute("PRAGMA data_version").fetchone()[0])
-
-
 def iter_reviews(connection: sqlite3.Connection) -> Iterator[sqlite3.Row]:
     """Every review in time order; for rebuilding summaries, never on a request."""
     yield from connection.execute(
