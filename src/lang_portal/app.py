@@ -32,8 +32,8 @@ from lang_portal.api import (
 )
 from lang_portal.api import system as system_routes
 from lang_portal.api.errors import install_error_handlers
-from lang_portal.api.responses import BareRoute, JsonResponse, LegacyRoute, V1Route, mounted
 from lang_portal.api.route_table import PortalApp, PrefixGroup
+from lang_portal.api.routing import BareRoute, LegacyRoute, ShapedRoute, V1Route, mounted
 from lang_portal.clock import Clock, SystemClock
 from lang_portal.database import Database, DatabaseUnavailableError
 from lang_portal.middleware import metrics
@@ -49,6 +49,7 @@ from lang_portal.middleware.rate_limit import RateLimiterService, RateLimitMiddl
 from lang_portal.middleware.request_id import RequestIdMiddleware
 from lang_portal.middleware.security_headers import SecurityHeadersMiddleware
 from lang_portal.middleware.timeout import TimeoutMiddleware
+from lang_portal.mounts import JsonResponse
 from lang_portal.service import backup
 from lang_portal.service.container import Services
 from lang_portal.service.context import ServiceContext
@@ -95,7 +96,7 @@ def spec_routers() -> list[APIRouter]:
 
 
 @functools.cache
-def mounted_api() -> tuple[APIRouter, APIRouter]:
+def mounted_api() -> tuple[list[ShapedRoute], list[ShapedRoute]]:
     """The spec's routes under `/api/v1` and `/api`, built once per process.
 
     Building a route compiles its validators; the routes hold no per-app state (handlers reach
@@ -106,7 +107,7 @@ def mounted_api() -> tuple[APIRouter, APIRouter]:
 
 
 @functools.cache
-def mounted_legacy() -> APIRouter:
+def mounted_legacy() -> list[ShapedRoute]:
     """The school's earlier Flask contract (api/legacy.py), built once per process likewise."""
     return mounted([legacy.router], "", LegacyRoute)
 
@@ -138,7 +139,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
-            ensure_daily_stats_zone(services.context)
+            ensure_daily_stats_zone(services.context, services.answers)
         except (DatabaseUnavailableError, sqlite3.Error) as exc:
             # Serve anyway: /health then answers 503 with the reason, and every request a
             # clear DATABASE_ERROR, where a failed start would leave nothing to ask.
@@ -167,14 +168,15 @@ def create_app(
     # The shared, already-built route objects go straight into the app's route table, grouped
     # by mount; include_router would wrap them again for every app. The legacy mount goes before
     # the bare one: its `/api/study-sessions` paths sit under that mount's prefix.
-    app.router.routes.append(PrefixGroup("/api/v1", v1.routes))
+    app.router.routes.append(PrefixGroup("/api/v1", v1))
     if settings.legacy_api_enabled:
-        app.router.routes.extend(mounted_legacy().routes)
-    app.router.routes.append(PrefixGroup("/api", bare.routes))
-    app.include_router(system_routes.router)
-    app.include_router(apps.router)
+        app.router.routes.extend(mounted_legacy())
+    app.router.routes.append(PrefixGroup("/api", bare))
+    # as declared, with their policies (include_router would copy them without)
+    app.router.routes.extend(system_routes.router.routes)
+    app.router.routes.extend(apps.router.routes)
     app.mount(apps.APPS_PREFIX, apps.static_apps(), name="apps")
-    app.include_router(portal.router)
+    app.router.routes.extend(portal.router.routes)
     app.mount(portal.PORTAL_PREFIX, portal.static_portal(), name="portal")
     app.mount(
         system_routes.SWAGGER_STATIC,

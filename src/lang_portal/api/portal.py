@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+
+from lang_portal.route_policy import EXEMPT, PolicyRouter
 
 PORTAL_PREFIX = "/portal"
 PORTAL_DIR = Path(__file__).resolve().parents[1] / "portal"
 
-router = APIRouter()
+router = PolicyRouter()
 
 
-@router.get("/", include_in_schema=False)
+# A fixed file, as the static ones under /portal/: not counted against the API's rate limit.
+@router.get("/", policy=EXEMPT, include_in_schema=False)
 def portal_page() -> FileResponse:
     return FileResponse(PORTAL_DIR / "index.html", media_type="text/html; charset=utf-8")
 
