@@ -159,15 +159,12 @@ def test_database_from_every_earlier_schema_upgrades_with_nothing_lost(
                 ServiceContext(db, load_settings(database_path=path), FixedClock(START))
             ).rebuild(connection)
     db.close()
-    monkeypatch.setenv("DATABASE_PATH", str(path))
-    monkeypatch.setenv("BACKUP_PATH", str(tmp_path / "backups"))
-    if "0002_srs_analytics.sql" in MIGRATION_FILES[:version]:
-        # The code of this schema derived the scheduling state with every answer it stored.
-        cli._replay_history(load_settings())
     columns = _columns(path, CORE_TABLES)
     before = _rows(path, columns)
 
     # The real upgrade path: what `lang-portal migrate` (and `serve`) run.
+    monkeypatch.setenv("DATABASE_PATH", str(path))
+    monkeypatch.setenv("BACKUP_PATH", str(tmp_path / "backups"))
     applied = cli.migrate_database(load_settings())
     assert applied == MIGRATION_FILES[version:]
 
