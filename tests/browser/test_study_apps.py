@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import closing
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from tests.browser.conftest import PageProblems
 from tests.reliability.server import Server
@@ -283,8 +286,12 @@ def test_a_network_failure_mid_session_loses_and_doubles_nothing(
     for _ in range(3):
         answer_card(page, knew_it=False)
         given += 1
-    expect(page.locator("#sync")).to_contain_text("waiting to be sent")
+    expect(page.locator("#sync")).to_have_text("3 answers waiting to be sent…")
     screenshot(page, "offline")
+    for _ in range(200):  # the route's handler runs while Playwright waits
+        if lost_replies:
+            break
+        page.wait_for_timeout(25)
     assert lost_replies and lost_replies[0].startswith("201 ")
     assert api.reviews(session_id) == 4  # stored once, though the app does not know it
 
@@ -363,3 +370,124 @@ def test_answers_refused_by_an_expired_session_go_into_the_new_one(
     new_session = session_of(page.url)
     assert api.reviews(session_id) == 1
     assert api.result(new_session)["wrong"] == 1 and api.reviews(new_session) == 1
+
+
+# -- an app on another origin, launched from the launchpad ---------------------------------------
+
+# What the school's typing app does against the legacy mount: load the group's words with their
+# parts, join each part's romaji syllables, and post an answer as JSON (so with a preflight).
+EXTERNAL_APP = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Typing app elsewhere</title></head>
+<body><pre id="out">running</pre>
+<script>
+const query = new URLSearchParams(location.search);
+const api = query.get("api");
+(async () => {
+  const raw = await (await fetch(`${api}/groups/${query.get("group_id")}/words/raw`)).json();
+  const word = raw.words[0];
+  const typed = word.parts.map((part) => part.romaji.join("")).join("");
+  const response = await fetch(`${api}/study_sessions/${query.get("session_id")}/review`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ word_id: word.id, correct: typed === word.romaji }),
+  });
+  const review = await response.json();
+  document.getElementById("out").textContent =
+    JSON.stringify({ status: response.status, typed, romaji: word.romaji, review });
+})().catch((error) => {
+  document.getElementById("out").textContent = `failed: ${error}`;
+});
+</script></body></html>
+"""
+
+
+class _ExternalApp(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        if self.path.startswith("/typing/"):
+            body = EXTERNAL_APP.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        else:
+            self.send_response(204)  # the favicon: nothing, and no error on the console
+            self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def external_origin() -> Iterator[str]:
+    """A second loopback server, another origin, serving the app page."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ExternalApp)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+def test_an_app_on_another_origin_calls_the_legacy_mount_once_registered(
+    context: BrowserContext,
+    api: Portal,
+    external_origin: str,
+    page_problems: PageProblems,
+    screenshot: Screenshot,
+) -> None:
+    group = api.group_id("JLPT N4 - Katakana Loanwords")
+
+    def start_session(activity_id: int) -> int:
+        started = api.http.post(
+            "/study_sessions", json={"group_id": group, "study_activity_id": activity_id}
+        )
+        assert started.status_code == 201, started.text
+        return int(started.json()["session_id"])
+
+    def open_app(session_id: int) -> Page:
+        page = context.new_page()
+        page.goto(
+            f"{external_origin}/typing/?group_id={group}&session_id={session_id}"
+            f"&api={api.server.base_url}"
+        )
+        expect(page.locator("#out")).not_to_have_text("running")
+        return page
+
+    # Not registered yet: the browser refuses it the API's answers.
+    page_problems.allow(api.server.base_url + "/groups/")
+    refused = open_app(start_session(api.activity_id("/apps/typing/")))
+    expect(refused.locator("#out")).to_have_text("failed: TypeError: Failed to fetch")
+    refused.close()
+    # Chromium says why on the console: those lines are expected, and nothing else.
+    assert page_problems.problems, "the refusal left no trace"
+    assert all("CORS policy" in line for line in page_problems.problems), page_problems.problems
+    page_problems.problems.clear()
+    page_problems.allowed.clear()
+
+    imported = api.http.post(
+        "/api/v1/import/history",
+        json={
+            "format_version": 1,
+            "study_activities": [
+                {"name": "Typing app elsewhere", "launch_url": f"{external_origin}/typing/"}
+            ],
+            "groups": [],
+            "words": [],
+            "study_sessions": [],
+        },
+    )
+    assert imported.status_code == 201, imported.text
+    listed = api.http.get("/api/study-activities").json()
+    activity = next(item for item in listed if item["title"] == "Typing app elsewhere")
+    assert activity["launch_url"] == f"{external_origin}/typing/"
+
+    session_id = start_session(activity["id"])
+    page = open_app(session_id)
+    screenshot(page, "external-app")
+    outcome = json.loads(page.locator("#out").inner_text())
+    assert outcome["status"] == 201
+    assert outcome["typed"] == outcome["romaji"]  # the parts' syllables join to the word
+    assert outcome["review"]["correct"] is True
+    assert api.reviews(session_id) == 1
