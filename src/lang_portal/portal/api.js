@@ -15,7 +15,9 @@ async function call(method, path, params, body) {
   for (const [key, value] of Object.entries(params || {})) {
     if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, value);
   }
-  const init = { method, headers: { Accept: "application/json" } };
+  // Always asked of the server (an ETag makes that cheap): coming back from a study app, the
+  // browser would otherwise serve the figures from before it from its cache.
+  const init = { method, headers: { Accept: "application/json" }, cache: "no-cache" };
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);

@@ -280,7 +280,7 @@ async function dashboardView() {
       h("td", {}, wordCell(item.word_id, item.japanese, item.romaji)),
       h("td", {}, item.english),
       h("td", { class: "wide-only" }, item.kind === "new" ? "new" : relativeDue(item.due)),
-      h("td", { class: "num" }, item.kind === "new" ? "new" : percent(item.retrievability)),
+      h("td", { class: "num" }, item.kind === "new" ? "–" : percent(item.retrievability)),
     ),
   );
   const dueNow = section(
@@ -404,8 +404,7 @@ function wordRows(words) {
       {},
       h("td", {}, wordCell(word.id, word.japanese, word.romaji)),
       h("td", {}, word.english),
-      h("td", { class: "num" }, word.correct_count),
-      h("td", { class: "num" }, word.wrong_count),
+      h("td", { class: "num" }, `${word.correct_count} / ${word.wrong_count}`),
     ),
   );
 }
@@ -448,7 +447,7 @@ async function wordsView(_, query) {
       form,
       h("p", { class: "result-count", role: "status" }, caption),
       answer.data.length
-        ? h("div", { class: "table-scroll" }, table(caption, ["Word", "English", ["Right", "num"], ["Wrong", "num"]], wordRows(answer.data), { captionHidden: true, className: "words" }))
+        ? h("div", { class: "table-scroll" }, table(caption, ["Word", "English", ["Right / wrong", "num"]], wordRows(answer.data), { captionHidden: true, className: "words" }))
         : h("p", {}, "No word matches. Try part of the romaji or an English word."),
       pager(answer.pagination, go),
     ],
@@ -595,7 +594,7 @@ async function groupView([id], query) {
         "group-words-heading",
         "Words",
         words.data.length
-          ? h("div", { class: "table-scroll" }, table(`Words of ${group.name}`, ["Word", "English", ["Right", "num"], ["Wrong", "num"]], wordRows(words.data), { captionHidden: true, className: "words" }))
+          ? h("div", { class: "table-scroll" }, table(`Words of ${group.name}`, ["Word", "English", ["Right / wrong", "num"]], wordRows(words.data), { captionHidden: true, className: "words" }))
           : h("p", {}, "This group has no words yet."),
         pager(words.pagination, go),
       ),
