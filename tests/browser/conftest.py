@@ -32,6 +32,7 @@ from playwright.sync_api import (
     Playwright,
     Request,
     Response,
+    expect,
     sync_playwright,
 )
 
@@ -52,6 +53,7 @@ CHROMIUM_ARGS = [
 SCREENSHOT_DIR = PROJECT_ROOT / "test-output" / "screenshots"
 # Long enough for a loaded 2-core machine, short enough that a broken page fails quickly.
 ACTION_TIMEOUT_MS = 10_000
+expect.set_options(timeout=ACTION_TIMEOUT_MS)
 
 PortalStarter = Callable[..., Server]
 
