@@ -137,6 +137,12 @@ def test_search_pages_and_sorts_like_the_list(api: MountClient) -> None:
         "total_items": 6,
         "items_per_page": 2,
     }
+    past = api.get("/words", params={"q": "to", "per_page": 2, "page": 9})
+    assert past.status == 200 and past.data == []
+    assert past.pagination is not None and past.pagination["total_items"] == 6
+    none = api.get("/words", params={"q": "zzz"})
+    assert none.data == [] and none.pagination is not None
+    assert none.pagination["total_items"] == 0
     # blank search text is no filter
     assert api.get("/words", params={"q": "  "}).pagination["total_items"] == 10  # type: ignore[index]
 

@@ -50,8 +50,13 @@ class InventoryService:
         text = unicodedata.normalize("NFKC", search).strip() if search else ""
         with self.db.snapshot() as connection:
             if text:
-                total = word_repo.count_search(connection, text)
                 rows = word_repo.search_words(connection, text, page)
+                if rows:
+                    total = int(rows[0]["total"])
+                elif page.page == 1:
+                    total = 0
+                else:  # past the last page: the true total all the same
+                    total = word_repo.count_search(connection, text)
             else:
                 total = word_repo.count_words(connection)
                 rows = word_repo.list_words(connection, page)
