@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -14,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from lang_portal.app import build_services, create_app
 from lang_portal.clock import FixedClock
+from lang_portal.repository import activities as activity_repo
 from lang_portal.repository import migrations
 from lang_portal.service.study import origin_of
 from lang_portal.settings import MIGRATIONS_DIR, SEEDS_DIR, Settings, load_settings
@@ -213,3 +215,25 @@ def test_the_configured_origins_are_still_allowed(client: TestClient, settings: 
 )
 def test_origin_of_a_launch_url(url: str, origin: str | None) -> None:
     assert origin_of(url) == origin
+
+
+def test_the_activity_origins_are_read_once_until_the_database_changes(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[int] = []
+    real = activity_repo.launch_urls
+
+    def counted(connection: sqlite3.Connection) -> list[str]:
+        reads.append(1)
+        return real(connection)
+
+    monkeypatch.setattr(activity_repo, "launch_urls", counted)
+    for _ in range(5):
+        assert _preflight(client, "http://localhost:8081").status_code == 200
+    assert len(reads) == 1
+    created = client.post("/api/v1/groups", json={"name": "Any write at all"})
+    assert created.status_code == 201
+    assert _preflight(client, "http://localhost:8081").status_code == 200
+    assert len(reads) == 2  # read again after the commit, then memoised again
+    assert _preflight(client, "http://localhost:8082").status_code == 200
+    assert len(reads) == 2
