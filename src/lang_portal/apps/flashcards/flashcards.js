@@ -20,12 +20,10 @@ function study({ session, words, queue }) {
   let index = -1;
   let revealed = false;
   let shownAt = 0;
-  let finished = false;
 
   function showCard() {
     index += 1;
     if (index >= words.length) {
-      finished = true;
       showResult(session, queue);
       return;
     }
@@ -90,12 +88,13 @@ function study({ session, words, queue }) {
   };
   document.addEventListener("keydown", (event) => {
     const action = keys[event.key.length === 1 ? event.key.toLowerCase() : event.key];
-    if (!action || finished || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (!action || $("study").hidden) return; // the result or a problem is shown
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
     event.preventDefault(); // a focused button would take the key as a click as well
     if (!event.repeat) action();
   });
   document.addEventListener("keyup", (event) => {
-    if (event.key === " " && !finished) event.preventDefault();
+    if (event.key === " " && !$("study").hidden) event.preventDefault();
   });
 
   show("study");
