@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import APIRequestContext, Page, expect
 
 Screenshot = Callable[[Page, str], Path]
@@ -209,3 +211,23 @@ def test_unknown_word_says_so(page: Page, screenshot: Screenshot, page_problems:
     page.get_by_role("link", name="Back to the dashboard").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
     screenshot(page, "not-found")
+
+
+# axe-core's WCAG 2 A and AA rules (colour contrast, names of controls and images, landmarks,
+# headings, language), run on each view at both sizes.
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+VIEWS = ["/", "/#/words?q=ta", "/#/words/1", "/#/groups", "/#/groups/1"]
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_every_view_passes_axe(page: Page, size: str) -> None:
+    if size == "phone":
+        page.set_viewport_size(PHONE)
+    axe = Axe()
+    for view in VIEWS:
+        page.goto(view)
+        expect(page.locator("main h1")).to_be_visible()
+        expect(page.locator("main")).not_to_have_attribute("aria-busy", "true")
+        page.locator("details.figures").evaluate_all("(all) => all.forEach((d) => (d.open = true))")
+        results = axe.run(page, options=AXE_OPTIONS)
+        assert results.violations_count == 0, f"{view}:\n{results.generate_report()}"
