@@ -32,7 +32,9 @@ def test_swagger_lists_every_operation(page: Page, portal: Server, screenshot: S
     screenshot(page, "swagger")
 
 
-def test_swagger_try_it_out_runs_a_get(page: Page, screenshot: Screenshot) -> None:
+def test_swagger_try_it_out_runs_a_get(
+    page: Page, screenshot: Screenshot, screenshot_dir: Path
+) -> None:
     page.goto("/swagger/index.html")
     operation = page.locator(".opblock-get").filter(
         has=page.locator(".opblock-summary-path", has_text="/api/v1/analytics/streaks")
@@ -48,6 +50,8 @@ def test_swagger_try_it_out_runs_a_get(page: Page, screenshot: Screenshot) -> No
         '"status": "success"'
     )
     screenshot(page, "try-it-out")
+    # the response alone, readable (the whole page is some 17,000 pixels high)
+    live.screenshot(path=screenshot_dir / "test_swagger.py_try-it-out-response.png")
 
 
 def test_swagger_on_a_phone(page: Page, screenshot: Screenshot) -> None:
