@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 from playwright.sync_api import (
@@ -56,6 +57,10 @@ ACTION_TIMEOUT_MS = 10_000
 expect.set_options(timeout=ACTION_TIMEOUT_MS)
 
 PortalStarter = Callable[..., Server]
+
+
+class Screenshot(Protocol):
+    def __call__(self, page: Page, name: str, *, full_page: bool = True) -> Path: ...
 
 
 @pytest.fixture(scope="session")
@@ -150,15 +155,13 @@ def screenshot_dir() -> Path:
 
 
 @pytest.fixture
-def screenshot(
-    request: pytest.FixtureRequest, screenshot_dir: Path
-) -> Iterator[Callable[[Page, str], Path]]:
+def screenshot(request: pytest.FixtureRequest, screenshot_dir: Path) -> Iterator[Screenshot]:
     stem = _screenshot_stem(request)
     taken: list[Path] = []
 
-    def take(page: Page, name: str) -> Path:
+    def take(page: Page, name: str, *, full_page: bool = True) -> Path:
         path = screenshot_dir / f"{stem}--{len(taken) + 1:02d}-{name}.png"
-        page.screenshot(path=path, full_page=True)
+        page.screenshot(path=path, full_page=full_page)
         taken.append(path)
         return path
 
@@ -178,7 +181,7 @@ def context(
     browser: Browser,
     portal: Server,
     page_problems: PageProblems,
-    screenshot: Callable[[Page, str], Path],
+    screenshot: Screenshot,
 ) -> Iterator[BrowserContext]:
     created = browser.new_context(base_url=portal.base_url, viewport={"width": 1024, "height": 768})
     created.set_default_timeout(ACTION_TIMEOUT_MS)
@@ -186,7 +189,8 @@ def context(
     yield created
     for index, open_page in enumerate(created.pages):
         if not open_page.is_closed():
-            screenshot(open_page, f"end-{index}")
+            # the window only: a long page's full height costs seconds, for a last look
+            screenshot(open_page, f"end-{index}", full_page=False)
     created.close()
     assert not page_problems.problems, "\n".join(page_problems.problems)
 
