@@ -61,9 +61,12 @@ async function thisActivity() {
   );
 }
 
-/** Starts a session of this app for the group, and opens it. */
-export async function startNewSession(groupId, queue, goneSessionId) {
-  const activity = await thisActivity();
+/**
+ * Starts a session for the group, of the activity given (the gone session's) or else of the one
+ * that launches this page, and opens it.
+ */
+export async function startNewSession(groupId, queue, goneSessionId, activityId) {
+  const activity = activityId ? { id: activityId } : await thisActivity();
   if (!activity) {
     problem("This app is not on the launchpad", "No study activity launches this page.");
     return;
@@ -112,7 +115,7 @@ const GONE_TEXT = {
 };
 
 /** Offers a new session for the group when the launched one cannot take answers. */
-export function offerNewSession(reason, groupId, queue, sessionId) {
+export function offerNewSession(reason, groupId, queue, sessionId, activityId) {
   const [title, explanation] = GONE_TEXT[reason];
   let text = explanation;
   const held = sessionId ? queue.held(sessionId).length : 0;
@@ -125,7 +128,7 @@ export function offerNewSession(reason, groupId, queue, sessionId) {
   }
   problem(title, text, {
     label: "Start a new session",
-    run: () => startNewSession(groupId, queue, sessionId),
+    run: () => startNewSession(groupId, queue, sessionId, activityId),
   });
 }
 
@@ -155,8 +158,11 @@ export async function pickGroup(queue) {
 export async function openSession({ limit, start }) {
   const { groupId, sessionId } = launchParameters();
   let currentGroup = groupId;
+  let currentActivity = null;
   const queue = answerQueue((goneId, error) => {
-    if (goneId === sessionId) offerNewSession(goneReason(error), currentGroup, queue, goneId);
+    if (goneId === sessionId) {
+      offerNewSession(goneReason(error), currentGroup, queue, goneId, currentActivity);
+    }
   });
   try {
     if (!sessionId) {
@@ -177,12 +183,13 @@ export async function openSession({ limit, start }) {
       throw error;
     }
     currentGroup = session.group_id;
+    currentActivity = session.study_activity_id;
     let next;
     try {
       next = await api(`/study_sessions/${sessionId}/next_words?limit=${limit}`);
     } catch (error) {
       if (sessionGone(error)) {
-        return offerNewSession(goneReason(error), session.group_id, queue, sessionId);
+        return offerNewSession(goneReason(error), currentGroup, queue, sessionId, currentActivity);
       }
       throw error;
     }
