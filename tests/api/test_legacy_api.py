@@ -613,7 +613,7 @@ def test_activities_are_a_bare_array_with_absolute_urls(client: TestClient) -> N
             "id": FLASHCARDS,
             "title": "Flashcards",
             "launch_url": "http://localhost:8082/",
-            "preview_url": None,
+            "preview_url": "http://testserver/apps/thumbnails/activity.svg",
         },
     ]
 
@@ -662,7 +662,7 @@ def test_launch_form(client: TestClient) -> None:
             "id": FLASHCARDS,
             "title": "Flashcards",
             "launch_url": "http://localhost:8082/",
-            "preview_url": None,
+            "preview_url": "http://testserver/apps/thumbnails/activity.svg",
         },
         "groups": [
             {"id": GREETINGS, "name": "Basic Greetings"},

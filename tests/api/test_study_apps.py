@@ -113,6 +113,19 @@ def test_the_legacy_mount_gives_absolute_launch_and_preview_urls(
         assert one["preview_url"] == item["preview_url"]
 
 
+def test_an_activity_without_a_thumbnail_gets_a_picture_in_the_legacy_mount(
+    client: TestClient,
+) -> None:
+    # the fixture seeds' Flashcards has no thumbnail; the school's frontend would show a broken
+    # image for null
+    assert client.get("/api/v1/study_activities/2").json()["data"]["thumbnail_url"] is None
+    preview = client.get("/api/study-activities/2").json()["preview_url"]
+    assert preview == "http://testserver/apps/thumbnails/activity.svg"
+    picture = client.get(preview)
+    assert picture.status_code == 200
+    assert ElementTree.fromstring(picture.content).tag == SVG
+
+
 def test_every_page_asks_for_no_missing_favicon(builtin_client: TestClient) -> None:
     icon = builtin_client.get("/favicon.ico")
     assert icon.status_code == 200

@@ -32,6 +32,7 @@ GROUPS_PER_PAGE = 10
 GROUP_WORDS_PER_PAGE = 10
 SESSIONS_PER_PAGE = 10
 MAX_REVIEWS_PER_BATCH = 1000
+DEFAULT_PREVIEW = "/apps/thumbnails/activity.svg"
 
 # Ids as SQLite stores them: anything wider could not be looked up, so it is refused early.
 RowId = Annotated[int, Field(ge=-SQLITE_MAX_INTEGER - 1, le=SQLITE_MAX_INTEGER)]
@@ -136,7 +137,8 @@ def _activity(request: Request, item: Mapping[str, Any]) -> dict[str, Any]:
         "id": item["id"],
         "title": item["name"],
         "launch_url": _absolute(request, item["launch_url"]),
-        "preview_url": _absolute(request, item["thumbnail_url"]),
+        # the school's frontend shows this image for every activity: none would be a broken one
+        "preview_url": _absolute(request, item["thumbnail_url"] or DEFAULT_PREVIEW),
     }
 
 
