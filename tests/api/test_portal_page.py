@@ -22,6 +22,12 @@ def test_root_serves_the_portal_page_and_its_files(client: TestClient) -> None:
     script = client.get("/portal/portal.js").text
     for module in re.findall(r'from "\./([a-z]+\.js)"', script):
         assert client.get(f"/portal/{module}").status_code == 200, module
+    # revalidated on every load, so that an upgrade is never half-seen
+    for path in ("/", "/portal/portal.js"):
+        answer = client.get(path)
+        assert answer.headers["cache-control"] == "no-cache"
+        again = client.get(path, headers={"if-none-match": answer.headers["etag"]})
+        assert again.status_code == 304, path
     # nothing is loaded from another host
     assert not re.search(r"(?:src|href)=\"(?:https?:)?//", page.text)
 
