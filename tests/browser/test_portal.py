@@ -150,7 +150,15 @@ def test_search_a_word_and_see_its_history(page: Page, screenshot: Screenshot) -
     page.get_by_role("link", name=GROUP).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(GROUP)
     expect(page.locator("table.words tbody tr").first).to_be_visible()
+    # the session just used is listed among the group's recent ones
+    expect(page.locator("#group-sessions-heading + div tbody tr").first).to_contain_text(
+        "Typing Tutor"
+    )
     screenshot(page, "group")
+    # the group's own launchpad starts a session of this group
+    page.get_by_role("radio", name=re.compile("Typing Tutor")).check()
+    page.get_by_role("button", name="Launch").click()
+    page.wait_for_url(re.compile(rf"/apps/typing/\?group_id={group_id}&session_id=\d+"))
 
 
 def test_keyboard_only(page: Page, screenshot: Screenshot) -> None:
