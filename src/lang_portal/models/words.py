@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import orjson
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from lang_portal.models.common import RowId
@@ -14,7 +15,19 @@ Romaji = Annotated[str, AfterValidator(clean_romaji)]
 English = Annotated[str, AfterValidator(clean_english)]
 MAX_PARTS = 50
 
-PartsList = Annotated[list[dict[str, Any]], Field(max_length=MAX_PARTS)]
+
+def storable_parts(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Parts are stored as JSON text: refuse what JSON cannot hold (an integer past 64 bits)."""
+    try:
+        orjson.dumps(parts)
+    except TypeError as exc:
+        raise ValueError(f"parts cannot be stored as JSON: {exc}") from exc
+    return parts
+
+
+PartsList = Annotated[
+    list[dict[str, Any]], Field(max_length=MAX_PARTS), AfterValidator(storable_parts)
+]
 
 _WORD_EXAMPLE: dict[str, Any] = {
     "japanese": "食べる",
