@@ -239,3 +239,61 @@ def test_every_view_passes_axe(page: Page, size: str) -> None:
         page.locator("details.figures").evaluate_all("(all) => all.forEach((d) => (d.open = true))")
         results = axe.run(page, options=AXE_OPTIONS)
         assert results.violations_count == 0, f"{view}:\n{results.generate_report()}"
+
+
+def test_charts_draw_what_they_are_given(page: Page) -> None:
+    """charts.js on made-up figures, in the browser: bar heights, the ratio line, empty states."""
+    open_dashboard(page)
+    drawn = page.evaluate(
+        """async () => {
+            const { dailyBars, ratioPoints } = await import("/portal/charts.js");
+            const box = document.createElement("div");
+            box.style.width = "600px";
+            document.body.append(box);
+            const days = [
+                { date: "2026-01-01", reviews: 10, accuracy: 0.5 },
+                { date: "2026-01-02", reviews: 0, accuracy: null },
+                { date: "2026-01-03", reviews: 20, accuracy: 1 },
+            ];
+            const bars = dailyBars(box, {
+                title: "t", description: "d", days, value: (d) => d.reviews,
+                ratio: (d) => d.accuracy, valueName: "Answers", ratioName: "Right",
+                emptyText: "none",
+            });
+            const numbers = (nodes, name) => [...nodes].map((node) => +node.getAttribute(name));
+            const heights = numbers(bars.querySelectorAll("rect.bar"), "height");
+            const line = bars.querySelector("path.line-ratio").getAttribute("d");
+            const tips = [...bars.querySelectorAll("rect.bar title")].map((t) => t.textContent);
+            const width = +bars.getAttribute("width");
+            const named = bars.getAttribute("aria-labelledby").split(" ").map(
+                (id) => document.getElementById(id).textContent);
+            const empty = dailyBars(box, {
+                title: "t", description: "d", days: days.map((d) => ({ ...d, reviews: 0 })),
+                value: (d) => d.reviews, valueName: "Answers", emptyText: "Nothing yet",
+            });
+            const emptyText = empty.querySelector(".no-data").textContent;
+            const points = ratioPoints(box, {
+                title: "c", description: "d", xScale: (p) => p, xTicksAt: [0, 1],
+                xFormat: String, xName: "x", yName: "y", emptyText: "none", diagonal: true,
+                points: [
+                    { x: 0.2, y: 0.4, weight: 1, label: "a" },
+                    { x: 0.8, y: 0.9, weight: 4, label: "b" },
+                ],
+            });
+            const radii = numbers(points.querySelectorAll("circle.dot-main"), "r");
+            const reference = points.querySelectorAll("line.line-reference").length;
+            box.remove();
+            return { heights, line, tips, width, named, emptyText, radii, reference };
+        }"""
+    )
+    low, none, high = drawn["heights"]
+    assert none == 0 and high == pytest.approx(2 * low, rel=0.01)
+    # the accuracy line skips the day without answers: two separate moves, no line through it
+    assert drawn["line"].count("M") == 2 and "L" not in drawn["line"]
+    assert drawn["tips"][0] == "Jan 1: 10 answers, 50% right"
+    assert drawn["width"] == 600
+    assert drawn["named"] == ["t", "d"]
+    assert drawn["emptyText"] == "Nothing yet"
+    light, heavy = drawn["radii"]
+    assert heavy > light  # a dot's size follows its number of answers
+    assert drawn["reference"] == 1
