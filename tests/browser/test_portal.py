@@ -165,10 +165,13 @@ def test_keyboard_only(page: Page, screenshot: Screenshot) -> None:
     open_dashboard(page)
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
-    page.keyboard.press("Tab")
-    expect(page.locator(".brand")).to_be_focused()
-    page.keyboard.press("Tab")
-    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+    page.keyboard.press("Shift+Tab")
+    expect(page.get_by_role("link", name="API")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
     expect(page.get_by_role("link", name="Words", exact=True)).to_be_focused()
     page.keyboard.press("Enter")
     # the new view takes the focus: straight into the search field
@@ -177,8 +180,11 @@ def test_keyboard_only(page: Page, screenshot: Screenshot) -> None:
     page.keyboard.type("nomu")
     page.keyboard.press("Enter")
     expect(page.locator(".result-count")).to_contain_text("“nomu”")
-    first = page.locator("table.words tbody a").first
-    first.focus()
+    # from the results' heading: the search field, the sort, the button, then the first word
+    expect(page.get_by_role("heading", level=1)).to_be_focused()
+    for _ in range(4):
+        page.keyboard.press("Tab")
+    expect(page.locator("table.words tbody a").first).to_be_focused()
     page.keyboard.press("Enter")
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_be_focused()

@@ -76,12 +76,18 @@ function yAxis(root, plot, values, scale, { side = "left", format = String, labe
   for (const value of values) {
     const y = scale(value);
     if (side === "left") {
-      group.appendChild(svg("line", { x1: plot.left, x2: plot.right, y1: y, y2: y, class: "grid" }));
+      group.appendChild(
+        svg("line", { x1: plot.left, x2: plot.right, y1: y, y2: y, class: "grid" }),
+      );
     }
     group.appendChild(
       svg(
         "text",
-        { x: side === "left" ? x - 6 : x + 6, y: y + 4, "text-anchor": side === "left" ? "end" : "start" },
+        {
+          x: side === "left" ? x - 6 : x + 6,
+          y: y + 4,
+          "text-anchor": side === "left" ? "end" : "start",
+        },
         format(value),
       ),
     );
@@ -90,7 +96,17 @@ function yAxis(root, plot, values, scale, { side = "left", format = String, labe
     const lx = side === "left" ? 12 : plot.right + MARGIN.right - 6;
     const ly = plot.top + plot.height / 2;
     group.appendChild(
-      svg("text", { x: lx, y: ly, transform: `rotate(-90 ${lx} ${ly})`, "text-anchor": "middle", class: "axis-label" }, label),
+      svg(
+        "text",
+        {
+          x: lx,
+          y: ly,
+          transform: `rotate(-90 ${lx} ${ly})`,
+          "text-anchor": "middle",
+          class: "axis-label",
+        },
+        label,
+      ),
     );
   }
 }
@@ -99,7 +115,13 @@ function xLabel(root, plot, text) {
   root.appendChild(
     svg(
       "text",
-      { x: plot.left + plot.width / 2, y: plot.bottom + 30, "text-anchor": "middle", class: "axis-label", "aria-hidden": "true" },
+      {
+        x: plot.left + plot.width / 2,
+        y: plot.bottom + 30,
+        "text-anchor": "middle",
+        class: "axis-label",
+        "aria-hidden": "true",
+      },
       text,
     ),
   );
@@ -107,9 +129,19 @@ function xLabel(root, plot, text) {
 
 function xTicks(root, plot, entries) {
   const group = root.appendChild(svg("g", { class: "axis axis-bottom", "aria-hidden": "true" }));
-  group.appendChild(svg("line", { x1: plot.left, x2: plot.right, y1: plot.bottom, y2: plot.bottom, class: "baseline" }));
+  group.appendChild(
+    svg("line", {
+      x1: plot.left,
+      x2: plot.right,
+      y1: plot.bottom,
+      y2: plot.bottom,
+      class: "baseline",
+    }),
+  );
   for (const [x, text] of entries) {
-    group.appendChild(svg("line", { x1: x, x2: x, y1: plot.bottom, y2: plot.bottom + 4, class: "tick" }));
+    group.appendChild(
+      svg("line", { x1: x, x2: x, y1: plot.bottom, y2: plot.bottom + 4, class: "tick" }),
+    );
     group.appendChild(svg("text", { x, y: plot.bottom + 16, "text-anchor": "middle" }, text));
   }
 }
@@ -121,12 +153,24 @@ function labelEvery(count, width, spacing = 70) {
 
 function noData(root, plot, text) {
   root.appendChild(
-    svg("text", { x: plot.left + plot.width / 2, y: plot.top + plot.height / 2, "text-anchor": "middle", class: "no-data" }, text),
+    svg(
+      "text",
+      {
+        x: plot.left + plot.width / 2,
+        y: plot.top + plot.height / 2,
+        "text-anchor": "middle",
+        class: "no-data",
+      },
+      text,
+    ),
   );
 }
 
 // Bars of a count per day, with an optional ratio per day as a line on a 0-100 % right axis.
-export function dailyBars(container, { title, description, days, value, ratio, valueName, ratioName, emptyText }) {
+export function dailyBars(
+  container,
+  { title, description, days, value, ratio, valueName, ratioName, emptyText },
+) {
   const { root, plot } = frame(container, { title, description, rightAxis: Boolean(ratio) });
   const max = Math.max(0, ...days.map(value));
   const yValues = ticks(max);
@@ -148,7 +192,9 @@ export function dailyBars(container, { title, description, days, value, ratio, v
     const v = value(day);
     const h = Math.max(v > 0 ? 1 : 0, plot.bottom - y(v));
     const r = ratio ? ratio(day) : null;
-    const label = `${shortDate(day.date)}: ${v} ${valueName.toLowerCase()}` + (r === null || r === undefined ? "" : `, ${percent(r)} ${ratioName.toLowerCase()}`);
+    const label =
+      `${shortDate(day.date)}: ${v} ${valueName.toLowerCase()}` +
+      (r === null || r === undefined ? "" : `, ${percent(r)} ${ratioName.toLowerCase()}`);
     bars.appendChild(
       tooltip(
         svg("rect", {
@@ -166,7 +212,11 @@ export function dailyBars(container, { title, description, days, value, ratio, v
   });
   if (ratio) {
     const ry = (r) => plot.bottom - r * plot.height;
-    yAxis(root, plot, [0, 0.25, 0.5, 0.75, 1], ry, { side: "right", format: (r) => percent(r), label: ratioName });
+    yAxis(root, plot, [0, 0.25, 0.5, 0.75, 1], ry, {
+      side: "right",
+      format: (r) => percent(r),
+      label: ratioName,
+    });
     let path = "";
     let open = false;
     days.forEach((day, index) => {
@@ -184,7 +234,15 @@ export function dailyBars(container, { title, description, days, value, ratio, v
       const r = ratio(day);
       if (r === null || r === undefined) return;
       dots.appendChild(
-        tooltip(svg("circle", { cx: plot.left + band * (index + 0.5), cy: ry(r), r: 2.5, class: "dot dot-ratio" }), `${shortDate(day.date)}: ${percent(r)} ${ratioName.toLowerCase()}`),
+        tooltip(
+          svg("circle", {
+            cx: plot.left + band * (index + 0.5),
+            cy: ry(r),
+            r: 2.5,
+            class: "dot dot-ratio",
+          }),
+          `${shortDate(day.date)}: ${percent(r)} ${ratioName.toLowerCase()}`,
+        ),
       );
     });
   }
@@ -193,27 +251,43 @@ export function dailyBars(container, { title, description, days, value, ratio, v
 }
 
 // Points (x, y) with y a ratio 0-1, joined by a line; each point's area follows its weight.
-export function ratioPoints(container, { title, description, points, xScale, xTicksAt, xFormat, xName, yName, emptyText, diagonal }) {
+export function ratioPoints(
+  container,
+  { title, description, points, xScale, xTicksAt, xFormat, xName, yName, emptyText, diagonal },
+) {
   const { root, plot } = frame(container, { title, description, height: 260 });
   const y = (r) => plot.bottom - r * plot.height;
   yAxis(root, plot, [0, 0.25, 0.5, 0.75, 1], y, { format: (r) => percent(r), label: yName });
   const x = (v) => plot.left + xScale(v) * plot.width;
-  xTicks(root, plot, xTicksAt.map((v) => [x(v), xFormat(v)]));
+  xTicks(
+    root,
+    plot,
+    xTicksAt.map((v) => [x(v), xFormat(v)]),
+  );
   xLabel(root, plot, xName);
   if (diagonal) {
-    root.appendChild(svg("line", { x1: x(0), y1: y(0), x2: x(1), y2: y(1), class: "line line-reference" }));
+    root.appendChild(
+      svg("line", { x1: x(0), y1: y(0), x2: x(1), y2: y(1), class: "line line-reference" }),
+    );
   }
   if (!points.length) {
     noData(root, plot, emptyText);
     return root;
   }
   const heaviest = Math.max(...points.map((p) => p.weight));
-  const d = points.map((p, i) => `${i ? "L" : "M"}${x(p.x).toFixed(1)},${y(p.y).toFixed(1)}`).join("");
+  const d = points
+    .map((p, i) => `${i ? "L" : "M"}${x(p.x).toFixed(1)},${y(p.y).toFixed(1)}`)
+    .join("");
   root.appendChild(svg("path", { d, class: "line line-main" }));
   const dots = root.appendChild(svg("g", { class: "dots" }));
   for (const p of points) {
     const radius = 3 + 6 * Math.sqrt(p.weight / heaviest);
-    dots.appendChild(tooltip(svg("circle", { cx: x(p.x), cy: y(p.y), r: radius.toFixed(1), class: "dot dot-main" }), p.label));
+    dots.appendChild(
+      tooltip(
+        svg("circle", { cx: x(p.x), cy: y(p.y), r: radius.toFixed(1), class: "dot dot-main" }),
+        p.label,
+      ),
+    );
   }
   return root;
 }

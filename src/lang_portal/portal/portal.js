@@ -31,11 +31,19 @@ function h(tag, attrs = {}, ...children) {
 const ja = (text) => h("span", { lang: "ja", class: "ja" }, text);
 
 function wordCell(id, japanese, romaji) {
-  return [h("a", { href: `#/words/${id}`, class: "word-link" }, ja(japanese)), h("span", { class: "romaji" }, romaji)];
+  return [
+    h("a", { href: `#/words/${id}`, class: "word-link" }, ja(japanese)),
+    h("span", { class: "romaji" }, romaji),
+  ];
 }
 
 function section(id, title, ...children) {
-  return h("section", { class: "panel", "aria-labelledby": id }, h("h2", { id }, title), ...children);
+  return h(
+    "section",
+    { class: "panel", "aria-labelledby": id },
+    h("h2", { id }, title),
+    ...children,
+  );
 }
 
 function table(caption, headers, rows, { captionHidden = false, className = "" } = {}) {
@@ -46,7 +54,15 @@ function table(caption, headers, rows, { captionHidden = false, className = "" }
     h(
       "thead",
       {},
-      h("tr", {}, headers.map((header) => (Array.isArray(header) ? h("th", { scope: "col", class: header[1] }, header[0]) : h("th", { scope: "col" }, header)))),
+      h(
+        "tr",
+        {},
+        headers.map((header) =>
+          Array.isArray(header)
+            ? h("th", { scope: "col", class: header[1] }, header[0])
+            : h("th", { scope: "col" }, header),
+        ),
+      ),
     ),
     h("tbody", {}, rows),
   );
@@ -57,7 +73,21 @@ function figuresTable(caption, headers, rows) {
     "details",
     { class: "figures" },
     h("summary", {}, "Show the figures"),
-    h("div", { class: "table-scroll" }, table(caption, headers, rows.map((cells) => h("tr", {}, cells.map((c) => h("td", {}, c)))))),
+    h(
+      "div",
+      { class: "table-scroll" },
+      table(
+        caption,
+        headers,
+        rows.map((cells) =>
+          h(
+            "tr",
+            {},
+            cells.map((c) => h("td", {}, c)),
+          ),
+        ),
+      ),
+    ),
   );
 }
 
@@ -117,7 +147,12 @@ function chartFigure(id, title, note, draw, figures) {
   const figure = h(
     "figure",
     { class: "chart-figure", id, "aria-labelledby": `${id}-caption` },
-    h("figcaption", { id: `${id}-caption` }, h("strong", {}, title), note ? h("span", { class: "note" }, note) : null),
+    h(
+      "figcaption",
+      { id: `${id}-caption` },
+      h("strong", {}, title),
+      note ? h("span", { class: "note" }, note) : null,
+    ),
     canvas,
     figures,
   );
@@ -137,8 +172,13 @@ function storedChoice() {
 async function launch(activityId, groupId, status) {
   status.textContent = "Starting a study session…";
   try {
-    const started = await post(`/study_activities/${activityId}/launch`, { group_id: Number(groupId) });
-    window.localStorage.setItem(STORED_CHOICE, JSON.stringify({ group: String(groupId), activity: String(activityId) }));
+    const started = await post(`/study_activities/${activityId}/launch`, {
+      group_id: Number(groupId),
+    });
+    window.localStorage.setItem(
+      STORED_CHOICE,
+      JSON.stringify({ group: String(groupId), activity: String(activityId) }),
+    );
     status.textContent = `Opening ${started.session.activity_name}…`;
     window.location.assign(started.launch_url);
   } catch (error) {
@@ -156,7 +196,11 @@ function launchpad(groups, activities, { fixedGroup = null } = {}) {
         "select",
         { id: "launch-group", name: "group", required: true },
         groups.map((group) =>
-          h("option", { value: group.id, selected: String(group.id) === choice.group }, `${group.name} (${group.word_count} words)`),
+          h(
+            "option",
+            { value: group.id, selected: String(group.id) === choice.group },
+            `${group.name} (${group.word_count} words)`,
+          ),
         ),
       );
   const selectedGroup = () => (fixedGroup ? fixedGroup.id : groupSelect.value);
@@ -171,7 +215,9 @@ function launchpad(groups, activities, { fixedGroup = null } = {}) {
     }
   };
   if (groupSelect) groupSelect.addEventListener("change", showDue);
-  const preferred = activities.some((a) => String(a.id) === choice.activity) ? choice.activity : String(activities[0]?.id);
+  const preferred = activities.some((a) => String(a.id) === choice.activity)
+    ? choice.activity
+    : String(activities[0]?.id);
   const apps = h(
     "fieldset",
     { class: "apps" },
@@ -180,9 +226,22 @@ function launchpad(groups, activities, { fixedGroup = null } = {}) {
       h(
         "label",
         { class: "app-choice" },
-        h("input", { type: "radio", name: "activity", value: activity.id, checked: String(activity.id) === preferred, required: true }),
-        activity.thumbnail_url ? h("img", { src: activity.thumbnail_url, alt: "", width: 64, height: 48 }) : null,
-        h("span", { class: "app-text" }, h("strong", {}, activity.name), h("span", { class: "note" }, activity.description)),
+        h("input", {
+          type: "radio",
+          name: "activity",
+          value: activity.id,
+          checked: String(activity.id) === preferred,
+          required: true,
+        }),
+        activity.thumbnail_url
+          ? h("img", { src: activity.thumbnail_url, alt: "", width: 64, height: 48 })
+          : null,
+        h(
+          "span",
+          { class: "app-text" },
+          h("strong", {}, activity.name),
+          h("span", { class: "note" }, activity.description),
+        ),
       ),
     ),
   );
@@ -201,10 +260,20 @@ function launchpad(groups, activities, { fixedGroup = null } = {}) {
         launch(picked.value, selectedGroup(), status);
       },
     },
-    groupSelect ? h("div", { class: "field" }, h("label", { for: "launch-group" }, "Group"), groupSelect) : null,
+    groupSelect
+      ? h("div", { class: "field" }, h("label", { for: "launch-group" }, "Group"), groupSelect)
+      : null,
     groupSelect ? dueNote : null,
     activities.length ? apps : h("p", {}, "No study app is registered yet."),
-    h("button", { type: "submit", class: "primary", disabled: !activities.length || (!fixedGroup && !groups.length) }, "Launch"),
+    h(
+      "button",
+      {
+        type: "submit",
+        class: "primary",
+        disabled: !activities.length || (!fixedGroup && !groups.length),
+      },
+      "Launch",
+    ),
     status,
   );
   if (groupSelect) showDue();
@@ -230,7 +299,19 @@ function stat(name, value, label, detail) {
 
 const GAP_TICKS = [0, 1, 3, 7, 30, 90, 365, 1000, 3650];
 // Gaps (whole days) counted together, so that a day with a handful of answers does not zigzag.
-const GAP_RANGES = [[0, 0], [1, 1], [2, 2], [3, 4], [5, 7], [8, 14], [15, 30], [31, 60], [61, 120], [121, 365], [366, Infinity]];
+const GAP_RANGES = [
+  [0, 0],
+  [1, 1],
+  [2, 2],
+  [3, 4],
+  [5, 7],
+  [8, 14],
+  [15, 30],
+  [31, 60],
+  [61, 120],
+  [121, 365],
+  [366, Infinity],
+];
 
 function gapRanges(points) {
   return GAP_RANGES.map(([low, high]) => {
@@ -239,24 +320,32 @@ function gapRanges(points) {
     if (!reviews) return null;
     const correct = inside.reduce((sum, p) => sum + Math.round(p.retention * p.reviews), 0);
     const days = inside.reduce((sum, p) => sum + p.days * p.reviews, 0) / reviews;
-    const label = low === high ? `${low} days` : high === Infinity ? `over ${low - 1} days` : `${low}–${high} days`;
+    const label =
+      low === high
+        ? `${low} days`
+        : high === Infinity
+          ? `over ${low - 1} days`
+          : `${low}–${high} days`;
     return { low, high, label, days, reviews, correct, retention: correct / reviews };
   }).filter(Boolean);
 }
 
 async function dashboardView() {
   const streaksAsked = get("/analytics/streaks");
-  const [streaks, stats, queue, groups, activities, forecast, curve, evaluation, progress] = await Promise.all([
-    streaksAsked,
-    get("/dashboard/quick-stats"),
-    get("/review_queue", { limit: 10 }),
-    getAll("/groups", { sort_by: "name" }),
-    getAll("/study_activities"),
-    get("/srs/forecast", { days: FORECAST_DAYS }),
-    get("/analytics/learning_curve"),
-    get("/analytics/srs_evaluation"),
-    streaksAsked.then((s) => get("/analytics/progress", { from: minusDays(s.today, PROGRESS_DAYS - 1), to: s.today })),
-  ]);
+  const [streaks, stats, queue, groups, activities, forecast, curve, evaluation, progress] =
+    await Promise.all([
+      streaksAsked,
+      get("/dashboard/quick-stats"),
+      get("/review_queue", { limit: 10 }),
+      getAll("/groups", { sort_by: "name" }),
+      getAll("/study_activities"),
+      get("/srs/forecast", { days: FORECAST_DAYS }),
+      get("/analytics/learning_curve"),
+      get("/analytics/srs_evaluation"),
+      streaksAsked.then((s) =>
+        get("/analytics/progress", { from: minusDays(s.today, PROGRESS_DAYS - 1), to: s.today }),
+      ),
+    ]);
   document.title = "Dashboard · lang-portal";
 
   const today = section(
@@ -265,11 +354,36 @@ async function dashboardView() {
     h(
       "ul",
       { class: "stats" },
-      stat("due", queue.due_count, "words due now", `${queue.new_words_left_today} new words left today`),
-      stat("streak", streaks.current, streaks.current === 1 ? "day streak" : "days streak", `longest ${streaks.longest}${streaks.studied_today ? " · studied today" : ""}`),
-      stat("success-rate", `${Math.round(stats.success_rate)}%`, "answers right", "over all sessions"),
-      stat("sessions", stats.total_study_sessions, "study sessions", `${stats.total_active_groups} ${stats.total_active_groups === 1 ? "group" : "groups"} studied`),
-      stat("answers", progress.totals.reviews, `answers in ${PROGRESS_DAYS} days`, `${progress.totals.study_days} study days`),
+      stat(
+        "due",
+        queue.due_count,
+        "words due now",
+        `${queue.new_words_left_today} new words left today`,
+      ),
+      stat(
+        "streak",
+        streaks.current,
+        streaks.current === 1 ? "day streak" : "days streak",
+        `longest ${streaks.longest}${streaks.studied_today ? " · studied today" : ""}`,
+      ),
+      stat(
+        "success-rate",
+        `${Math.round(stats.success_rate)}%`,
+        "answers right",
+        "over all sessions",
+      ),
+      stat(
+        "sessions",
+        stats.total_study_sessions,
+        "study sessions",
+        `${stats.total_active_groups} ${stats.total_active_groups === 1 ? "group" : "groups"} studied`,
+      ),
+      stat(
+        "answers",
+        progress.totals.reviews,
+        `answers in ${PROGRESS_DAYS} days`,
+        `${progress.totals.study_days} study days`,
+      ),
     ),
   );
 
@@ -287,7 +401,16 @@ async function dashboardView() {
     "due-heading",
     "Next up",
     queue.items.length
-      ? h("div", { class: "table-scroll" }, table("The next words the review queue serves", ["Word", "English", ["When", "wide-only"], ["Recall now", "num"]], dueRows, { captionHidden: true }))
+      ? h(
+          "div",
+          { class: "table-scroll" },
+          table(
+            "The next words the review queue serves",
+            ["Word", "English", ["When", "wide-only"], ["Recall now", "num"]],
+            dueRows,
+            { captionHidden: true },
+          ),
+        )
       : h("p", {}, "Nothing to review: every word is scheduled for later."),
   );
 
@@ -295,7 +418,10 @@ async function dashboardView() {
 
   const days = progress.days;
   const activeDays = days.filter((d) => d.reviews);
-  const busiest = activeDays.reduce((best, d) => (!best || d.reviews > best.reviews ? d : best), null);
+  const busiest = activeDays.reduce(
+    (best, d) => (!best || d.reviews > best.reviews ? d : best),
+    null,
+  );
   const progressChart = chartFigure(
     "chart-progress",
     `Answers and accuracy per day, last ${PROGRESS_DAYS} days`,
@@ -313,7 +439,11 @@ async function dashboardView() {
         ratioName: "Right",
         emptyText: "No answers yet",
       }),
-    figuresTable("Answers per day", ["Day", "Answers", "Right", "Accuracy", "New words"], activeDays.map((d) => [d.date, d.reviews, d.correct, percent(d.accuracy), d.new_words])),
+    figuresTable(
+      "Answers per day",
+      ["Day", "Answers", "Right", "Accuracy", "New words"],
+      activeDays.map((d) => [d.date, d.reviews, d.correct, percent(d.accuracy), d.new_words]),
+    ),
   );
 
   const totalDue = forecast.days.reduce((sum, d) => sum + d.due, 0);
@@ -324,13 +454,19 @@ async function dashboardView() {
     (box) =>
       dailyBars(box, {
         title: `Words falling due per day, next ${FORECAST_DAYS} days`,
-        description: totalDue ? `${totalDue} reviews fall due in the next ${FORECAST_DAYS} days, ${forecast.days[0].due} of them today.` : `No word falls due in the next ${FORECAST_DAYS} days.`,
+        description: totalDue
+          ? `${totalDue} reviews fall due in the next ${FORECAST_DAYS} days, ${forecast.days[0].due} of them today.`
+          : `No word falls due in the next ${FORECAST_DAYS} days.`,
         days: forecast.days,
         value: (d) => d.due,
         valueName: "Words due",
         emptyText: "Nothing falls due",
       }),
-    figuresTable("Words due per day", ["Day", "Words due"], forecast.days.filter((d) => d.due).map((d) => [d.date, d.due])),
+    figuresTable(
+      "Words due per day",
+      ["Day", "Words due"],
+      forecast.days.filter((d) => d.due).map((d) => [d.date, d.due]),
+    ),
   );
 
   const gaps = gapRanges(curve.by_days_since_review);
@@ -346,7 +482,12 @@ async function dashboardView() {
         description: gaps.length
           ? gaps.map((p) => `${p.label}: ${percent(p.retention)} of ${p.reviews}`).join("; ") + "."
           : "No word has been reviewed twice yet.",
-        points: gaps.map((p) => ({ x: p.days, y: p.retention, weight: p.reviews, label: `${p.label} since the last review: ${percent(p.retention)} right of ${p.reviews} answers` })),
+        points: gaps.map((p) => ({
+          x: p.days,
+          y: p.retention,
+          weight: p.reviews,
+          label: `${p.label} since the last review: ${percent(p.retention)} right of ${p.reviews} answers`,
+        })),
         xScale: gapScale,
         xTicksAt: GAP_TICKS.filter((t) => t <= maxGap),
         xFormat: (d) => (d >= 365 ? `${Math.round(d / 365)}y` : `${d}d`),
@@ -354,21 +495,39 @@ async function dashboardView() {
         yName: "Right",
         emptyText: "No word reviewed twice yet",
       }),
-    figuresTable("Retention by gap", ["Days since last review", "Answers", "Right", "Retention"], gaps.map((p) => [p.label, p.reviews, p.correct, percent(p.retention)])),
+    figuresTable(
+      "Retention by gap",
+      ["Days since last review", "Answers", "Right", "Retention"],
+      gaps.map((p) => [p.label, p.reviews, p.correct, percent(p.retention)]),
+    ),
   );
 
   const calibration = evaluation.calibration || [];
   const calibrationChart = chartFigure(
     "chart-calibration",
     "FSRS calibration: predicted against actual recall",
-    evaluation.fsrs ? `On the diagonal is perfect. Log loss ${evaluation.fsrs.log_loss.toFixed(3)} (a constant guess: ${evaluation.baseline.log_loss.toFixed(3)}).` : "On the diagonal is perfect.",
+    evaluation.fsrs
+      ? `On the diagonal is perfect. Log loss ${evaluation.fsrs.log_loss.toFixed(3)} (a constant guess: ${evaluation.baseline.log_loss.toFixed(3)}).`
+      : "On the diagonal is perfect.",
     (box) =>
       ratioPoints(box, {
         title: "FSRS calibration: predicted recall against the share actually recalled",
         description: calibration.length
-          ? `${evaluation.reviews_scored} answers scored. ` + calibration.map((b) => `predicted ${percent(b.predicted)}, actual ${percent(b.actual)} (${b.reviews})`).join("; ") + "."
+          ? `${evaluation.reviews_scored} answers scored. ` +
+            calibration
+              .map(
+                (b) =>
+                  `predicted ${percent(b.predicted)}, actual ${percent(b.actual)} (${b.reviews})`,
+              )
+              .join("; ") +
+            "."
           : "No prediction scored yet: answers a day or more after a word's previous review are scored.",
-        points: calibration.map((b) => ({ x: b.predicted, y: b.actual, weight: b.reviews, label: `Predicted ${percent(b.predicted)}: ${percent(b.actual)} recalled of ${b.reviews} answers` })),
+        points: calibration.map((b) => ({
+          x: b.predicted,
+          y: b.actual,
+          weight: b.reviews,
+          label: `Predicted ${percent(b.predicted)}: ${percent(b.actual)} recalled of ${b.reviews} answers`,
+        })),
         xScale: (p) => p,
         xTicksAt: [0, 0.25, 0.5, 0.75, 1],
         xFormat: (p) => percent(p),
@@ -377,11 +536,28 @@ async function dashboardView() {
         emptyText: "No prediction scored yet",
         diagonal: true,
       }),
-    figuresTable("Calibration", ["Predicted range", "Answers", "Predicted", "Recalled"], calibration.map((b) => [`${percent(b.predicted_from)}–${percent(b.predicted_to)}`, b.reviews, percent(b.predicted, 1), percent(b.actual, 1)])),
+    figuresTable(
+      "Calibration",
+      ["Predicted range", "Answers", "Predicted", "Recalled"],
+      calibration.map((b) => [
+        `${percent(b.predicted_from)}–${percent(b.predicted_to)}`,
+        b.reviews,
+        percent(b.predicted, 1),
+        percent(b.actual, 1),
+      ]),
+    ),
   );
 
   const charts = [progressChart, forecastChart, retentionChart, calibrationChart];
-  const progressSection = section("charts-heading", "Progress", h("div", { class: "chart-grid" }, charts.map((c) => c.figure)));
+  const progressSection = section(
+    "charts-heading",
+    "Progress",
+    h(
+      "div",
+      { class: "chart-grid" },
+      charts.map((c) => c.figure),
+    ),
+  );
   return {
     title: "Dashboard",
     nodes: [h("div", { class: "columns" }, today, launch), dueNow, progressSection],
@@ -410,7 +586,9 @@ function wordRows(words) {
 }
 
 function hashWith(base, params) {
-  const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v !== null && v !== undefined));
+  const query = new URLSearchParams(
+    Object.entries(params).filter(([, v]) => v !== "" && v !== null && v !== undefined),
+  );
   const text = query.toString();
   return text ? `${base}?${text}` : base;
 }
@@ -418,36 +596,74 @@ function hashWith(base, params) {
 async function wordsView(_, query) {
   const q = query.get("q") || "";
   const page = Math.max(1, Number(query.get("page")) || 1);
-  const sortIndex = Math.max(0, WORD_SORTS.findIndex(([key]) => key === query.get("sort")));
+  const sortIndex = Math.max(
+    0,
+    WORD_SORTS.findIndex(([key]) => key === query.get("sort")),
+  );
   const [sortBy, order] = WORD_SORTS[sortIndex];
   const answer = await getPage("/words", { q, page, per_page: PAGE_SIZE, sort_by: sortBy, order });
   document.title = `${q ? `“${q}” · ` : ""}Words · lang-portal`;
-  const search = h("input", { type: "search", id: "word-search", name: "q", value: q, autocomplete: "off", placeholder: "食べる, taberu, eat" });
+  const search = h("input", {
+    type: "search",
+    id: "word-search",
+    name: "q",
+    value: q,
+    autocomplete: "off",
+    placeholder: "食べる, taberu, eat",
+  });
   const sort = h(
     "select",
     { id: "word-sort", name: "sort" },
-    WORD_SORTS.map(([key, , label], index) => h("option", { value: key, selected: index === sortIndex }, label)),
+    WORD_SORTS.map(([key, , label], index) =>
+      h("option", { value: key, selected: index === sortIndex }, label),
+    ),
   );
   const go = (toPage) => {
-    window.location.hash = hashWith("#/words", { q: search.value.trim(), sort: sort.value === "japanese" ? "" : sort.value, page: toPage > 1 ? toPage : "" });
+    window.location.hash = hashWith("#/words", {
+      q: search.value.trim(),
+      sort: sort.value === "japanese" ? "" : sort.value,
+      page: toPage > 1 ? toPage : "",
+    });
   };
   sort.addEventListener("change", () => go(1));
   const form = h(
     "form",
-    { role: "search", class: "search", "aria-label": "Words", onsubmit: (event) => { event.preventDefault(); go(1); } },
-    h("div", { class: "field" }, h("label", { for: "word-search" }, "Search Japanese, romaji or English"), search),
+    {
+      role: "search",
+      class: "search",
+      "aria-label": "Words",
+      onsubmit: (event) => {
+        event.preventDefault();
+        go(1);
+      },
+    },
+    h(
+      "div",
+      { class: "field" },
+      h("label", { for: "word-search" }, "Search Japanese, romaji or English"),
+      search,
+    ),
     h("div", { class: "field" }, h("label", { for: "word-sort" }, "Sort by"), sort),
     h("button", { type: "submit", class: "primary" }, "Search"),
   );
   const total = answer.pagination.total_items;
-  const caption = q ? `${total} ${total === 1 ? "word matches" : "words match"} “${q}”` : `${total} words`;
+  const caption = q
+    ? `${total} ${total === 1 ? "word matches" : "words match"} “${q}”`
+    : `${total} words`;
   return {
     title: "Words",
     nodes: [
       form,
       h("p", { class: "result-count", role: "status" }, caption),
       answer.data.length
-        ? h("div", { class: "table-scroll" }, table(caption, ["Word", "English", ["Right / wrong", "num"]], wordRows(answer.data), { captionHidden: true, className: "words" }))
+        ? h(
+            "div",
+            { class: "table-scroll" },
+            table(caption, ["Word", "English", ["Right / wrong", "num"]], wordRows(answer.data), {
+              captionHidden: true,
+              className: "words",
+            }),
+          )
         : h("p", {}, "No word matches. Try part of the romaji or an English word."),
       pager(answer.pagination, go),
     ],
@@ -465,41 +681,95 @@ function srsDetails(srs) {
     ["Reviews", srs.reps],
     ["Lapses", srs.lapses],
   ];
-  return h("dl", { class: "facts" }, rows.map(([term, value]) => [h("dt", {}, term), h("dd", {}, value)]));
+  return h(
+    "dl",
+    { class: "facts" },
+    rows.map(([term, value]) => [h("dt", {}, term), h("dd", {}, value)]),
+  );
 }
 
 async function wordView([id], query) {
   const page = Math.max(1, Number(query.get("page")) || 1);
-  const [word, history] = await Promise.all([get(`/words/${id}`), getPage(`/words/${id}/reviews`, { page, per_page: PAGE_SIZE })]);
+  const [word, history] = await Promise.all([
+    get(`/words/${id}`),
+    getPage(`/words/${id}/reviews`, { page, per_page: PAGE_SIZE }),
+  ]);
   document.title = `${word.japanese} · lang-portal`;
   const srs = word.srs;
   const recall = srs.retrievability;
   const recallCard = h(
     "div",
     { class: "recall" },
-    h("span", { class: "recall-value", id: "recall-now" }, recall === null ? "new" : percent(recall)),
-    h("span", { class: "stat-label" }, recall === null ? "not studied yet" : "probability of recall now"),
-    recall === null ? null : h("meter", { min: 0, max: 1, low: 0.7, high: 0.9, optimum: 1, value: recall, "aria-labelledby": "recall-now" }, percent(recall)),
-  );
-  const parts = Array.isArray(word.parts) && word.parts.length
-    ? h(
-        "ul",
-        { class: "parts", "aria-label": "Parts" },
-        word.parts.map((part) =>
-          h("li", {}, ja(part.text ?? part.kanji ?? ""), part.reading ? h("span", { class: "note" }, " ", ja(part.reading)) : null, part.romaji ? h("span", { class: "note" }, ` ${Array.isArray(part.romaji) ? part.romaji.join("") : part.romaji}`) : null),
+    h(
+      "span",
+      { class: "recall-value", id: "recall-now" },
+      recall === null ? "new" : percent(recall),
+    ),
+    h(
+      "span",
+      { class: "stat-label" },
+      recall === null ? "not studied yet" : "probability of recall now",
+    ),
+    recall === null
+      ? null
+      : h(
+          "meter",
+          {
+            min: 0,
+            max: 1,
+            low: 0.7,
+            high: 0.9,
+            optimum: 1,
+            value: recall,
+            "aria-labelledby": "recall-now",
+          },
+          percent(recall),
         ),
-      )
-    : null;
+  );
+  const parts =
+    Array.isArray(word.parts) && word.parts.length
+      ? h(
+          "ul",
+          { class: "parts", "aria-label": "Parts" },
+          word.parts.map((part) =>
+            h(
+              "li",
+              {},
+              ja(part.text ?? part.kanji ?? ""),
+              part.reading ? h("span", { class: "note" }, " ", ja(part.reading)) : null,
+              part.romaji
+                ? h(
+                    "span",
+                    { class: "note" },
+                    ` ${Array.isArray(part.romaji) ? part.romaji.join("") : part.romaji}`,
+                  )
+                : null,
+            ),
+          ),
+        )
+      : null;
   const answers = word.stats.correct_count + word.stats.wrong_count;
   const historyRows = history.data.map((review) =>
     h(
       "tr",
       {},
       h("td", {}, dateTime(review.created_at)),
-      h("td", { class: review.correct ? "right" : "wrong" }, review.correct ? "✓ right" : "✗ wrong"),
+      h(
+        "td",
+        { class: review.correct ? "right" : "wrong" },
+        review.correct ? "✓ right" : "✗ wrong",
+      ),
       h("td", {}, review.study_activity_name),
-      h("td", { class: "wide-only" }, h("a", { href: `#/groups/${review.group_id}` }, review.group_name)),
-      h("td", { class: "num" }, review.duration_ms === null ? "–" : `${(review.duration_ms / 1000).toFixed(1)} s`),
+      h(
+        "td",
+        { class: "wide-only" },
+        h("a", { href: `#/groups/${review.group_id}` }, review.group_name),
+      ),
+      h(
+        "td",
+        { class: "num" },
+        review.duration_ms === null ? "–" : `${(review.duration_ms / 1000).toFixed(1)} s`,
+      ),
     ),
   );
   const goHistory = (toPage) => {
@@ -517,10 +787,27 @@ async function wordView([id], query) {
         section(
           "word-heading",
           "Word",
-          h("dl", { class: "facts" }, h("dt", {}, "Romaji"), h("dd", {}, word.romaji), h("dt", {}, "English"), h("dd", {}, word.english), h("dt", {}, "Answers"), h("dd", {}, `${word.stats.correct_count} right, ${word.stats.wrong_count} wrong`)),
+          h(
+            "dl",
+            { class: "facts" },
+            h("dt", {}, "Romaji"),
+            h("dd", {}, word.romaji),
+            h("dt", {}, "English"),
+            h("dd", {}, word.english),
+            h("dt", {}, "Answers"),
+            h("dd", {}, `${word.stats.correct_count} right, ${word.stats.wrong_count} wrong`),
+          ),
           parts,
           word.groups.length
-            ? h("p", {}, "Groups: ", word.groups.map((g, i) => [i ? ", " : "", h("a", { href: `#/groups/${g.id}` }, g.name)]))
+            ? h(
+                "p",
+                {},
+                "Groups: ",
+                word.groups.map((g, i) => [
+                  i ? ", " : "",
+                  h("a", { href: `#/groups/${g.id}` }, g.name),
+                ]),
+              )
             : h("p", {}, "In no group."),
         ),
       ),
@@ -531,7 +818,16 @@ async function wordView([id], query) {
           ? h("p", {}, `${answers} answers, ${percent(word.stats.correct_count / answers)} right.`)
           : null,
         history.data.length
-          ? h("div", { class: "table-scroll" }, table(`Answers to ${word.japanese}, newest first`, ["When", "Answer", "App", ["Group", "wide-only"], ["Time taken", "num"]], historyRows, { captionHidden: true, className: "history" }))
+          ? h(
+              "div",
+              { class: "table-scroll" },
+              table(
+                `Answers to ${word.japanese}, newest first`,
+                ["When", "Answer", "App", ["Group", "wide-only"], ["Time taken", "num"]],
+                historyRows,
+                { captionHidden: true, className: "history" },
+              ),
+            )
           : h("p", {}, "No answer yet."),
         pager(history.pagination, goHistory),
       ),
@@ -542,28 +838,61 @@ async function wordView([id], query) {
 async function groupsView(_, query) {
   const groups = await getAll("/groups", { sort_by: "name" });
   document.title = "Groups · lang-portal";
-  const filter = h("input", { type: "search", id: "group-filter", value: query.get("q") || "", autocomplete: "off" });
+  const filter = h("input", {
+    type: "search",
+    id: "group-filter",
+    value: query.get("q") || "",
+    autocomplete: "off",
+  });
   const count = h("p", { class: "result-count", role: "status" });
   const body = h("tbody");
   const render = () => {
     const text = filter.value.trim().toLowerCase();
     const shown = groups.filter((g) => g.name.toLowerCase().includes(text));
     body.replaceChildren(
-      ...shown.map((g) => h("tr", {}, h("td", {}, h("a", { href: `#/groups/${g.id}` }, g.name)), h("td", { class: "num" }, g.word_count))),
+      ...shown.map((g) =>
+        h(
+          "tr",
+          {},
+          h("td", {}, h("a", { href: `#/groups/${g.id}` }, g.name)),
+          h("td", { class: "num" }, g.word_count),
+        ),
+      ),
     );
-    count.textContent = text ? `${shown.length} of ${groups.length} groups` : `${groups.length} groups`;
+    count.textContent = text
+      ? `${shown.length} of ${groups.length} groups`
+      : `${groups.length} groups`;
   };
   filter.addEventListener("input", render);
   render();
   return {
     title: "Groups",
     nodes: [
-      h("form", { role: "search", class: "search", "aria-label": "Groups", onsubmit: (e) => e.preventDefault() }, h("div", { class: "field" }, h("label", { for: "group-filter" }, "Filter groups"), filter)),
+      h(
+        "form",
+        {
+          role: "search",
+          class: "search",
+          "aria-label": "Groups",
+          onsubmit: (e) => e.preventDefault(),
+        },
+        h("div", { class: "field" }, h("label", { for: "group-filter" }, "Filter groups"), filter),
+      ),
       count,
       h(
         "div",
         { class: "table-scroll" },
-        h("table", { class: "data" }, h("caption", { class: "visually-hidden" }, "Groups"), h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Group"), h("th", { scope: "col" }, "Words"))), body),
+        h(
+          "table",
+          { class: "data" },
+          h("caption", { class: "visually-hidden" }, "Groups"),
+          h(
+            "thead",
+            {},
+            h("tr", {}, h("th", { scope: "col" }, "Group"), h("th", { scope: "col" }, "Words")),
+          ),
+          body,
+        ),
       ),
     ],
   };
@@ -583,18 +912,37 @@ async function groupView([id], query) {
     window.location.hash = hashWith(`#/groups/${id}`, { page: toPage > 1 ? toPage : "" });
   };
   const sessionRows = sessions.data.map((s) =>
-    h("tr", {}, h("td", {}, dateTime(s.start_time)), h("td", {}, s.activity_name), h("td", { class: "num" }, s.review_items_count)),
+    h(
+      "tr",
+      {},
+      h("td", {}, dateTime(s.start_time)),
+      h("td", {}, s.activity_name),
+      h("td", { class: "num" }, s.review_items_count),
+    ),
   );
   return {
     title: group.name,
     subtitle: `${group.stats.total_word_count} words · ${queue.due_count} due now`,
     nodes: [
-      section("group-launch-heading", "Study this group", launchpad([], activities, { fixedGroup: group })),
+      section(
+        "group-launch-heading",
+        "Study this group",
+        launchpad([], activities, { fixedGroup: group }),
+      ),
       section(
         "group-words-heading",
         "Words",
         words.data.length
-          ? h("div", { class: "table-scroll" }, table(`Words of ${group.name}`, ["Word", "English", ["Right / wrong", "num"]], wordRows(words.data), { captionHidden: true, className: "words" }))
+          ? h(
+              "div",
+              { class: "table-scroll" },
+              table(
+                `Words of ${group.name}`,
+                ["Word", "English", ["Right / wrong", "num"]],
+                wordRows(words.data),
+                { captionHidden: true, className: "words" },
+              ),
+            )
           : h("p", {}, "This group has no words yet."),
         pager(words.pagination, go),
       ),
@@ -602,7 +950,13 @@ async function groupView([id], query) {
         "group-sessions-heading",
         "Recent sessions",
         sessions.data.length
-          ? h("div", { class: "table-scroll" }, table(`Sessions of ${group.name}`, ["Started", "App", "Answers"], sessionRows, { captionHidden: true }))
+          ? h(
+              "div",
+              { class: "table-scroll" },
+              table(`Sessions of ${group.name}`, ["Started", "App", "Answers"], sessionRows, {
+                captionHidden: true,
+              }),
+            )
           : h("p", {}, "No session yet."),
       ),
     ],
@@ -638,12 +992,20 @@ async function render({ moveFocus }) {
   } catch (error) {
     if (serial !== renderSerial) return;
     if (!(error instanceof ApiError)) console.warn(error);
-    view = { title: error.status === 404 ? "Not found" : "Could not load this page", nodes: [errorNotice(error), h("p", {}, h("a", { href: "#/" }, "Back to the dashboard"))] };
+    view = {
+      title: error.status === 404 ? "Not found" : "Could not load this page",
+      nodes: [errorNotice(error), h("p", {}, h("a", { href: "#/" }, "Back to the dashboard"))],
+    };
   }
   if (serial !== renderSerial) return;
   const heading = h("h1", { tabindex: "-1", lang: view.titleLang || null }, view.title);
   main.replaceChildren(
-    h("div", { class: "page-head" }, heading, view.subtitle ? h("p", { class: "subtitle" }, view.subtitle) : null),
+    h(
+      "div",
+      { class: "page-head" },
+      heading,
+      view.subtitle ? h("p", { class: "subtitle" }, view.subtitle) : null,
+    ),
     ...view.nodes.filter(Boolean),
   );
   main.removeAttribute("aria-busy");
@@ -657,6 +1019,11 @@ async function render({ moveFocus }) {
   if (moveFocus) announce(`${view.title} loaded`);
 }
 
+// The fragment names views here, so the skip link moves the focus itself.
+document.querySelector(".skip-link").addEventListener("click", (event) => {
+  event.preventDefault();
+  main.focus();
+});
 window.addEventListener("hashchange", () => render({ moveFocus: true }));
 // Back from a study app, the browser may show this page from its cache: fetch the figures again.
 window.addEventListener("pageshow", (event) => {
