@@ -52,11 +52,11 @@ export async function post(path, body) {
   return (await call("POST", path, undefined, body)).data;
 }
 
-// Every page of a list (the API serves at most 100 items a page).
-export async function getAll(path, params, maxPages = 10) {
+// Every page of a list, in the server's own page size (at most MAX_PAGE_SIZE, whatever it is set to).
+export async function getAll(path, params, maxPages = 20) {
   const items = [];
   for (let page = 1; page <= maxPages; page += 1) {
-    const answer = await call("GET", path, { ...params, page, per_page: 100 });
+    const answer = await call("GET", path, { ...params, page });
     items.push(...answer.data);
     if (!answer.pagination || page >= answer.pagination.total_pages) break;
   }
