@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import APIRequestContext, Page, expect
+from playwright.sync_api import APIRequestContext, Browser, Page, expect
+
+from tests.reliability.server import Server
 
 Screenshot = Callable[[Page, str], Path]
 PHONE = {"width": 375, "height": 812}
@@ -303,3 +305,28 @@ def test_charts_draw_what_they_are_given(page: Page) -> None:
     light, heavy = drawn["radii"]
     assert heavy > light  # a dot's size follows its number of answers
     assert drawn["reference"] == 1
+
+
+def test_a_burst_cut_short_by_the_rate_limit_is_asked_again(
+    browser: Browser, start_portal: Callable[..., Server], screenshot: Screenshot
+) -> None:
+    """Rate limits on, a burst of 4 a second: the dashboard's ten reads all land all the same."""
+    limited = start_portal(
+        RATE_LIMIT_ENABLED="true", RATE_LIMIT_REQUESTS="1000", RATE_LIMIT_BURST="4"
+    )
+    context = browser.new_context(base_url=limited.base_url)
+    try:
+        page = context.new_page()
+        statuses: list[int] = []
+        page.on("response", lambda r: statuses.append(r.status) if "/api/v1/" in r.url else None)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        open_dashboard(page)
+        expect(page.locator("svg.chart")).to_have_count(4)
+        expect(page.get_by_role("alert")).to_have_count(0)
+        screenshot(page, "dashboard-rate-limited")
+    finally:
+        context.close()
+    assert 429 in statuses, "the burst limit was not reached: the test proves nothing"
+    assert statuses.count(200) + statuses.count(304) >= 10
+    assert errors == []

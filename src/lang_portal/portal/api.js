@@ -1,6 +1,13 @@
 // The versioned JSON API, unwrapped: every call resolves to {data, pagination} or throws ApiError.
 
 const PREFIX = "/api/v1";
+// A read refused by the rate limit is asked again once the server says it may be (Retry-After),
+// this many times and waiting at most this long each time: a page load asks for ten figures at
+// once, a burst the limit may cut short.
+const READ_RETRIES = 3;
+const LONGEST_WAIT_S = 5;
+
+const pause = (seconds) => new Promise((resolve) => window.setTimeout(resolve, seconds * 1000));
 
 export class ApiError extends Error {
   constructor(status, code, message) {
@@ -23,10 +30,16 @@ async function call(method, path, params, body) {
     init.body = JSON.stringify(body);
   }
   let response;
-  try {
-    response = await fetch(url, init);
-  } catch (error) {
-    throw new ApiError(0, "NETWORK", "The server cannot be reached.");
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      response = await fetch(url, init);
+    } catch (error) {
+      throw new ApiError(0, "NETWORK", "The server cannot be reached.");
+    }
+    const wait = Number(response.headers.get("Retry-After"));
+    const retry = response.status === 429 && method === "GET" && attempt < READ_RETRIES;
+    if (!retry || !(wait > 0) || wait > LONGEST_WAIT_S) break;
+    await pause(wait);
   }
   const envelope = await response.json().catch(() => null);
   if (!response.ok || !envelope || envelope.status !== "success") {
