@@ -13,9 +13,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import BrowserContext, Page, Route, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
-from tests.browser.conftest import PageProblems, Screenshot
+from tests.browser.conftest import PageProblems, PortalStarter, Screenshot, watch
 from tests.reliability.server import Server
 
 
@@ -488,3 +488,46 @@ def test_an_app_on_another_origin_calls_the_legacy_mount_once_registered(
     assert outcome["typed"] == outcome["romaji"]  # the parts' syllables join to the word
     assert outcome["review"]["correct"] is True
     assert api.reviews(session_id) == 1
+
+
+def test_answers_over_the_rate_limit_wait_for_it_and_are_all_stored(
+    browser: Browser, start_portal: PortalStarter, screenshot: Screenshot
+) -> None:
+    # five answers a second: a learner answering faster meets 429 with a Retry-After
+    limited = start_portal(
+        RATE_LIMIT_ENABLED="true",
+        RATE_LIMIT_DURATION="1",
+        RATE_LIMIT_REQUESTS="1000",
+        RATE_LIMIT_BURST="0",
+        RATE_LIMIT_WRITE_REQUESTS="5",
+        RATE_LIMIT_STUDY_SESSION_REQUESTS="0",
+    )
+    client = Portal(limited)
+    problems = PageProblems()
+    problems.allow("/review")  # the 429s
+    context = browser.new_context(base_url=limited.base_url)
+    try:
+        page = context.new_page()
+        watch(page, problems)
+        limited_answers: list[str] = []
+        page.on(
+            "response",
+            lambda response: (
+                limited_answers.append(response.headers.get("retry-after", "?"))
+                if response.status == 429
+                else None
+            ),
+        )
+        url, session_id = client.launch("flashcards", "JLPT N5 - Verbs")
+        page.goto(url)
+        for card in range(10):
+            answer_card(page, knew_it=card < 6)
+        expect(page.locator("#result-status")).to_have_text("Recording your answers…")
+        screenshot(page, "rate-limited")
+        expect(page.locator("#result-counts")).to_have_text("6 right, 4 wrong, 10 words seen")
+        assert client.reviews(session_id) == 10
+        assert limited_answers and all(int(wait) >= 1 for wait in limited_answers)
+    finally:
+        context.close()
+        client.http.close()
+    assert problems.problems == []

@@ -39,6 +39,7 @@ export class AnswerQueue {
     this.flushing = null;
     this.retryTimer = null;
     this.retryMs = FIRST_RETRY_MS;
+    this.notBefore = 0; // a rate limit's Retry-After: nothing is sent before then
     this.waiters = [];
     window.addEventListener("online", () => this.flush());
     window.addEventListener("storage", (event) => {
@@ -106,6 +107,12 @@ export class AnswerQueue {
   }
 
   flush() {
+    const wait = this.notBefore - Date.now();
+    if (wait > 0) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => this.flush(), wait);
+      return Promise.resolve();
+    }
     if (!this.flushing) {
       this.flushing = this.sendAll().finally(() => {
         this.flushing = null;
@@ -129,8 +136,15 @@ export class AnswerQueue {
         this.retryMs = FIRST_RETRY_MS;
       } catch (error) {
         if (!(error instanceof ApiError) || error.transient) {
-          this.retryTimer = setTimeout(() => this.flush(), this.retryMs);
-          this.retryMs = Math.min(this.retryMs * 2, LONGEST_RETRY_MS);
+          let delay = this.retryMs;
+          if (error.retryAfterMs) {
+            // a rate limit says when it takes answers again: wait for that, and no longer
+            delay = error.retryAfterMs;
+            this.notBefore = Date.now() + delay;
+          } else {
+            this.retryMs = Math.min(this.retryMs * 2, LONGEST_RETRY_MS);
+          }
+          this.retryTimer = setTimeout(() => this.flush(), delay);
           this.onChange(this);
           return;
         }

@@ -1,12 +1,13 @@
 // The versioned JSON API of the server that serves these pages (same origin).
 
 export class ApiError extends Error {
-  constructor(status, code, message, details) {
+  constructor(status, code, message, details, retryAfterMs = 0) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.details = details;
+    this.retryAfterMs = retryAfterMs; // from Retry-After (429, 503): when to ask again
   }
 
   /** Worth sending again later: the server was busy or failing, not refusing the request. */
@@ -44,11 +45,13 @@ export async function api(path, { method = "GET", body, headers = {} } = {}) {
   }
   if (!response.ok) {
     const error = payload && payload.error ? payload.error : {};
+    const retryAfter = Number(response.headers.get("Retry-After"));
     throw new ApiError(
       response.status,
       error.code || `HTTP_${response.status}`,
       error.message || response.statusText,
       error.details,
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 0,
     );
   }
   return payload ? payload.data : null;
