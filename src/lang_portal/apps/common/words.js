@@ -12,8 +12,8 @@ export function readingOf(word) {
   return KANA_ONLY.test(word.japanese) ? word.japanese : null;
 }
 
-/** Starts fetching the readings of `words`; `get(wordId)` resolves to a reading or null. */
-export function readings(words) {
+/** `get(word)` fetches a word's reading when first asked (once), and resolves to it or null. */
+export function readings() {
   const pending = new Map();
   const get = (word) => {
     if (!pending.has(word.word_id)) {

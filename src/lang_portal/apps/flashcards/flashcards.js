@@ -16,7 +16,7 @@ function study({ session, words, queue }) {
     );
     return;
   }
-  const wordReadings = readings(words);
+  const wordReadings = readings(); // asked for only when the learner wants one
   let index = -1;
   let revealed = false;
   let shownAt = 0;
@@ -38,8 +38,6 @@ function study({ session, words, queue }) {
     $("kana").textContent = "";
     $("ask").hidden = false;
     $("grade").hidden = true;
-    wordReadings.get(word); // fetched now, shown on demand
-    if (words[index + 1]) wordReadings.get(words[index + 1]);
     shownAt = performance.now();
     $("reveal").focus();
   }
