@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 from fastapi import Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.routing import BaseRoute, Match
 
 from lang_portal import API_VERSION
@@ -52,8 +53,15 @@ def unbind_request_id(token: Token[str | None]) -> None:
 # -- bodies -------------------------------------------------------------------------------------
 
 
+def _encode(value: Any) -> Any:
+    """What orjson cannot serialise itself (it does dataclasses): a pydantic model, by alias."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True)
+    raise TypeError(f"cannot serialise {type(value).__name__} as JSON")
+
+
 def dump_json(content: Any) -> bytes:
-    return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+    return orjson.dumps(content, default=_encode, option=orjson.OPT_NON_STR_KEYS)
 
 
 class JsonResponse(JSONResponse):

@@ -688,7 +688,7 @@ class TestStatsAfterStudy:
             "active_groups": 2,
             "current_streak": 2,
         }
-        assert services.analytics.mastery()["mastered"] == 3  # the same rule as /analytics
+        assert services.analytics.mastery().mastered == 3  # the same rule as /analytics
 
 
 # -- the mount itself -----------------------------------------------------------------------------

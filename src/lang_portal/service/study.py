@@ -11,12 +11,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from lang_portal.clock import from_stored, to_stored
 from lang_portal.errors import BusinessRuleError, NotFoundError, SessionExpiredError
 from lang_portal.models.common import PageRequest, Pagination
+from lang_portal.models.words import WordItem
 from lang_portal.repository import activities as activity_repo
 from lang_portal.repository import groups as group_repo
 from lang_portal.repository import sessions as session_repo
 from lang_portal.repository import words as word_repo
 from lang_portal.service.context import ServiceContext, pagination_for
-from lang_portal.service.inventory import word_item
+from lang_portal.service.word_items import word_item
 
 # Called inside the review's write transaction, after the review row is stored, so that state
 # derived from answers (spaced repetition) commits or rolls back with the answer itself.
@@ -119,7 +120,7 @@ class StudyService:
 
     def session_words(
         self, session_id: int, page: PageRequest
-    ) -> tuple[list[dict[str, Any]], Pagination]:
+    ) -> tuple[list[WordItem], Pagination]:
         with self.db.snapshot() as connection:
             if session_repo.get_session(connection, session_id) is None:
                 raise NotFoundError.of("study session", session_id)
