@@ -20,16 +20,19 @@ from lang_portal.api.deps import (
     MAX_PAGE_NUMBER,
     ActivityId,
     GroupId,
+    IdempotencyKey,
     ServicesDep,
     SessionId,
     WordId,
 )
+from lang_portal.clock import to_stored
 from lang_portal.models.common import PageRequest, Pagination, SqliteInteger
 from lang_portal.models.groups import GroupItem
 from lang_portal.models.words import WordItem
 from lang_portal.mounts import JsonResponse
 from lang_portal.repository.sessions import SESSION_SORT_COLUMNS
 from lang_portal.route_policy import READ, SESSION_READ, SESSION_WRITE, PolicyRouter
+from lang_portal.service.answers import Answer, RecordedAnswer
 
 router = PolicyRouter(tags=["legacy (the school's Flask contract)"])
 
@@ -140,6 +143,16 @@ def _activity(request: Request, item: Mapping[str, Any]) -> dict[str, Any]:
         "title": item["name"],
         "launch_url": _absolute(request, item["launch_url"]),
         "preview_url": _absolute(request, item["thumbnail_url"]),
+    }
+
+
+def _review(services: ServicesDep, answer: RecordedAnswer) -> dict[str, Any]:
+    return {
+        "id": answer.review_id,
+        "word_id": answer.word_id,
+        "study_session_id": answer.session_id,
+        "correct": answer.correct,
+        "created_at": services.context.api_time(to_stored(answer.answered_at)),
     }
 
 
@@ -301,11 +314,17 @@ class LegacyReviewBody(BaseModel):
                 raise ValueError(f"missing {' and '.join(missing)} (or send {{reviews: [...]}})")
         return self
 
-    def answers(self) -> list[tuple[int, bool, int | None]]:
+    def answers(self, session_id: int) -> list[Answer]:
         if self.reviews is not None:
-            return [(review.word_id, review.is_correct, None) for review in self.reviews]
+            return [
+                Answer(session_id, review.word_id, review.is_correct, source="legacy")
+                for review in self.reviews
+            ]
         assert self.word_id is not None and self.correct is not None
-        return [(self.word_id, self.correct, None)]
+        return [Answer(session_id, self.word_id, self.correct, source="legacy")]
+
+
+LEGACY_REVIEW_SCOPE = "POST /study_sessions/:id/review"
 
 
 @router.post("/study_sessions", policy=SESSION_WRITE, status_code=201, summary="Start a session")
@@ -321,11 +340,16 @@ def legacy_create_session(services: ServicesDep, body: LegacySessionCreate) -> J
     summary="Record answers",
 )
 def legacy_review(
-    services: ServicesDep, session_id: SessionId, body: LegacyReviewBody
+    services: ServicesDep,
+    session_id: SessionId,
+    body: LegacyReviewBody,
+    idempotency_key: IdempotencyKey = None,
 ) -> JsonResponse:
     # One transaction for the whole batch: a refused answer leaves nothing written.
-    stored = services.study.record_reviews(session_id, body.answers())
-    reviews = [{key: value for key, value in item.items() if key != "success"} for item in stored]
+    stored = services.study.record_reviews(
+        body.answers(session_id), idempotency_key=idempotency_key, scope=LEGACY_REVIEW_SCOPE
+    )
+    reviews = [_review(services, item) for item in stored]
     if body.reviews is None:
         return JsonResponse(reviews[0], status_code=201)
     return JsonResponse({"study_session_id": session_id, "reviews": reviews}, status_code=201)

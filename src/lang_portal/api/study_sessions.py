@@ -4,15 +4,34 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Query
 
-from lang_portal.api.deps import ServicesDep, SessionId, SessionPage, WordId, page_params
+from lang_portal.api.deps import (
+    IdempotencyKey,
+    ServicesDep,
+    SessionId,
+    SessionPage,
+    WordId,
+    page_params,
+)
 from lang_portal.api.rendering import ApiResult
+from lang_portal.clock import to_stored
+from lang_portal.errors import ValidationFailedError
 from lang_portal.models.common import Page, PageRequest
-from lang_portal.models.study import ReviewCreate, ReviewStored, SessionCreate, StudySession
+from lang_portal.models.study import (
+    ReviewCreate,
+    ReviewStored,
+    SessionCreate,
+    StudySession,
+)
 from lang_portal.models.words import WordItem
 from lang_portal.repository.sessions import SESSION_WORD_SORT_COLUMNS
 from lang_portal.route_policy import CACHED_SESSION_READ, SESSION_WRITE, PolicyRouter
+from lang_portal.service.answers import Answer, RecordedAnswer
+from lang_portal.service.context import ServiceContext
+
+# Keys of resent answers are matched within one route: the same key on another is another request.
+REVIEW_SCOPE = "POST /study_sessions/:id/words/:word_id/review"
 
 router = PolicyRouter(tags=["study sessions"])
 SessionWordPage = Annotated[
@@ -76,7 +95,33 @@ def review_word(
     services: ServicesDep,
     session_id: SessionId,
     word_id: WordId,
-    body: ReviewCreate,
+    idempotency_key: IdempotencyKey = None,
+    correct: Annotated[
+        bool | None,
+        Query(description="The answer, for clients that send no body (a body wins)"),
+    ] = None,
+    body: ReviewCreate | None = None,
 ) -> ApiResult:
-    stored = services.study.record_review(session_id, word_id, body.correct, body.duration_ms)
-    return ApiResult(stored, status_code=201)
+    if body is None:
+        if correct is None:
+            raise ValidationFailedError(
+                "send the answer as a JSON body {correct} or as the query parameter correct",
+                {"correct": "field required"},
+            )
+        body = ReviewCreate(correct=correct)
+    answer = Answer(session_id, word_id, body.correct, body.duration_ms, source="portal")
+    [stored] = services.study.record_reviews(
+        [answer], idempotency_key=idempotency_key, scope=REVIEW_SCOPE
+    )
+    return ApiResult(review_stored(stored, services.context), status_code=201)
+
+
+def review_stored(answer: RecordedAnswer, context: ServiceContext) -> ReviewStored:
+    return ReviewStored(
+        success=True,
+        id=answer.review_id,
+        word_id=answer.word_id,
+        study_session_id=answer.session_id,
+        correct=answer.correct,
+        created_at=context.api_time(to_stored(answer.answered_at)) or "",
+    )
