@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from lang_portal.app import create_app
 from lang_portal.service.container import Services
 from lang_portal.settings import Settings
+from tests.helpers import app_client
 
 REDIS_URI = "redis://127.0.0.1:6379/0"
 
@@ -160,8 +161,8 @@ def test_redis_store_shares_counts_between_processes(
     )
     # Two apps with their own limiters stand for two worker processes or two hosts.
     with (
-        TestClient(create_app(shared, services=services)) as first,
-        TestClient(create_app(shared, services=services)) as second,
+        app_client(services, shared) as first,
+        app_client(services, shared) as second,
     ):
         for _ in range(3):
             assert first.get("/api/v1/words").status_code == 200
