@@ -14,8 +14,8 @@ import orjson
 from lang_portal.models.words import WordItem, WordWithParts
 
 
-def word_item(row: sqlite3.Row) -> WordItem:
-    return WordItem(
+def _word_fields(row: sqlite3.Row) -> tuple[int, str, str, str, int, int]:
+    return (
         row["id"],
         row["japanese"],
         row["romaji"],
@@ -23,18 +23,14 @@ def word_item(row: sqlite3.Row) -> WordItem:
         row["correct_count"],
         row["wrong_count"],
     )
+
+
+def word_item(row: sqlite3.Row) -> WordItem:
+    return WordItem(*_word_fields(row))
 
 
 def word_with_parts(row: sqlite3.Row) -> WordWithParts:
-    return WordWithParts(
-        row["id"],
-        row["japanese"],
-        row["romaji"],
-        row["english"],
-        row["correct_count"],
-        row["wrong_count"],
-        parse_parts(row["parts"]),
-    )
+    return WordWithParts(*_word_fields(row), parse_parts(row["parts"]))
 
 
 def parse_parts(stored: str | None) -> Any:
