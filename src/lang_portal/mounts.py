@@ -54,9 +54,16 @@ def unbind_request_id(token: Token[str | None]) -> None:
 
 
 def _encode(value: Any) -> Any:
-    """What orjson cannot serialise itself (it does dataclasses): a pydantic model, by alias."""
+    """What orjson cannot write itself (it does dataclasses): a pydantic model, by alias.
+
+    Its fields by name or alias, the values left to orjson (a nested model comes back here):
+    several times cheaper than `model_dump`. Result models hold JSON types and dataclasses only.
+    """
     if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True)
+        return {
+            field.alias or name: getattr(value, name)
+            for name, field in type(value).model_fields.items()
+        }
     raise TypeError(f"cannot serialise {type(value).__name__} as JSON")
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class ProgressDay:
     date: str
     reviews: int
@@ -19,7 +19,7 @@ class ProgressDay:
     time_spent_ms: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class ProgressTotals:
     reviews: int
     correct: int
@@ -41,7 +41,7 @@ class Progress(BaseModel):
     totals: ProgressTotals
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class SeenPoint:
     times_seen: Annotated[
         int, Field(description="answers to the word before this one (50 = 50 or more)")
@@ -50,20 +50,20 @@ class SeenPoint:
     accuracy: float | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class GapPoint:
     days: Annotated[int, Field(description="whole days since the word's previous review")]
     reviews: int
     retention: float | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class LearningCurve:
     by_times_seen: list[SeenPoint]
     by_days_since_review: list[GapPoint]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class DifficultWord:
     word_id: int
     japanese: str
@@ -77,7 +77,7 @@ class DifficultWord:
     lapses: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class GroupMastery:
     group_id: int
     name: str
@@ -88,7 +88,7 @@ class GroupMastery:
     mastered_share: float | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class Mastery:
     stability_threshold_days: float
     total_words: int
@@ -99,7 +99,7 @@ class Mastery:
     groups: list[GroupMastery]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class ActivityEffect:
     study_activity_id: int
     name: str
@@ -111,7 +111,7 @@ class ActivityEffect:
     later_retention: float | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class Streaks:
     today: str
     timezone: str

@@ -122,7 +122,7 @@ class LegacyError(BaseModel):
     error: str = Field(examples=["word 42 was not found"])
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class SuccessMessage:
     success: Annotated[bool, Field(examples=[True])]
     message: Annotated[str, Field(examples=["Study history has been reset"])]

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class LastStudySession:
     id: int
     group_id: int
@@ -21,13 +21,13 @@ class LastStudySession:
     wrong_count: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class StudyProgress:
     total_words_studied: Annotated[int, Field(examples=[3])]
     total_available_words: Annotated[int, Field(examples=[124])]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class QuickStats:
     success_rate: Annotated[float, Field(examples=[80.0], description="percentage, 0-100")]
     total_study_sessions: Annotated[int, Field(examples=[4])]
@@ -35,7 +35,7 @@ class QuickStats:
     study_streak_days: Annotated[int, Field(examples=[4])]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class DashboardOverview:
     """Every dashboard figure at once (the legacy mount's); `success_rate` a fraction 0..1."""
 

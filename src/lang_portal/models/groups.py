@@ -49,19 +49,19 @@ class GroupWordsAdd(BaseModel):
 # -- results -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class GroupItem:
     id: Annotated[int, Field(examples=[1])]
     name: Annotated[str, Field(examples=["Basic Greetings"])]
     word_count: Annotated[int, Field(examples=[20])]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class GroupStats:
     total_word_count: Annotated[int, Field(examples=[20])]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class GroupDetail:
     id: int
     name: str
@@ -70,14 +70,14 @@ class GroupDetail:
     updated_at: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class GroupWordsAdded:
     group_id: int
     added_word_ids: list[int]
     word_count: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class GroupWithWords:
     """A group and every one of its words, parts included (unpaged: a group is bounded)."""
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-# Counted up while the import runs, so not frozen.
-@dataclass(slots=True)
+# Counted up while the import runs.
+@dataclass
 class WordImportReport:
     rows: int
     words_added: int
@@ -14,7 +14,7 @@ class WordImportReport:
     memberships_added: int
 
 
-@dataclass(slots=True)
+@dataclass
 class HistoryImportReport:
     sessions: int
     reviews: int

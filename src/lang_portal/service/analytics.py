@@ -81,31 +81,32 @@ class AnalyticsService:
                 )
             }
         days = []
+        reviews = correct = new_words = spent = study_days = 0
         for offset in range((end - start).days + 1):
             day = (start + timedelta(days=offset)).isoformat()
             row = rows.get(day)
-            reviews: int = row["reviews"] if row else 0
-            correct: int = row["correct"] if row else 0
+            if row is None:
+                days.append(ProgressDay(day, 0, 0, None, 0, 0, 0))
+                continue
+            _, day_reviews, day_correct, day_spent, day_words, day_new = row
             days.append(
                 ProgressDay(
-                    date=day,
-                    reviews=reviews,
-                    correct=correct,
-                    accuracy=_ratio(correct, reviews),
-                    words_studied=row["words"] if row else 0,
-                    new_words=row["new_words"] if row else 0,
-                    time_spent_ms=row["duration_ms"] if row else 0,
+                    day,
+                    day_reviews,
+                    day_correct,
+                    _ratio(day_correct, day_reviews),
+                    day_words,
+                    day_new,
+                    day_spent,
                 )
             )
-        reviews = sum(entry.reviews for entry in days)
-        correct = sum(entry.correct for entry in days)
+            reviews += day_reviews
+            correct += day_correct
+            new_words += day_new
+            spent += day_spent
+            study_days += 1 if day_reviews else 0
         totals = ProgressTotals(
-            reviews=reviews,
-            correct=correct,
-            accuracy=_ratio(correct, reviews),
-            new_words=sum(entry.new_words for entry in days),
-            time_spent_ms=sum(entry.time_spent_ms for entry in days),
-            study_days=sum(1 for entry in days if entry.reviews),
+            reviews, correct, new_words, spent, _ratio(correct, reviews), study_days
         )
         return Progress.model_construct(
             from_=start.isoformat(),
@@ -119,14 +120,13 @@ class AnalyticsService:
         with self.db.snapshot() as connection:
             seen = analytics_repo.curve(connection, "curve_by_seen")
             gaps = analytics_repo.curve(connection, "curve_by_gap")
+        # rows unpacked (key, reviews, correct): a curve has hundreds of points
         return LearningCurve(
             by_times_seen=[
-                SeenPoint(row["key"], row["reviews"], _ratio(row["correct"], row["reviews"]))
-                for row in seen
+                SeenPoint(key, reviews, _ratio(correct, reviews)) for key, reviews, correct in seen
             ],
             by_days_since_review=[
-                GapPoint(row["key"], row["reviews"], _ratio(row["correct"], row["reviews"]))
-                for row in gaps
+                GapPoint(key, reviews, _ratio(correct, reviews)) for key, reviews, correct in gaps
             ],
         )
 
