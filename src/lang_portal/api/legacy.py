@@ -33,6 +33,7 @@ from lang_portal.mounts import JsonResponse
 from lang_portal.repository.sessions import SESSION_SORT_COLUMNS
 from lang_portal.route_policy import READ, SESSION_READ, SESSION_WRITE, PolicyRouter
 from lang_portal.service.answers import Answer, RecordedAnswer
+from lang_portal.service.context import ServiceContext
 
 router = PolicyRouter(tags=["legacy (the school's Flask contract)"])
 
@@ -146,13 +147,13 @@ def _activity(request: Request, item: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _review(services: ServicesDep, answer: RecordedAnswer) -> dict[str, Any]:
+def _review(context: ServiceContext, answer: RecordedAnswer) -> dict[str, Any]:
     return {
         "id": answer.review_id,
         "word_id": answer.word_id,
         "study_session_id": answer.session_id,
         "correct": answer.correct,
-        "created_at": services.context.api_time(to_stored(answer.answered_at)),
+        "created_at": context.api_time(to_stored(answer.answered_at)),
     }
 
 
@@ -193,16 +194,16 @@ def legacy_list_words(
 @router.get("/words/{word_id}", policy=READ, summary="One word with its groups")
 def legacy_get_word(services: ServicesDep, word_id: WordId) -> JsonResponse:
     detail = services.inventory.get_word(word_id)
-    word = {
-        "id": detail.id,
-        "kanji": detail.japanese,
-        "romaji": detail.romaji,
-        "english": detail.english,
-        "correct_count": detail.stats.correct_count,
-        "wrong_count": detail.stats.wrong_count,
-        "groups": detail.groups,
-    }
-    return JsonResponse({"word": word})
+    counts = detail.stats
+    word = WordItem(
+        detail.id,
+        detail.japanese,
+        detail.romaji,
+        detail.english,
+        counts.correct_count,
+        counts.wrong_count,
+    )
+    return JsonResponse({"word": {**_word(word), "groups": detail.groups}})
 
 
 # -- groups -------------------------------------------------------------------------------------
@@ -349,7 +350,7 @@ def legacy_review(
     stored = services.study.record_reviews(
         body.answers(session_id), idempotency_key=idempotency_key, scope=LEGACY_REVIEW_SCOPE
     )
-    reviews = [_review(services, item) for item in stored]
+    reviews = [_review(services.context, item) for item in stored]
     if body.reviews is None:
         return JsonResponse(reviews[0], status_code=201)
     return JsonResponse({"study_session_id": session_id, "reviews": reviews}, status_code=201)
