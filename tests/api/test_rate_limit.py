@@ -75,6 +75,11 @@ def test_429_after_the_limit_with_headers_and_body(client: TestClient) -> None:
     assert bare.status_code == 429
     assert set(bare.json()) == {"error"}
     assert bare.json()["error"]["code"] == "RATE_LIMIT_EXCEEDED"
+    # and so does the legacy mount, under /api too: `{"error": message}`
+    for path in ("/words", "/api/study-sessions"):
+        legacy = client.get(path)
+        assert legacy.status_code == 429
+        assert legacy.json() == {"error": "Too many requests"}
 
 
 def test_health_and_metrics_are_exempt(client: TestClient) -> None:
