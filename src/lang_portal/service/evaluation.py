@@ -9,11 +9,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from lang_portal.models.analytics import CALIBRATION_BINS
+
 # Predictions are scored in [EPSILON, 1 - EPSILON] so that one sure miss is not infinite.
 EPSILON = 1e-6
 AUC_BUCKETS = 10_000
-# Calibration groups the predictions into this many equal ranges of predicted recall.
-CALIBRATION_BINS = 10
 
 
 def _log_bin(value: float, base: float, scale: float, digits: int) -> float:
