@@ -12,6 +12,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from lang_portal.clock import SystemClock
 from lang_portal.database import Database, DatabaseUnavailableError
@@ -323,6 +324,59 @@ def cmd_srs_evaluate(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def optimize_lines(outcome: dict[str, Any]) -> list[str]:
+    split = outcome["split"]
+    lines = [
+        f"{split['answers']} answers: fitted on the {split['training_answers']} before "
+        f"{split['split_at']}, scored on the {split['held_out_answers']} from then on "
+        f"({split['training_reviews_scored']} and {split['held_out_reviews_scored']} a day or "
+        "more after the word's previous answer)"
+    ]
+    scores = outcome["scores"]
+    if scores:
+        lines.append(f"{'held out':12}{'log loss':>10}{'RMSE(bins)':>12}{'AUC':>8}")
+        for name in ("fitted", "in_use", "defaults", "constant"):
+            row = scores.get(name)
+            if row is None:
+                continue
+            auc = "n/a" if row["auc"] is None else f"{row['auc']:.4f}"
+            lines.append(
+                f"{name.replace('_', ' '):12}{row['log_loss']:>10.4f}{row['rmse_bins']:>12.4f}"
+                f"{auc:>8}"
+            )
+        lines.append(
+            f"fit {outcome['fit_seconds']:.2f} s, scoring {outcome['score_seconds']:.2f} s"
+        )
+    lines.append(outcome["reason"])
+    return lines
+
+
+def cmd_srs_optimize(settings: Settings, args: argparse.Namespace) -> int:
+    from lang_portal.app import build_services
+
+    _require_schema(settings)
+    services = build_services(settings)
+    quiet = args.json
+
+    def progress(message: str) -> None:
+        if not quiet:
+            print(f"... {message}", file=sys.stderr, flush=True)
+
+    try:
+        outcome = services.optimizer.optimize(progress)
+    finally:
+        services.context.db.close()
+    assert outcome is not None
+    report = outcome.as_json()
+    if args.json:
+        import json
+
+        print(json.dumps(report, indent=2))
+    else:
+        print("\n".join(optimize_lines(report)))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lang-portal",
@@ -358,6 +412,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.set_defaults(handler=cmd_srs_evaluate)
+    optimize = srs_commands.add_parser(
+        "optimize",
+        help="fit the FSRS parameters to the history (older part), keep them only if they beat "
+        "the ones in use on the newer part, and replay every card with them",
+    )
+    optimize.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    optimize.set_defaults(handler=cmd_srs_optimize)
 
     take = commands.add_parser(
         "backup", help="take a consistent, compressed, checked backup (safe while serving)"

@@ -330,7 +330,8 @@ def legacy_review(
         body.answers(session_id), idempotency_key=idempotency_key, scope=LEGACY_REVIEW_SCOPE
     )
     reviews = [
-        review_stored(item, services.context).model_dump(exclude={"success"}) for item in stored
+        review_stored(item, services.context).model_dump(exclude={"success", "grade"})
+        for item in stored
     ]
     if body.reviews is None:
         return JsonResponse(reviews[0], status_code=201)

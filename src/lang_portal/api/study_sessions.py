@@ -15,9 +15,9 @@ from lang_portal.api.deps import (
     page_params,
 )
 from lang_portal.api.rendering import ApiResult
-from lang_portal.errors import ValidationFailedError
 from lang_portal.models.common import Page, PageRequest
 from lang_portal.models.study import (
+    Grade,
     ReviewCreate,
     ReviewStored,
     SessionCreate,
@@ -27,7 +27,7 @@ from lang_portal.models.study import (
 from lang_portal.models.words import WordItem
 from lang_portal.repository.sessions import SESSION_WORD_SORT_COLUMNS
 from lang_portal.route_policy import CACHED_SESSION_READ, SESSION_WRITE, PolicyRouter
-from lang_portal.service.answers import Answer
+from lang_portal.service.answers import Answer, answer_outcome
 
 # Keys of resent answers are matched within one route: the same key on another is another request.
 REVIEW_SCOPE = "POST /study_sessions/:id/words/:word_id/review"
@@ -99,16 +99,18 @@ def review_word(
         bool | None,
         Query(description="The answer, for clients that send no body (a body wins)"),
     ] = None,
+    grade: Annotated[
+        Grade | None,
+        Query(description="The answer's grade, for clients that send no body (a body wins)"),
+    ] = None,
     body: ReviewCreate | None = None,
 ) -> ApiResult:
     if body is None:
-        if correct is None:
-            raise ValidationFailedError(
-                "send the answer as a JSON body {correct} or as the query parameter correct",
-                {"correct": "field required"},
-            )
-        body = ReviewCreate(correct=correct)
-    answer = Answer(session_id, word_id, body.correct, body.duration_ms, source="portal")
+        body = ReviewCreate(correct=correct, grade=grade)
+    right, grade_value = answer_outcome(body.correct, body.grade)
+    answer = Answer(
+        session_id, word_id, right, body.duration_ms, source="portal", grade=grade_value
+    )
     [stored] = services.study.record_reviews(
         [answer], idempotency_key=idempotency_key, scope=REVIEW_SCOPE
     )

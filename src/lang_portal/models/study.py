@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
@@ -61,12 +61,28 @@ class Launch(BaseModel):
     session: StudySession
 
 
+Grade = Literal["again", "hard", "good", "easy"]
+
+
 class ReviewCreate(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"correct": True, "duration_ms": 2400}]}
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"correct": True, "duration_ms": 2400},
+                {"grade": "hard", "duration_ms": 5100},
+            ]
+        },
     )
 
-    correct: StrictBool
+    correct: StrictBool | None = Field(
+        default=None, description="right or wrong; may be left out when grade is given"
+    )
+    grade: Grade | None = Field(
+        default=None,
+        description="again, hard, good or easy (FSRS's ratings); again is a wrong answer, the "
+        "others right ones. Without it a right answer counts as good, a wrong one as again.",
+    )
     duration_ms: int | None = Field(default=None, ge=0, le=86_400_000)
 
 
@@ -76,6 +92,7 @@ class ReviewStored(BaseModel):
     word_id: int = Field(examples=[1])
     study_session_id: int = Field(examples=[123])
     correct: bool = Field(examples=[True])
+    grade: Grade | None = Field(default=None, examples=["good"], description="as sent")
     created_at: str = Field(examples=["2025-02-08T17:33:07-05:00"])
 
 
@@ -110,5 +127,11 @@ def review_stored(answer: RecordedAnswer, context: ServiceContext) -> ReviewStor
         word_id=answer.word_id,
         study_session_id=answer.session_id,
         correct=answer.correct,
+        grade=None if answer.grade is None else grade_name(answer.grade),
         created_at=context.api_time(to_stored(answer.answered_at)) or "",
     )
+
+
+def grade_name(grade: int) -> Grade:
+    names: tuple[Grade, ...] = ("again", "hard", "good", "easy")
+    return names[grade - 1]

@@ -82,16 +82,29 @@ def history(connection: sqlite3.Connection, word_id: int | None = None) -> Itera
     where, params = ("WHERE r.word_id = ? ", (word_id,)) if word_id is not None else ("", ())
     yield from connection.execute(
         "SELECT r.id, r.word_id, r.study_session_id, r.correct, r.duration_ms, r.created_at, "
-        "s.study_activity_id "
+        "r.grade, s.study_activity_id "
         "FROM word_review_items AS r JOIN study_sessions AS s ON s.id = r.study_session_id "
         f"{where}ORDER BY r.created_at, r.id",
         params,
     )
 
 
+def parameters_in_use(connection: sqlite3.Connection) -> str | None:
+    """The FSRS weights in use as stored (JSON), or None for the defaults."""
+    row = connection.execute(
+        "SELECT parameters FROM srs_parameters WHERE id = (SELECT max(id) FROM srs_parameters)"
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def latest_review_id(connection: sqlite3.Connection) -> int:
+    row = connection.execute("SELECT max(id) FROM word_review_items").fetchone()
+    return int(row[0] or 0)
+
+
 def reviews_by_id(connection: sqlite3.Connection, review_ids: Sequence[int]) -> list[sqlite3.Row]:
     rows = connection.execute(
-        "SELECT id, word_id, study_session_id, correct, duration_ms, created_at, source "
+        "SELECT id, word_id, study_session_id, correct, duration_ms, created_at, source, grade "
         f"FROM word_review_items WHERE id IN ({', '.join('?' * len(review_ids))})",
         tuple(review_ids),
     ).fetchall()
@@ -122,11 +135,12 @@ def insert_review(
     duration_ms: int | None,
     created_at: str,
     source: str,
+    grade: int | None = None,
 ) -> int:
     cursor = connection.execute(
         "INSERT INTO word_review_items (word_id, study_session_id, correct, duration_ms, "
-        "created_at, source) VALUES (?, ?, ?, ?, ?, ?)",
-        (word_id, session_id, int(correct), duration_ms, created_at, source),
+        "created_at, source, grade) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (word_id, session_id, int(correct), duration_ms, created_at, source, grade),
     )
     return int(cursor.lastrowid or 0)
 
@@ -137,7 +151,7 @@ def delete_review(connection: sqlite3.Connection, review_id: int) -> None:
 
 def get_review(connection: sqlite3.Connection, review_id: int) -> sqlite3.Row | None:
     row: sqlite3.Row | None = connection.execute(
-        "SELECT id, word_id, study_session_id, correct, duration_ms, created_at, source "
+        "SELECT id, word_id, study_session_id, correct, duration_ms, created_at, source, grade "
         "FROM word_review_items WHERE id = ?",
         (review_id,),
     ).fetchone()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -56,6 +56,8 @@ class Answer:
     correct: bool
     duration_ms: int | None = None
     source: str = "portal"
+    # FSRS's rating (1 again, 2 hard, 3 good, 4 easy); None: right/wrong only (good or again)
+    grade: int | None = None
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,70 @@ class RecordedAnswer:
     duration_ms: int | None
     answered_at: datetime
     source: str
+    grade: int | None = None
 
 
-def make_scheduler(settings: Settings) -> Scheduler:
+GRADES = {"again": 1, "hard": 2, "good": 3, "easy": 4}
+GRADE_NAMES = {value: name for name, value in GRADES.items()}
+
+
+def answer_outcome(correct: bool | None, grade: str | None) -> tuple[bool, int | None]:
+    """(right or wrong, grade) of an answer sent with `correct`, `grade` or both; refused when
+    neither is given or they disagree (a wrong answer is `again`, a right one anything else)."""
+    if grade is None:
+        if correct is None:
+            raise ValidationFailedError(
+                "send the answer as correct (true/false) or as grade (again/hard/good/easy)",
+                {"correct": "field required (or grade)"},
+            )
+        return correct, None
+    value = GRADES[grade]
+    if correct is not None and correct != (value > 1):
+        raise ValidationFailedError(
+            f"correct {str(correct).lower()} contradicts grade {grade!r}: a wrong answer is "
+            "'again', a right one 'hard', 'good' or 'easy'",
+            {"correct": correct, "grade": grade},
+        )
+    return value > 1, value
+
+
+def rating_of(correct: bool, grade: int | None) -> Rating:
+    """The FSRS rating of an answer: its grade, or good/again from right/wrong."""
+    if grade is not None:
+        return Rating(grade)
+    return Rating.Good if correct else Rating.Again
+
+
+def make_scheduler(settings: Settings, parameters: Sequence[float] | None = None) -> Scheduler:
+    """The scheduler of the given FSRS weights (None: the package's defaults)."""
     # Fuzzing off: a replay of the stored history gives back the due dates that were served.
-    return Scheduler(desired_retention=settings.srs_desired_retention, enable_fuzzing=False)
+    if parameters is None:
+        return Scheduler(desired_retention=settings.srs_desired_retention, enable_fuzzing=False)
+    return Scheduler(
+        parameters=tuple(parameters),
+        desired_retention=settings.srs_desired_retention,
+        enable_fuzzing=False,
+    )
+
+
+# Schedulers by (stored weights, desired retention): building one per answer would cost more
+# than the answer's statements; keyed by the text so that two databases never share one.
+_SCHEDULERS: dict[tuple[str | None, float], Scheduler] = {}
+
+
+def current_scheduler(connection: sqlite3.Connection, settings: Settings) -> Scheduler:
+    """The scheduler of the parameters in use (the latest fit kept, or the defaults): read in
+    the caller's transaction, so a refit by another worker is seen by the next answer."""
+    text = answer_repo.parameters_in_use(connection)
+    key = (text, settings.srs_desired_retention)
+    scheduler = _SCHEDULERS.get(key)
+    if scheduler is None:
+        weights = None if text is None else [float(w) for w in orjson.loads(text)]
+        scheduler = make_scheduler(settings, weights)
+        if len(_SCHEDULERS) > 64:
+            _SCHEDULERS.clear()
+        _SCHEDULERS[key] = scheduler
+    return scheduler
 
 
 @dataclass
@@ -164,6 +225,8 @@ class Derivation:
     evaluation: Evaluation = field(default_factory=Evaluation)
     changed_cards: set[int] = field(default_factory=set)
     answers: int = 0
+    # False: the answers move the cards but are not scored (the training part of a split)
+    scoring: bool = True
 
     def local_day(self, moment: datetime) -> str:
         return moment.astimezone(self.settings.zone).date().isoformat()
@@ -177,6 +240,7 @@ class Derivation:
         correct: bool,
         duration_ms: int | None,
         moment: datetime,
+        grade: int | None = None,
     ) -> None:
         """One answer; the word's state before it must be in `memories` (None: never answered)."""
         stored = to_stored(moment)
@@ -216,10 +280,11 @@ class Derivation:
             self._add_curve(self.by_gap, min(elapsed_days, MAX_GAP_DAYS), y)
             if elapsed_days >= 1:
                 # srs-benchmark scores one answer per card per day: those a day or more apart
-                p = float(self.scheduler.get_card_retrievability(memory.card, moment))
-                self.evaluation.add(
-                    p, correct, elapsed_days, memory.day_reps + 1, memory.day_lapses
-                )
+                if self.scoring:
+                    p = float(self.scheduler.get_card_retrievability(memory.card, moment))
+                    self.evaluation.add(
+                        p, correct, elapsed_days, memory.day_reps + 1, memory.day_lapses
+                    )
                 if memory.last_activity_id is not None:
                     later = self.activities[memory.last_activity_id]
                     later[2] += 1
@@ -228,7 +293,7 @@ class Derivation:
                 memory.day_lapses += 1 - y
             if not correct and memory.card.state == State.Review:
                 memory.lapses += 1
-        rating = Rating.Good if correct else Rating.Again
+        rating = rating_of(correct, grade)
         memory.card, _ = self.scheduler.review_card(memory.card, rating, review_datetime=moment)
         memory.last_review = stored
         memory.reps += 1
@@ -310,6 +375,13 @@ class Derivation:
             )
         self._clear()
 
+    def drop_increments(self) -> None:
+        """Forget the counters, keeping the cards and the scores (an in-memory replay)."""
+        evaluation = self.evaluation
+        self._clear()
+        self.evaluation = evaluation
+        self.answers = 0
+
     def _clear(self) -> None:
         for tally in (
             self.words,
@@ -343,17 +415,26 @@ def require_live(session: sqlite3.Row, moment: datetime, context: ServiceContext
 
 
 def request_digest(answers: Sequence[Answer]) -> str:
-    payload = [(a.session_id, a.word_id, a.correct, a.duration_ms) for a in answers]
+    # the grade only when given, so a key stored before grades existed still matches
+    payload = [
+        (a.session_id, a.word_id, a.correct, a.duration_ms)
+        + (() if a.grade is None else (a.grade,))
+        for a in answers
+    ]
     return hashlib.sha256(orjson.dumps(payload)).hexdigest()
 
 
 class AnswerPipeline:
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
-        self.scheduler = make_scheduler(context.settings)
 
-    def derivation(self) -> Derivation:
-        return Derivation(self.scheduler, self.context.settings)
+    def derivation(
+        self, connection: sqlite3.Connection, scheduler: Scheduler | None = None
+    ) -> Derivation:
+        """A derivation with the given scheduler, or with the parameters in use."""
+        if scheduler is None:
+            scheduler = current_scheduler(connection, self.context.settings)
+        return Derivation(scheduler, self.context.settings)
 
     # -- live answers ----------------------------------------------------------------------------
 
@@ -367,7 +448,7 @@ class AnswerPipeline:
         # scheduling state (first/last review, elapsed days) would disagree with the rows.
         moment = self.context.now()
         stored = to_stored(moment)
-        derivation = self.derivation()
+        derivation = self.derivation(connection)
         sessions: dict[int, sqlite3.Row] = {}
         distinct: dict[int, int] = {}
         in_session: set[tuple[int, int]] = set()
@@ -410,6 +491,7 @@ class AnswerPipeline:
                 answer.duration_ms,
                 stored,
                 answer.source,
+                answer.grade,
             )
             derivation.add(
                 word_id=answer.word_id,
@@ -418,6 +500,7 @@ class AnswerPipeline:
                 correct=answer.correct,
                 duration_ms=answer.duration_ms,
                 moment=moment,
+                grade=answer.grade,
             )
             recorded.append(
                 RecordedAnswer(
@@ -428,6 +511,7 @@ class AnswerPipeline:
                     duration_ms=answer.duration_ms,
                     answered_at=moment,
                     source=answer.source,
+                    grade=answer.grade,
                 )
             )
         derivation.flush(connection)
@@ -502,7 +586,7 @@ class AnswerPipeline:
         answer_repo.drop_empty_rows(connection)
 
     def _replay_word(self, connection: sqlite3.Connection, word_id: int) -> Derivation:
-        derivation = self.derivation()
+        derivation = self.derivation(connection)
         derivation.memories[word_id] = None
         for row in answer_repo.history(connection, word_id):
             self._add_row(derivation, row)
@@ -514,14 +598,17 @@ class AnswerPipeline:
 
     # -- replays ---------------------------------------------------------------------------------
 
-    def rebuild(self, connection: sqlite3.Connection) -> int:
-        """Recompute every derived table from the stored answers, in time order.
+    def rebuild(
+        self, connection: sqlite3.Connection, progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Recompute every derived table from the stored answers, in time order, with the
+        parameters in use.
 
-        For imports, upgrades and repairs only: it reads the whole history. Returns the answers
-        replayed.
+        For imports, upgrades, refits and repairs only: it reads the whole history. Returns the
+        answers replayed; `progress` is told the count after every chunk.
         """
         answer_repo.reset_derived(connection)
-        derivation = self.derivation()
+        derivation = self.derivation(connection)
         replayed = 0
         for row in answer_repo.history(connection):
             derivation.memories.setdefault(row["word_id"], None)
@@ -530,21 +617,42 @@ class AnswerPipeline:
             if derivation.answers >= REBUILD_CHUNK:
                 derivation.flush(connection)
                 derivation.answers = 0
+                if progress is not None:
+                    progress(replayed)
         derivation.flush(connection)
         return replayed
 
-    def replay_evaluation(self, connection: sqlite3.Connection) -> tuple[Evaluation, int, int]:
-        """The whole history through a fresh scheduler, in memory: (scores, answers, words)."""
-        derivation = self.derivation()
+    def replay_evaluation(
+        self,
+        connection: sqlite3.Connection,
+        scheduler: Scheduler | None = None,
+        *,
+        scored_from: str | None = None,
+        grade_of: Callable[[sqlite3.Row], int | None] | None = None,
+    ) -> tuple[Evaluation, int, int]:
+        """The whole history through a fresh scheduler (the parameters in use unless given), in
+        memory: (scores, answers, words). With `scored_from` (a stored time), only the answers
+        from then on are scored: the held-out part of a time-series split, each predicted from
+        the state all earlier answers left. `grade_of` replaces each stored grade (to try
+        another reading of right/wrong answers)."""
+        derivation = self.derivation(connection, scheduler)
         replayed = 0
         for row in answer_repo.history(connection):
             derivation.memories.setdefault(row["word_id"], None)
-            self._add_row(derivation, row)
+            # before the split, answers move the cards and score nothing
+            derivation.scoring = scored_from is None or row["created_at"] >= scored_from
+            self._add_row(derivation, row, grade_of)
             replayed += 1
+            if derivation.answers >= REBUILD_CHUNK:
+                derivation.drop_increments()
         return derivation.evaluation, replayed, len(derivation.memories)
 
     @staticmethod
-    def _add_row(derivation: Derivation, row: sqlite3.Row) -> None:
+    def _add_row(
+        derivation: Derivation,
+        row: sqlite3.Row,
+        grade_of: Callable[[sqlite3.Row], int | None] | None = None,
+    ) -> None:
         derivation.add(
             word_id=row["word_id"],
             session_id=row["study_session_id"],
@@ -552,6 +660,7 @@ class AnswerPipeline:
             correct=bool(row["correct"]),
             duration_ms=row["duration_ms"],
             moment=from_stored(row["created_at"]),
+            grade=row["grade"] if grade_of is None else grade_of(row),
         )
 
 
@@ -564,4 +673,5 @@ def recorded_from_row(row: sqlite3.Row) -> RecordedAnswer:
         duration_ms=row["duration_ms"],
         answered_at=from_stored(row["created_at"]),
         source=row["source"],
+        grade=row["grade"],
     )

@@ -1,0 +1,491 @@
+"""FSRS fitted to this learner: `lang-portal srs optimize` and the automatic refit.
+
+Honest by construction. The history is split in time: the parameters are fitted on the older
+part (with fsrs-rs-python, the Rust optimizer of the FSRS project) and every candidate (the
+parameters in use, the defaults, the new fit) is scored on the newer part by the answer
+pipeline's own replay, as `srs evaluate` scores. A new fit is kept only when it beats the
+parameters in use on the held-out answers (lower RMSE(bins), log loss no worse); it is then
+stored with its scores and every card is replayed with it, in one write transaction.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import fcntl
+import logging
+import math
+import random
+import threading
+import time
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import fsrs_rs_python
+import orjson
+from fsrs.scheduler import (
+    DEFAULT_PARAMETERS,
+    LOWER_BOUNDS_PARAMETERS,
+    UPPER_BOUNDS_PARAMETERS,
+)
+
+from lang_portal.clock import from_stored
+from lang_portal.models.srs_parameters import FitSplit, HeldOutScores, SrsParameters
+from lang_portal.repository import answers as answer_repo
+from lang_portal.repository import srs_parameters as parameter_repo
+from lang_portal.service.answers import AnswerPipeline, make_scheduler
+from lang_portal.service.context import ServiceContext
+from lang_portal.service.evaluation import Evaluation, log_loss
+
+logger = logging.getLogger(__name__)
+
+MODEL = "FSRS-6"
+# The newest fifth of the answers is held out; the fit sees only the rest.
+HELD_OUT_SHARE = 0.2
+# Below these, a fit is noise: FSRS has 21 weights, and RMSE(bins) needs answers in its bins.
+MIN_TRAINING_REVIEWS = 400
+MIN_HELD_OUT_REVIEWS = 100
+# A word answered n times gives n - 1 training items (each a prefix of its history); past this
+# many reviews in all, items are sampled, so a fit's memory stays bounded whatever the history.
+MAX_TRAINING_REVIEWS = 2_000_000
+SAMPLE_SEED = 2023
+LAST_ATTEMPT_KEY = "srs_fit_last_attempt"
+SECONDS_PER_DAY = 86_400.0
+
+
+def optimizer_name() -> str:
+    try:
+        return f"fsrs-rs-python {metadata.version('fsrs-rs-python')}"
+    except metadata.PackageNotFoundError:  # pragma: no cover - an installed dependency
+        return "fsrs-rs-python"
+
+
+# -- the data ----------------------------------------------------------------------------------
+
+
+@dataclass
+class WordHistory:
+    """One word's answers in time order, compactly: seconds since the epoch and FSRS ratings."""
+
+    times: array[float] = field(default_factory=lambda: array("d"))
+    ratings: array[int] = field(default_factory=lambda: array("b"))
+
+
+def split_point(times: Sequence[str], held_out_share: float = HELD_OUT_SHARE) -> str | None:
+    """The stored time from which answers are held out: the newest `held_out_share` of them.
+
+    Answers at the same moment fall on the same side. None when there is nothing to hold out.
+    """
+    if len(times) < 2:
+        return None
+    index = min(len(times) - 1, max(1, math.floor(len(times) * (1 - held_out_share))))
+    return times[index]
+
+
+def elapsed_days(earlier: float, later: float) -> int:
+    """Whole days between two answers, as the scheduler counts them (timedelta.days)."""
+    return int((later - earlier) // SECONDS_PER_DAY)
+
+
+def training_items(
+    histories: Iterable[WordHistory],
+    split_at: float,
+    max_reviews: int = MAX_TRAINING_REVIEWS,
+    seed: int = SAMPLE_SEED,
+) -> tuple[list[fsrs_rs_python.FSRSItem], int, int]:
+    """fsrs-rs training items from the answers before `split_at`: (items, scored, recalled).
+
+    Each answer a day or more after the word's previous one gives one item, the word's history
+    up to it (as Anki builds them). `scored` and `recalled` count those answers and the right
+    ones among them (the constant baseline's average).
+    """
+    sequences: list[list[tuple[int, int]]] = []
+    for history in histories:
+        reviews: list[tuple[int, int]] = []
+        previous: float | None = None
+        for moment, rating in zip(history.times, history.ratings, strict=True):
+            if moment >= split_at:
+                break
+            reviews.append((rating, 0 if previous is None else elapsed_days(previous, moment)))
+            previous = moment
+        if len(reviews) > 1:
+            sequences.append(reviews)
+    cost = sum(i + 1 for reviews in sequences for i in range(1, len(reviews)) if reviews[i][1] > 0)
+    keep = 1.0 if cost <= max_reviews else max_reviews / cost
+    sampler = random.Random(seed)
+    items: list[fsrs_rs_python.FSRSItem] = []
+    scored = recalled = 0
+    for reviews in sequences:
+        converted = [fsrs_rs_python.FSRSReview(rating, days) for rating, days in reviews]
+        for i in range(1, len(reviews)):
+            if reviews[i][1] == 0:
+                continue
+            scored += 1
+            recalled += reviews[i][0] > 1
+            if keep >= 1.0 or sampler.random() < keep:
+                items.append(fsrs_rs_python.FSRSItem(converted[: i + 1]))
+    return items, scored, recalled
+
+
+def clamp(parameters: Sequence[float]) -> list[float]:
+    """Within the bounds the scheduler accepts (fsrs-rs and py-fsrs round differently)."""
+    return [
+        min(max(float(value), low), high)
+        for value, low, high in zip(
+            parameters, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True
+        )
+    ]
+
+
+def fit(items: Sequence[fsrs_rs_python.FSRSItem]) -> list[float]:
+    model = fsrs_rs_python.FSRS(list(DEFAULT_PARAMETERS))
+    return clamp(model.compute_parameters(list(items), enable_short_term=True))
+
+
+def constant_scores(evaluation: Evaluation, p: float) -> HeldOutScores:
+    """A constant prediction `p` scored on the answers (and bins) an evaluation holds."""
+    n = sum(b.n for b in evaluation.bins.values())
+    if n == 0:
+        return HeldOutScores(log_loss=None, rmse_bins=None, auc=None)
+    recalled = sum(b.sum_y for b in evaluation.bins.values())
+    loss = (recalled * log_loss(p, True) + (n - recalled) * log_loss(p, False)) / n
+    rmse = math.sqrt(sum(b.n * (b.sum_y / b.n - p) ** 2 for b in evaluation.bins.values()) / n)
+    return HeldOutScores(
+        log_loss=round(loss, 6), rmse_bins=round(rmse, 6), auc=0.5 if 0 < recalled < n else None
+    )
+
+
+def scores_of(evaluation: Evaluation) -> HeldOutScores:
+    report = evaluation.report()
+    fsrs = report["fsrs"] or {}
+    return HeldOutScores(
+        log_loss=fsrs.get("log_loss"), rmse_bins=fsrs.get("rmse_bins"), auc=fsrs.get("auc")
+    )
+
+
+def beats(candidate: HeldOutScores, current: HeldOutScores) -> bool:
+    """Lower RMSE(bins) and a log loss no worse: the rule for keeping a new fit."""
+    if candidate.rmse_bins is None or candidate.log_loss is None:
+        return False
+    if current.rmse_bins is None or current.log_loss is None:
+        return True
+    return candidate.rmse_bins < current.rmse_bins and candidate.log_loss <= current.log_loss
+
+
+# -- the result --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FitOutcome:
+    kept: bool
+    reason: str
+    parameters: list[float] | None
+    split: FitSplit
+    scores: dict[str, HeldOutScores | None]
+    fit_seconds: float
+    score_seconds: float
+    replayed: int
+    answers_needed: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kept": self.kept,
+            "reason": self.reason,
+            "parameters": self.parameters,
+            "split": self.split.model_dump(),
+            "scores": {
+                name: None if value is None else value.model_dump()
+                for name, value in self.scores.items()
+            },
+            "fit_seconds": round(self.fit_seconds, 3),
+            "score_seconds": round(self.score_seconds, 3),
+            "replayed": self.replayed,
+            "answers_needed": self.answers_needed,
+        }
+
+
+# -- the service -------------------------------------------------------------------------------
+
+
+class SrsOptimizer:
+    def __init__(self, context: ServiceContext, answers: AnswerPipeline) -> None:
+        self.context = context
+        self.db = context.db
+        self.answers = answers
+        self._running = threading.Lock()
+        self._last_attempt_review_id: int | None = None
+
+    @property
+    def lock_path(self) -> Path:
+        return self.db.path.with_name(self.db.path.name + "-optimizer.lock")
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def parameters(self) -> SrsParameters:
+        with self.db.snapshot() as connection:
+            row = parameter_repo.latest(connection)
+            attempt_text = parameter_repo.get_meta(connection, LAST_ATTEMPT_KEY)
+        attempt: dict[str, Any] | None = (
+            None if attempt_text is None else orjson.loads(attempt_text)
+        )
+        settings = self.context.settings
+        weights = list(DEFAULT_PARAMETERS)
+        source, fitted_at = "defaults", None
+        if row is not None:
+            source = row["origin"]
+            if row["parameters"] is not None:
+                weights = [float(w) for w in orjson.loads(row["parameters"])]
+                fitted_at = self.context.api_time(row["created_at"])
+        scores: dict[str, HeldOutScores | None] = {}
+        split: FitSplit | None = None
+        if attempt is not None and attempt.get("split") is not None:
+            split = FitSplit(**attempt["split"])
+            scores = {
+                name: None if value is None else HeldOutScores(**value)
+                for name, value in attempt.get("scores", {}).items()
+            }
+        summary = None
+        if attempt is not None:
+            summary = {
+                "at": self.context.api_time(attempt["at"]),
+                "kept": attempt["kept"],
+                "reason": attempt["reason"],
+                "answers_needed": attempt.get("answers_needed"),
+                "fit_seconds": attempt.get("fit_seconds"),
+            }
+        return SrsParameters(
+            parameters=[round(w, 6) for w in weights],
+            source=source,
+            fitted_at=fitted_at,
+            model=MODEL,
+            optimizer=optimizer_name(),
+            desired_retention=settings.srs_desired_retention,
+            split=split,
+            scores=scores,
+            last_attempt=summary,
+            refit_every=settings.srs_optimize_every,
+        )
+
+    # -- fitting -------------------------------------------------------------------------------
+
+    def optimize(
+        self, progress: Callable[[str], None] | None = None, *, only_if_due: bool = False
+    ) -> FitOutcome | None:
+        """Fit, score on the held-out part, keep the fit only if it wins, replay the cards.
+
+        One fit at a time across every process (a lock file beside the database): waits for
+        a running one, or with `only_if_due` (the automatic refit) returns None at once when
+        another is running or SRS_OPTIMIZE_EVERY answers have not come since the last.
+        """
+        tell = progress or (lambda _message: None)
+        with self._running, optimizer_lock(self.lock_path, wait=not only_if_due) as held:
+            if not held:
+                return None
+            if only_if_due:
+                with self.db.snapshot() as connection:
+                    latest = answer_repo.latest_review_id(connection)
+                    due = latest - _attempt_review_id(connection)
+                if due < self.context.settings.srs_optimize_every:
+                    return None
+            outcome, last_review_id = self._fit_and_score(tell)
+            now = self.context.now_stored()
+            record = {**outcome.as_json(), "at": now, "last_review_id": last_review_id}
+            text = orjson.dumps(record).decode()
+            with self.db.write() as connection:
+                if outcome.kept:
+                    assert outcome.parameters is not None
+                    parameters = orjson.dumps(outcome.parameters).decode()
+                    parameter_repo.insert(connection, parameters, "fitted", text, now)
+                    tell("replaying every card with the new parameters")
+                    self.answers.rebuild(connection)
+                parameter_repo.set_meta(connection, LAST_ATTEMPT_KEY, text)
+            self._last_attempt_review_id = last_review_id
+            return outcome
+
+    def _fit_and_score(self, tell: Callable[[str], None]) -> tuple[FitOutcome, int]:
+        settings = self.context.settings
+        with self.db.snapshot() as connection:
+            tell("reading the history")
+            histories: dict[int, WordHistory] = {}
+            times: list[str] = []
+            last_review_id = 0
+            for row in answer_repo.history(connection):
+                history = histories.get(row["word_id"])
+                if history is None:
+                    history = histories[row["word_id"]] = WordHistory()
+                history.times.append(from_stored(row["created_at"]).timestamp())
+                grade = row["grade"]
+                history.ratings.append(grade if grade is not None else (3 if row["correct"] else 1))
+                times.append(row["created_at"])
+                last_review_id = max(last_review_id, row["id"])
+            split_at = split_point(times)
+            held_out = 0 if split_at is None else len(times) - _first_at_or_after(times, split_at)
+            split = FitSplit(
+                split_at=self.context.api_time(split_at),
+                answers=len(times),
+                training_answers=len(times) - held_out,
+                held_out_answers=held_out,
+                training_reviews_scored=0,
+                held_out_reviews_scored=0,
+            )
+            del times
+            if split_at is None:
+                return self._too_little(split, 0, 0), last_review_id
+            items, scored, recalled = training_items(
+                histories.values(), from_stored(split_at).timestamp()
+            )
+            histories.clear()
+            split.training_reviews_scored = scored
+            if scored < MIN_TRAINING_REVIEWS:
+                return self._too_little(split, scored, 0), last_review_id
+            tell(f"fitting {MODEL} on {len(items)} training items")
+            started = time.perf_counter()
+            fitted = fit(items)
+            fit_seconds = time.perf_counter() - started
+            del items
+            started = time.perf_counter()
+            in_use_text = answer_repo.parameters_in_use(connection)
+            candidates: dict[str, list[float] | None] = {"fitted": fitted, "defaults": None}
+            if in_use_text is not None:
+                candidates["in_use"] = [float(w) for w in orjson.loads(in_use_text)]
+            evaluations: dict[str, Evaluation] = {}
+            replayed = 0
+            for name, weights in candidates.items():
+                tell(f"scoring the {name.replace('_', ' ')} parameters on the held-out answers")
+                evaluations[name], replayed, _ = self.answers.replay_evaluation(
+                    connection, make_scheduler(settings, weights), scored_from=split_at
+                )
+            score_seconds = time.perf_counter() - started
+        held_out_scored = sum(b.n for b in evaluations["fitted"].bins.values())
+        split.held_out_reviews_scored = held_out_scored
+        if held_out_scored < MIN_HELD_OUT_REVIEWS:
+            return self._too_little(split, scored, held_out_scored), last_review_id
+        scores: dict[str, HeldOutScores | None] = {
+            name: scores_of(evaluation) for name, evaluation in evaluations.items()
+        }
+        scores["constant"] = constant_scores(evaluations["fitted"], recalled / scored)
+        current = scores.get("in_use", scores["defaults"])
+        assert current is not None
+        fitted_scores = scores["fitted"]
+        assert fitted_scores is not None
+        kept = beats(fitted_scores, current)
+        against = "the fitted parameters in use" if "in_use" in scores else "the defaults"
+        reason = (
+            f"kept: beats {against} on the held-out answers"
+            if kept
+            else f"not kept: does not beat {against} on the held-out answers "
+            "(needs a lower RMSE(bins) and a log loss no worse)"
+        )
+        outcome = FitOutcome(
+            kept=kept,
+            reason=reason,
+            parameters=[round(w, 6) for w in fitted],
+            split=split,
+            scores=scores,
+            fit_seconds=fit_seconds,
+            score_seconds=score_seconds,
+            replayed=replayed,
+        )
+        return outcome, last_review_id
+
+    def _too_little(self, split: FitSplit, training: int, held_out: int) -> FitOutcome:
+        # new answers fall about (1 - HELD_OUT_SHARE) into the older part, the rest newer
+        needed = max(
+            0,
+            math.ceil((MIN_TRAINING_REVIEWS - training) / (1 - HELD_OUT_SHARE)),
+            math.ceil((MIN_HELD_OUT_REVIEWS - held_out) / HELD_OUT_SHARE),
+        )
+        reason = (
+            f"too little history: a fit needs {MIN_TRAINING_REVIEWS} answers given a day or "
+            "more after the word's previous answer in the older part of the history and "
+            f"{MIN_HELD_OUT_REVIEWS} in the newer {HELD_OUT_SHARE:.0%}; there are {training} "
+            f"and {held_out}: about {needed} more such answers are needed. The parameters in "
+            "use are kept"
+        )
+        return FitOutcome(
+            kept=False,
+            reason=reason,
+            parameters=None,
+            split=split,
+            scores={},
+            fit_seconds=0.0,
+            score_seconds=0.0,
+            replayed=0,
+            answers_needed=needed,
+        )
+
+    # -- back to the defaults ------------------------------------------------------------------
+
+    def reset(self) -> SrsParameters:
+        """The defaults again, every card replayed with them, in one write transaction."""
+        with (
+            self._running,
+            optimizer_lock(self.lock_path, wait=True),
+            self.db.write() as connection,
+        ):
+            if answer_repo.parameters_in_use(connection) is not None:
+                parameter_repo.insert(connection, None, "reset", "{}", self.context.now_stored())
+                self.answers.rebuild(connection)
+        return self.parameters()
+
+    # -- the automatic refit -------------------------------------------------------------------
+
+    def after_answers(self, latest_review_id: int) -> None:
+        """Start a refit in the background when SRS_OPTIMIZE_EVERY answers came since the last
+        one; returns at once (the answer's reply never waits for a fit)."""
+        every = self.context.settings.srs_optimize_every
+        if every <= 0:
+            return
+        if self._last_attempt_review_id is None:
+            with self.db.snapshot() as connection:
+                self._last_attempt_review_id = _attempt_review_id(connection)
+        if latest_review_id - self._last_attempt_review_id < every:
+            return
+        if self._running.locked():
+            return
+        # Raised again only by another SRS_OPTIMIZE_EVERY answers, whatever the fit does.
+        self._last_attempt_review_id = latest_review_id
+        threading.Thread(target=self._refit, name="srs-refit", daemon=True).start()
+
+    def _refit(self) -> None:
+        try:
+            outcome = self.optimize(only_if_due=True)
+        except Exception:
+            logger.exception("automatic FSRS refit failed")
+            return
+        if outcome is not None:
+            logger.info(
+                "automatic FSRS refit",
+                extra={"details": {"kept": outcome.kept, "reason": outcome.reason}},
+            )
+
+
+def _attempt_review_id(connection: Any) -> int:
+    text = parameter_repo.get_meta(connection, LAST_ATTEMPT_KEY)
+    if text is None:
+        return 0
+    return int(orjson.loads(text).get("last_review_id", 0))
+
+
+def _first_at_or_after(times: Sequence[str], moment: str) -> int:
+    return bisect.bisect_left(times, moment)
+
+
+@contextlib.contextmanager
+def optimizer_lock(path: Path, *, wait: bool) -> Iterator[bool]:
+    """True for the one process (of several workers) that may fit now; without `wait`, False
+    at once when another holds it."""
+    with path.open("ab") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
