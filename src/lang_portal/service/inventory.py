@@ -6,12 +6,14 @@ import sqlite3
 from typing import Any
 
 import orjson
+from fsrs import Scheduler
 
 from lang_portal.errors import BusinessRuleError, DuplicateEntryError, NotFoundError
 from lang_portal.models.common import PageRequest, Pagination
 from lang_portal.repository import groups as group_repo
 from lang_portal.repository import srs as srs_repo
 from lang_portal.repository import words as word_repo
+from lang_portal.service.answers import current_scheduler
 from lang_portal.service.context import ServiceContext, pagination_for
 from lang_portal.service.srs import describe_card
 
@@ -55,10 +57,15 @@ class InventoryService:
                 raise NotFoundError.of("word", word_id)
             groups = word_repo.groups_of_word(connection, word_id)
             card = srs_repo.get_card(connection, word_id)
-        return self._word_detail(row, groups, card)
+            scheduler = current_scheduler(connection, self.context.settings)
+        return self._word_detail(row, groups, card, scheduler)
 
     def _word_detail(
-        self, row: sqlite3.Row, groups: list[sqlite3.Row], card: sqlite3.Row | None = None
+        self,
+        row: sqlite3.Row,
+        groups: list[sqlite3.Row],
+        card: sqlite3.Row | None = None,
+        scheduler: Scheduler | None = None,
     ) -> dict[str, Any]:
         return {
             "id": row["id"],
@@ -68,7 +75,7 @@ class InventoryService:
             "parts": parse_parts(row["parts"]),
             "stats": {"correct_count": row["correct_count"], "wrong_count": row["wrong_count"]},
             "groups": [{"id": group["id"], "name": group["name"]} for group in groups],
-            "srs": describe_card(card, self.context.now(), self.context),
+            "srs": describe_card(card, self.context.now(), self.context, scheduler),
             "created_at": self.context.api_time(row["created_at"]),
             "updated_at": self.context.api_time(row["updated_at"]),
         }
