@@ -6,16 +6,15 @@ from typing import Any
 
 import orjson
 from fastapi import Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from lang_portal.api.deps import ServicesDep
 from lang_portal.api.rendering import ApiResult
 from lang_portal.errors import InvalidInputError
-from lang_portal.route_policy import ASYNC_WRITE, BULK_READ, PolicyRouter
+from lang_portal.route_policy import BULK_READ, FILE_UPLOAD, PolicyRouter
 
 router = PolicyRouter(tags=["export and import"])
-MAX_IMPORT_BYTES = 64 * 1024 * 1024
 
 
 class WordImportReport(BaseModel):
@@ -26,8 +25,14 @@ class WordImportReport(BaseModel):
 
 
 class HistoryImportReport(BaseModel):
-    sessions: int
-    reviews: int
+    sessions: int = Field(description="sessions added")
+    reviews: int = Field(description="answers added")
+    sessions_already_stored: int = Field(
+        description="sessions of the file already in the database (same group, activity, start)"
+    )
+    reviews_already_stored: int = Field(
+        description="answers already stored (same session, word and time): not stored again"
+    )
     words_added: int
     groups_added: int
     study_activities_added: int
@@ -36,10 +41,8 @@ class HistoryImportReport(BaseModel):
 
 
 async def _body(request: Request) -> bytes:
-    body = await request.body()
-    if len(body) > MAX_IMPORT_BYTES:
-        raise InvalidInputError(f"the file is larger than {MAX_IMPORT_BYTES} bytes")
-    return body
+    # MAX_UPLOAD_SIZE is enforced as the body arrives (middleware.body_limit)
+    return await request.body()
 
 
 @router.get(
@@ -60,7 +63,7 @@ def export_history(services: ServicesDep) -> Response:
 
 @router.post(
     "/import/history",
-    policy=ASYNC_WRITE,
+    policy=FILE_UPLOAD,
     response_model=HistoryImportReport,
     status_code=201,
     summary="Import a history export: all or nothing; each problem reported by its path",
@@ -91,7 +94,7 @@ def export_words(services: ServicesDep) -> Response:
 
 @router.post(
     "/import/words",
-    policy=ASYNC_WRITE,
+    policy=FILE_UPLOAD,
     response_model=WordImportReport,
     status_code=201,
     summary="Import a CSV word list (text/csv body): all or nothing; bad rows by line",

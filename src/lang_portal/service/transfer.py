@@ -11,8 +11,9 @@ import csv
 import io
 import sqlite3
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -31,7 +32,7 @@ from lang_portal.repository import groups as group_repo
 from lang_portal.repository import sessions as session_repo
 from lang_portal.repository import transfer as transfer_repo
 from lang_portal.repository import words as word_repo
-from lang_portal.service.answers import AnswerPipeline
+from lang_portal.service.answers import GRADE_NAMES, GRADES, AnswerPipeline
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.summaries import STATS_ZONE_KEY
 
@@ -39,6 +40,8 @@ FORMAT_VERSION = "1.0"
 CSV_COLUMNS = ["japanese", "romaji", "english", "tags"]
 RESULTS = {"correct": True, "wrong": False, "incorrect": False}
 MAX_REPORTED_PROBLEMS = 200
+# An imported answer may be this far ahead of the server's clock (the clocks of two machines).
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 def _utc_text(moment: datetime) -> str:
@@ -220,17 +223,16 @@ class TransferService:
             sessions = transfer_repo.sessions_in_order(connection)
             reviews: dict[int, list[dict[str, Any]]] = {}
             for row in transfer_repo.reviews_in_order(connection):
-                reviews.setdefault(row["study_session_id"], []).append(
-                    {
-                        "japanese": row["japanese"],
-                        "english": row["english"],
-                        "result": "correct" if row["correct"] else "wrong",
-                        "time_spent": None
-                        if row["duration_ms"] is None
-                        else row["duration_ms"] / 1000,
-                        "reviewed_at": _stored_to_text(row["created_at"]),
-                    }
-                )
+                entry: dict[str, Any] = {
+                    "japanese": row["japanese"],
+                    "english": row["english"],
+                    "result": "correct" if row["correct"] else "wrong",
+                    "time_spent": None if row["duration_ms"] is None else row["duration_ms"] / 1000,
+                    "reviewed_at": _stored_to_text(row["created_at"]),
+                }
+                if row["grade"] is not None:
+                    entry["grade"] = GRADE_NAMES[row["grade"]]
+                reviews.setdefault(row["study_session_id"], []).append(entry)
         return {
             "format_version": FORMAT_VERSION,
             "export_date": _utc_text(self.context.now()),
@@ -287,6 +289,8 @@ class TransferService:
         report = {
             "sessions": 0,
             "reviews": 0,
+            "sessions_already_stored": 0,
+            "reviews_already_stored": 0,
             "words_added": 0,
             "groups_added": 0,
             "study_activities_added": 0,
@@ -418,6 +422,10 @@ class TransferService:
         except ValueError as exc:
             problems.add({"path": f"{path}.date"}, str(exc))
             return
+        latest_allowed = self.context.now() + CLOCK_SKEW
+        if start > latest_allowed:
+            problems.add({"path": f"{path}.date"}, "starts in the future")
+            return
         group_id = None
         if isinstance(session.get("group"), str):
             group_id = group_repo.find_group_id(connection, session["group"])
@@ -441,20 +449,77 @@ class TransferService:
         ]
         if group_id is None or activity_id is None or any(a is None for a in answers):
             return
-        session_id = session_repo.insert_session(
-            connection, group_id, activity_id, to_stored(start), str(uuid.uuid4())
-        )
-        last = None
-        for answer in answers:
-            assert answer is not None
-            word_id, correct, duration_ms, moment = answer
-            answer_repo.insert_review(
-                connection, session_id, word_id, correct, duration_ms, to_stored(moment), "import"
+        parsed = [a for a in answers if a is not None]
+        if not self._could_be_live(parsed, start, latest_allowed, path, problems):
+            return
+        stored_start = to_stored(start)
+        session_id = transfer_repo.find_session(connection, group_id, activity_id, stored_start)
+        already: Counter[tuple[int, str]] = Counter()
+        added = session_id is None
+        if session_id is None:
+            session_id = session_repo.insert_session(
+                connection, group_id, activity_id, stored_start, str(uuid.uuid4())
             )
-            last = to_stored(moment)
+            report["sessions"] += 1
+        else:
+            # the same session (group, activity and start): what it already holds is not
+            # stored again, so importing an export back changes nothing
+            already.update(transfer_repo.session_answer_keys(connection, session_id))
+            report["sessions_already_stored"] += 1
+        last = None
+        for word_id, correct, duration_ms, moment, grade in parsed:
+            stored = to_stored(moment)
+            last = stored
+            if already[(word_id, stored)] > 0:
+                already[(word_id, stored)] -= 1
+                report["reviews_already_stored"] += 1
+                continue
+            answer_repo.insert_review(
+                connection, session_id, word_id, correct, duration_ms, stored, "import", grade
+            )
             report["reviews"] += 1
-        transfer_repo.set_session_times(connection, session_id, to_stored(start), last)
-        report["sessions"] += 1
+        if added:
+            transfer_repo.set_session_times(connection, session_id, stored_start, last)
+
+    def _could_be_live(
+        self,
+        answers: list[tuple[int, bool, int | None, datetime, int | None]],
+        start: datetime,
+        latest_allowed: datetime,
+        path: str,
+        problems: Problems,
+    ) -> bool:
+        """Whether the live API could have stored these answers in one session: none before
+        the session started or in the future, in time order, none after the session had been
+        idle past the timeout, at most the distinct-word limit."""
+        settings = self.context.settings
+        idle = timedelta(minutes=settings.session_timeout_minutes)
+        before = len(problems.items)
+        previous = start
+        distinct: set[int] = set()
+        for index, (word_id, _correct, _duration, moment, _grade) in enumerate(answers):
+            where = {"path": f"{path}.words[{index}].reviewed_at"}
+            if moment < start:
+                problems.add(where, "is before its session started")
+            elif moment > latest_allowed:
+                problems.add(where, "is in the future")
+            elif moment < previous:
+                problems.add(where, "is out of time order within its session")
+            elif moment - previous > idle:
+                problems.add(
+                    where,
+                    f"comes after the session had expired ({settings.session_timeout_minutes} "
+                    "minutes idle)",
+                )
+            previous = max(previous, moment)
+            distinct.add(word_id)
+        if len(distinct) > settings.max_words_per_session:
+            problems.add(
+                {"path": f"{path}.words"},
+                f"covers {len(distinct)} distinct words; a session covers at most "
+                f"{settings.max_words_per_session}",
+            )
+        return len(problems.items) == before
 
     def _parse_answer(
         self,
@@ -463,7 +528,7 @@ class TransferService:
         path: str,
         start: datetime,
         problems: Problems,
-    ) -> tuple[int, bool, int | None, datetime] | None:
+    ) -> tuple[int, bool, int | None, datetime, int | None] | None:
         if not isinstance(entry, dict):
             problems.add({"path": path}, "must be an object")
             return None
@@ -472,6 +537,19 @@ class TransferService:
         if not isinstance(result, str) or result not in RESULTS:  # a list is unhashable
             result = None
             problems.add({"path": f"{path}.result"}, "must be 'correct' or 'wrong'")
+        grade_text = entry.get("grade")
+        grade: int | None = None
+        if grade_text is not None:
+            if not isinstance(grade_text, str) or grade_text not in GRADES:
+                problems.add({"path": f"{path}.grade"}, "must be again, hard, good, easy or null")
+                return None
+            grade = GRADES[grade_text]
+            if result in RESULTS and RESULTS[result] != (grade > 1):
+                problems.add(
+                    {"path": f"{path}.grade"},
+                    f"{grade_text!r} contradicts result {result!r} (a wrong answer is 'again')",
+                )
+                return None
         spent = entry.get("time_spent")
         if spent is not None and (
             isinstance(spent, bool)
@@ -490,7 +568,7 @@ class TransferService:
         if word_id is None or result not in RESULTS:
             return None
         duration_ms = None if spent is None else round(spent * 1000)
-        return word_id, RESULTS[result], duration_ms, moment
+        return word_id, RESULTS[result], duration_ms, moment, grade
 
     def _find_word(
         self, connection: sqlite3.Connection, entry: dict[str, Any], path: str, problems: Problems
