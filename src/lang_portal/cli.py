@@ -377,6 +377,96 @@ def cmd_srs_optimize(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class Progress:
+    """One line on stderr, rewritten in place while long work runs (only on a terminal)."""
+
+    def __init__(self, label: str, total: int | None = None) -> None:
+        self.label = label
+        self.total = total
+        self.shown = sys.stderr.isatty()
+
+    def __call__(self, done: int) -> None:
+        if not self.shown:
+            return
+        if self.total:
+            width = 30
+            filled = min(width, width * done // self.total)
+            bar = "#" * filled + "-" * (width - filled)
+            print(f"\r{self.label} [{bar}] {done}/{self.total}", end="", file=sys.stderr)
+        else:
+            print(f"\r{self.label} {done}", end="", file=sys.stderr)
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            print(file=sys.stderr)
+
+
+def cmd_export_history(settings: Settings, args: argparse.Namespace) -> int:
+    from lang_portal.app import build_services
+
+    _require_schema(settings)
+    services = build_services(settings)
+    target = Path(args.file)
+    partial = target.with_name(target.name + ".partial")
+    written = 0
+    progress = Progress("exporting, bytes")
+    try:
+        with partial.open("wb") as handle:
+            for chunk in services.transfer.export_history_chunks():
+                handle.write(chunk)
+                written += len(chunk)
+                progress(written)
+        partial.replace(target)
+    finally:
+        progress.close()
+        partial.unlink(missing_ok=True)
+        services.context.db.close()
+    print(f"exported the history to {target} ({written} bytes)")
+    return EXIT_OK
+
+
+def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    import orjson
+
+    from lang_portal.app import build_services
+
+    _require_schema(settings)
+    source = Path(args.file)
+    data = source.read_bytes()
+    services = build_services(settings)
+    try:
+        if args.what == "words":
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise CommandError(f"{source}: the CSV is not UTF-8") from exc
+            report = services.transfer.import_words_csv(text)
+        else:
+            try:
+                document = orjson.loads(data)
+            except orjson.JSONDecodeError as exc:
+                raise CommandError(f"{source}: not JSON: {exc}") from exc
+            del data
+            progress = Progress("replaying answers")
+            try:
+                report = services.transfer.import_history(document, progress)
+            finally:
+                progress.close()
+    except ApiError as exc:
+        details = getattr(exc, "details", None) or {}
+        errors = details.get("errors") if isinstance(details, dict) else None
+        first = ""
+        if errors:
+            where = errors[0].get("path") or f"line {errors[0].get('line')}"
+            first = f"; first: {where}: {errors[0]['reason']}"
+        raise CommandError(f"{source}: {exc}{first}") from exc
+    finally:
+        services.context.db.close()
+    print(", ".join(f"{key.replace('_', ' ')} {value}" for key, value in report.items()))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lang-portal",
@@ -419,6 +509,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     optimize.add_argument("--json", action="store_true", help="print the outcome as JSON")
     optimize.set_defaults(handler=cmd_srs_optimize)
+
+    export = commands.add_parser("export", help="write a file for another portal or a backup")
+    export_commands = export.add_subparsers(dest="export_command", required=True, metavar="WHAT")
+    export_history = export_commands.add_parser(
+        "history", help="the whole study history as the spec's JSON (streamed)"
+    )
+    export_history.add_argument("file", help="where to write it")
+    export_history.set_defaults(handler=cmd_export_history)
+
+    load = commands.add_parser("import", help="read a file into the database, all or nothing")
+    load_commands = load.add_subparsers(dest="what", required=True, metavar="WHAT")
+    load_history = load_commands.add_parser(
+        "history", help="a history export; what is already stored is not stored twice"
+    )
+    load_history.add_argument("file", help="a JSON file written by `export history`")
+    load_history.set_defaults(handler=cmd_import)
+    load_words = load_commands.add_parser(
+        "words", help="a CSV word list: japanese,romaji,english,tags"
+    )
+    load_words.add_argument("file", help="a CSV file (UTF-8)")
+    load_words.set_defaults(handler=cmd_import)
 
     take = commands.add_parser(
         "backup", help="take a consistent, compressed, checked backup (safe while serving)"

@@ -6,6 +6,7 @@ from typing import Any
 
 import orjson
 from fastapi import Request, Response
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -53,9 +54,9 @@ async def _body(request: Request) -> bytes:
     responses={200: {"content": {"application/json": {}}}},
 )
 def export_history(services: ServicesDep) -> Response:
-    document = services.transfer.export_history()
-    return Response(
-        orjson.dumps(document),
+    # streamed: memory stays bounded whatever the history's size
+    return StreamingResponse(
+        services.transfer.export_history_chunks(),
         media_type="application/json",
         headers={"content-disposition": 'attachment; filename="study_history.json"'},
     )

@@ -19,11 +19,20 @@ def group_names(connection: sqlite3.Connection) -> list[str]:
     return [str(row[0]) for row in connection.execute("SELECT name FROM groups ORDER BY id")]
 
 
-def sessions_in_order(connection: sqlite3.Connection) -> list[sqlite3.Row]:
-    return connection.execute(
+def sessions_in_order(connection: sqlite3.Connection) -> Iterator[sqlite3.Row]:
+    yield from connection.execute(
         "SELECT s.id, s.created_at, s.ended_at, g.name AS group_name, a.name AS activity_name "
         "FROM study_sessions AS s JOIN groups AS g ON g.id = s.group_id "
         "JOIN study_activities AS a ON a.id = s.study_activity_id ORDER BY s.created_at, s.id"
+    )
+
+
+def session_reviews(connection: sqlite3.Connection, session_id: int) -> list[sqlite3.Row]:
+    return connection.execute(
+        "SELECT r.correct, r.duration_ms, r.created_at, r.grade, w.japanese, w.english "
+        "FROM word_review_items AS r JOIN words AS w ON w.id = r.word_id "
+        "WHERE r.study_session_id = ? ORDER BY r.created_at, r.id",
+        (session_id,),
     ).fetchall()
 
 

@@ -212,52 +212,44 @@ class TransferService:
     # -- the study history as JSON -------------------------------------------------------------
 
     def export_history(self) -> dict[str, Any]:
-        """The spec's format, plus the words, groups and activities it refers to.
+        """The whole export as one object (for tests and small histories)."""
+        return dict(orjson.loads(b"".join(self.export_history_chunks())))
 
-        Reads the whole history: an export is a file download, not a dashboard request.
-        """
-        with self.db.snapshot() as connection:
-            activities = activity_repo.all_activities(connection)
-            words = list(transfer_repo.words_with_tags(connection))
-            groups = transfer_repo.group_names(connection)
-            sessions = transfer_repo.sessions_in_order(connection)
-            reviews: dict[int, list[dict[str, Any]]] = {}
-            for row in transfer_repo.reviews_in_order(connection):
-                entry: dict[str, Any] = {
-                    "japanese": row["japanese"],
-                    "english": row["english"],
-                    "result": "correct" if row["correct"] else "wrong",
-                    "time_spent": None if row["duration_ms"] is None else row["duration_ms"] / 1000,
-                    "reviewed_at": _stored_to_text(row["created_at"]),
-                }
-                if row["grade"] is not None:
-                    entry["grade"] = GRADE_NAMES[row["grade"]]
-                reviews.setdefault(row["study_session_id"], []).append(entry)
-        return {
-            "format_version": FORMAT_VERSION,
-            "export_date": _utc_text(self.context.now()),
-            "study_activities": [
+    def export_history_chunks(self) -> Iterator[bytes]:
+        """The spec's format, plus the words, groups and activities it refers to, as JSON in
+        chunks: one session's answers in memory at a time, whatever the history's size. One
+        snapshot of its own, so the file is consistent while answers keep coming."""
+        out = _ChunkWriter()
+        with self.db.private_snapshot() as connection:
+            activities = [
                 {
                     "name": row["name"],
                     "launch_url": row["launch_url"],
                     "thumbnail_url": row["thumbnail_url"],
                     "description": row["description"],
                 }
-                for row in activities
-            ],
-            "groups": groups,
-            "words": [
-                {
+                for row in activity_repo.all_activities(connection)
+            ]
+            head = {
+                "format_version": FORMAT_VERSION,
+                "export_date": _utc_text(self.context.now()),
+                "study_activities": activities,
+                "groups": transfer_repo.group_names(connection),
+            }
+            yield orjson.dumps(head)[:-1] + b',"words":['
+            for row in transfer_repo.words_with_tags(connection):
+                word = {
                     "japanese": row["japanese"],
                     "romaji": row["romaji"],
                     "english": row["english"],
                     "parts": None if row["parts"] is None else orjson.loads(row["parts"]),
                     "tags": orjson.loads(row["tags"]),
                 }
-                for row in words
-            ],
-            "study_sessions": [
-                {
+                if (chunk := out.item(orjson.dumps(word))) is not None:
+                    yield chunk
+            yield out.end(b'],"study_sessions":[')
+            for row in transfer_repo.sessions_in_order(connection):
+                session = {
                     "id": f"session_{row['id']}",
                     "date": _stored_to_text(row["created_at"]),
                     "end_date": None
@@ -265,13 +257,18 @@ class TransferService:
                     else _stored_to_text(row["ended_at"]),
                     "group": row["group_name"],
                     "study_activity": row["activity_name"],
-                    "words": reviews.get(row["id"], []),
+                    "words": [
+                        _review_entry(review)
+                        for review in transfer_repo.session_reviews(connection, row["id"])
+                    ],
                 }
-                for row in sessions
-            ],
-        }
+                if (chunk := out.item(orjson.dumps(session))) is not None:
+                    yield chunk
+            yield out.end(b"]}")
 
-    def import_history(self, document: Any) -> dict[str, Any]:
+    def import_history(
+        self, document: Any, progress: Callable[[int], None] | None = None
+    ) -> dict[str, Any]:
         problems = Problems()
         if not isinstance(document, dict):
             raise InvalidInputError("the history must be a JSON object")
@@ -325,7 +322,7 @@ class TransferService:
                     connection, session, f"study_sessions[{index}]", problems, report
                 )
             problems.raise_if_any("history")
-            report["reviews_replayed"] = self.answers.rebuild(connection)
+            report["reviews_replayed"] = self.answers.rebuild(connection, progress)
             session_repo.set_meta(connection, STATS_ZONE_KEY, self.context.settings.timezone)
         return report
 
@@ -593,3 +590,44 @@ class TransferService:
 
 def _stored_to_text(stored: str) -> str:
     return _utc_text(from_stored(stored))
+
+
+def _review_entry(row: sqlite3.Row) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "japanese": row["japanese"],
+        "english": row["english"],
+        "result": "correct" if row["correct"] else "wrong",
+        "time_spent": None if row["duration_ms"] is None else row["duration_ms"] / 1000,
+        "reviewed_at": _stored_to_text(row["created_at"]),
+    }
+    if row["grade"] is not None:
+        entry["grade"] = GRADE_NAMES[row["grade"]]
+    return entry
+
+
+class _ChunkWriter:
+    """Items of a JSON list, comma-separated, handed out in chunks of about CHUNK_BYTES."""
+
+    CHUNK_BYTES = 256 * 1024
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.first = True
+
+    def item(self, data: bytes) -> bytes | None:
+        if not self.first:
+            self.buffer += b","
+        self.first = False
+        self.buffer += data
+        if len(self.buffer) < self.CHUNK_BYTES:
+            return None
+        chunk = bytes(self.buffer)
+        self.buffer.clear()
+        return chunk
+
+    def end(self, closing: bytes) -> bytes:
+        """What is left, then `closing`; the next list starts afresh."""
+        chunk = bytes(self.buffer) + closing
+        self.buffer.clear()
+        self.first = True
+        return chunk
