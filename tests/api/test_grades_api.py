@@ -101,7 +101,8 @@ def test_the_legacy_mount_keeps_its_shape(client: TestClient) -> None:
     session = client.post("/study_sessions", json={"group_id": 1, "study_activity_id": 1})
     assert session.status_code == 201
     stored = client.post(
-        f"/study_sessions/{session.json()['session_id']}/review", json={"word_id": 1, "correct": True}
+        f"/study_sessions/{session.json()['session_id']}/review",
+        json={"word_id": 1, "correct": True},
     )
     assert stored.status_code == 201
     assert "grade" not in stored.json()
