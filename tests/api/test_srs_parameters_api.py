@@ -167,3 +167,56 @@ def test_the_openapi_document_describes_the_routes(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     for prefix in ("/api/v1", "/api"):
         assert set(paths[f"{prefix}/srs/parameters"]) == {"get", "delete"}
+
+
+def _answer(api: MountClient) -> None:
+    session = api.post("/study_sessions", json={"group_id": 1, "study_activity_id": 1}).data["id"]
+    stored = api.post(f"/study_sessions/{session}/words/1/review", json={"correct": True})
+    assert stored.status == 201
+
+
+def _wait_for_refit(services: Services) -> None:
+    thread = services.optimizer.refit_thread
+    assert thread is not None, "no refit was started"
+    thread.join(timeout=120)
+    assert not thread.is_alive()
+
+
+@pytest.mark.parametrize("settings_overrides", [{"srs_optimize_every": 50}])
+def test_a_refit_starts_in_the_background_after_enough_new_answers(
+    api: MountClient, services: Services, clock: FixedClock
+) -> None:
+    learner_history(services, clock)
+    _answer(api)  # the stored history is far more than 50 answers past the last attempt
+    _wait_for_refit(services)
+    body = api.get("/srs/parameters").data
+    assert body["refit_every"] == 50
+    assert body["source"] == "fitted" and body["last_attempt"]["kept"] is True
+    # the next answer is not 50 past the attempt: no new refit
+    services.optimizer.refit_thread = None
+    _answer(api)
+    assert services.optimizer.refit_thread is None
+
+
+@pytest.mark.parametrize("settings_overrides", [{"srs_optimize_every": 50}])
+def test_no_refit_while_another_process_fits(
+    api: MountClient, services: Services, clock: FixedClock
+) -> None:
+    from lang_portal.service.optimizer import optimizer_lock
+
+    learner_history(services, clock)
+    with optimizer_lock(services.optimizer.lock_path, wait=False) as held:
+        assert held  # this test plays the other worker
+        _answer(api)
+        _wait_for_refit(services)
+    assert api.get("/srs/parameters").data["last_attempt"] is None
+    assert api.get("/srs/parameters").data["source"] == "defaults"
+
+
+def test_no_refit_when_switched_off(
+    api: MountClient, services: Services, clock: FixedClock
+) -> None:
+    learner_history(services, clock)
+    _answer(api)
+    assert services.optimizer.refit_thread is None
+    assert api.get("/srs/parameters").data["refit_every"] == 0

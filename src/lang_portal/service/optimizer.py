@@ -218,6 +218,8 @@ class SrsOptimizer:
         self.answers = answers
         self._running = threading.Lock()
         self._last_attempt_review_id: int | None = None
+        # the latest background refit (shutdown and tests wait for it)
+        self.refit_thread: threading.Thread | None = None
 
     @property
     def lock_path(self) -> Path:
@@ -449,7 +451,8 @@ class SrsOptimizer:
             return
         # Raised again only by another SRS_OPTIMIZE_EVERY answers, whatever the fit does.
         self._last_attempt_review_id = latest_review_id
-        threading.Thread(target=self._refit, name="srs-refit", daemon=True).start()
+        self.refit_thread = threading.Thread(target=self._refit, name="srs-refit", daemon=True)
+        self.refit_thread.start()
 
     def _refit(self) -> None:
         try:
