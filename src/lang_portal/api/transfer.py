@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import tempfile
 
-import orjson
 from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
@@ -16,6 +15,7 @@ from lang_portal.errors import InvalidInputError
 from lang_portal.route_policy import BULK_READ, FILE_UPLOAD, PolicyRouter
 
 router = PolicyRouter(tags=["export and import"])
+SPOOL_BYTES = 8 * 1024 * 1024
 
 
 class WordImportReport(BaseModel):
@@ -70,11 +70,13 @@ def export_history(services: ServicesDep) -> Response:
     summary="Import a history export: all or nothing; each problem reported by its path",
 )
 async def import_history(services: ServicesDep, request: Request) -> ApiResult:
-    try:
-        document: Any = orjson.loads(await _body(request))
-    except orjson.JSONDecodeError as exc:
-        raise InvalidInputError(f"the body is not JSON: {exc}") from exc
-    report = await run_in_threadpool(services.transfer.import_history, document)
+    # The body goes to a temporary file as it arrives (memory up to SPOOL_BYTES), and the
+    # import parses it from there as a stream: memory stays bounded up to MAX_UPLOAD_SIZE.
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        async for chunk in request.stream():
+            await run_in_threadpool(spool.write, chunk)
+        spool.seek(0)
+        report = await run_in_threadpool(services.transfer.import_history_file, spool)
     return ApiResult(report, status_code=201)
 
 

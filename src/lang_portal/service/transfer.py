@@ -14,8 +14,9 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import IO, Any
 
+import ijson
 import orjson
 
 from lang_portal.clock import from_stored, to_stored
@@ -84,9 +85,14 @@ class Problems:
 
     def __init__(self) -> None:
         self.items: list[dict[str, Any]] = []
+        self.count = 0
 
     def add(self, where: dict[str, Any], reason: str) -> None:
-        self.items.append({**where, "reason": reason})
+        # all counted, the first MAX_REPORTED_PROBLEMS kept: a bad file of a million rows
+        # must not fill the memory with its errors
+        self.count += 1
+        if len(self.items) < MAX_REPORTED_PROBLEMS:
+            self.items.append({**where, "reason": reason})
 
     def check(self, where: dict[str, Any], clean: Callable[[Any], Any], value: Any) -> Any:
         try:
@@ -98,10 +104,10 @@ class Problems:
             return None
 
     def raise_if_any(self, what: str) -> None:
-        if self.items:
+        if self.count:
             raise ValidationFailedError(
-                f"{what} refused: {len(self.items)} problem(s); nothing was imported",
-                {"errors": self.items[:MAX_REPORTED_PROBLEMS], "error_count": len(self.items)},
+                f"{what} refused: {self.count} problem(s); nothing was imported",
+                {"errors": self.items, "error_count": self.count},
             )
 
 
@@ -110,6 +116,8 @@ class TransferService:
         self.context = context
         self.db = context.db
         self.answers = answers
+        # (japanese, english) -> word id, while one import runs (imports hold the write lock)
+        self._word_ids: dict[tuple[str, str], int | None] = {}
 
     # -- words as CSV --------------------------------------------------------------------------
 
@@ -269,19 +277,29 @@ class TransferService:
     def import_history(
         self, document: Any, progress: Callable[[int], None] | None = None
     ) -> dict[str, Any]:
+        """A history given as an object (small histories, tests): `import_history_file`."""
+        return self.import_history_file(io.BytesIO(orjson.dumps(document)), progress)
+
+    def import_history_file(
+        self, source: IO[bytes], progress: Callable[[int], None] | None = None
+    ) -> dict[str, Any]:
+        """Import a history export read from a file, all or nothing.
+
+        Memory stays bounded whatever the file's size: the file is parsed as a stream, twice
+        (first everything but the sessions, which refer to the words; then the sessions, one
+        at a time), and the rebuild that follows replays in chunks.
+        """
         problems = Problems()
-        if not isinstance(document, dict):
-            raise InvalidInputError("the history must be a JSON object")
-        if str(document.get("format_version")) not in ("1", "1.0"):
+        head, sessions_kind = _read_head(source)
+        if str(head.get("format_version")) not in ("1", "1.0"):
             problems.add({"path": "format_version"}, f"must be {FORMAT_VERSION!r}")
-        activities = self._parse_activities(document.get("study_activities", []), problems)
-        words = self._parse_words(document.get("words", []), problems)
-        group_names = self._parse_list(document.get("groups", []), "groups", problems)
-        sessions = document.get("study_sessions")
-        if not isinstance(sessions, list):
+        activities = self._parse_activities(head.get("study_activities", []), problems)
+        words = self._parse_words(head.get("words", []), problems)
+        group_names = self._parse_list(head.get("groups", []), "groups", problems)
+        if sessions_kind != "start_array":
             problems.add({"path": "study_sessions"}, "must be a list")
-            sessions = []
         problems.raise_if_any("history")
+        del head
         now = self.context.now_stored()
         report = {
             "sessions": 0,
@@ -317,10 +335,14 @@ class TransferService:
                         problems,
                         report,
                     )
+            source.seek(0)
+            sessions = ijson.items(source, "study_sessions.item", use_float=True)
+            self._word_ids = {}
             for index, session in enumerate(sessions):
                 self._import_session(
                     connection, session, f"study_sessions[{index}]", problems, report
                 )
+            self._word_ids = {}
             problems.raise_if_any("history")
             report["reviews_replayed"] = self.answers.rebuild(connection, progress)
             session_repo.set_meta(connection, STATS_ZONE_KEY, self.context.settings.timezone)
@@ -576,7 +598,13 @@ class TransferService:
             return None
         english = entry.get("english")
         if isinstance(english, str):
-            word_id = word_repo.find_word_id(connection, japanese, english)
+            key = (japanese, english)
+            if key in self._word_ids:
+                word_id = self._word_ids[key]
+            else:
+                word_id = self._word_ids[key] = word_repo.find_word_id(
+                    connection, japanese, english
+                )
             if word_id is None:
                 problems.add({"path": path}, f"no word {japanese!r} meaning {english!r}")
             return word_id
@@ -586,6 +614,51 @@ class TransferService:
             problems.add({"path": f"{path}.japanese"}, f"{japanese!r}: {reason}")
             return None
         return candidates[0]
+
+
+def _read_head(source: IO[bytes]) -> tuple[dict[str, Any], str | None]:
+    """Every top-level member of a history file but the sessions, and the JSON event that
+    opens `study_sessions` (None when missing), in one streamed pass: the sessions are parsed
+    and dropped, never held."""
+    head: dict[str, Any] = {}
+    sessions_kind: str | None = None
+    builder: ijson.ObjectBuilder | None = None
+    key: str | None = None
+    depth = 0
+    try:
+        events = ijson.parse(source, use_float=True)
+        first = next(events, None)
+        if first is None or first[1] != "start_map":
+            raise InvalidInputError("the history must be a JSON object")
+        for prefix, event, value in events:
+            if depth == 0:
+                if event == "map_key":
+                    key = value
+                    continue
+                if event == "end_map" and prefix == "":
+                    break
+                if key == "study_sessions":
+                    sessions_kind = event
+                    builder = None
+                else:
+                    builder = ijson.ObjectBuilder()
+                    builder.event(event, value)
+                if event in ("start_map", "start_array"):
+                    depth = 1
+                elif builder is not None and key is not None:
+                    head[key] = builder.value
+                continue
+            if event in ("start_map", "start_array"):
+                depth += 1
+            elif event in ("end_map", "end_array"):
+                depth -= 1
+            if builder is not None:
+                builder.event(event, value)
+                if depth == 0 and key is not None:
+                    head[key] = builder.value
+    except ijson.JSONError as exc:
+        raise InvalidInputError(f"the body is not JSON: {exc}") from exc
+    return head, sessions_kind
 
 
 def _stored_to_text(stored: str) -> str:
