@@ -334,15 +334,27 @@ def optimize_lines(outcome: dict[str, Any]) -> list[str]:
     ]
     scores = outcome["scores"]
     if scores:
-        lines.append(f"{'held out':12}{'log loss':>10}{'RMSE(bins)':>12}{'AUC':>8}")
-        for name in ("fitted", "in_use", "defaults", "constant"):
+        labels = {
+            "fitted": "fitted",
+            "fitted_slow_as_hard": "fitted, slow right = hard",
+            "in_use": "in use",
+            "defaults": "defaults",
+            "constant": "constant",
+        }
+        lines[-1:] = [lines[-1], f"{'held out':26}{'log loss':>10}{'RMSE(bins)':>12}{'AUC':>8}"]
+        for name, label in labels.items():
             row = scores.get(name)
             if row is None:
                 continue
             auc = "n/a" if row["auc"] is None else f"{row['auc']:.4f}"
+            lines.append(f"{label:26}{row['log_loss']:>10.4f}{row['rmse_bins']:>12.4f}{auc:>8}")
+        answer_time = outcome.get("answer_time") or {}
+        if answer_time.get("tried"):
             lines.append(
-                f"{name.replace('_', ' '):12}{row['log_loss']:>10.4f}{row['rmse_bins']:>12.4f}"
-                f"{auc:>8}"
+                f"right answers slower than {answer_time['slow_ms']} ms as hard: "
+                f"{'adopted' if answer_time['adopted'] else 'not adopted'} (held-out log loss "
+                f"{answer_time['log_loss_slow_right_as_hard']:.4f} against "
+                f"{answer_time['log_loss_right_as_good']:.4f})"
             )
         lines.append(
             f"fit {outcome['fit_seconds']:.2f} s, scoring {outcome['score_seconds']:.2f} s"

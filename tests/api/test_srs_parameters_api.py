@@ -98,6 +98,11 @@ def test_a_fit_that_wins_is_stored_with_its_scores_and_replays_every_card(
     assert body["scores"]["defaults"] == defaults.model_dump()
     assert body["scores"]["constant"]["auc"] == 0.5
     assert body["split"]["answers"] == outcome.split.answers
+    # the synthetic learner's app knows right and wrong only: answer times were tried
+    assert body["answer_time"]["tried"] is True
+    assert set(body["answer_time"]) >= {"log_loss_right_as_good", "log_loss_slow_right_as_hard"}
+    adopted = body["answer_time"]["adopted"]
+    assert (body["slow_correct_as_hard_ms"] is not None) == adopted
     # every card replayed with the new parameters, in the pipeline: as a rebuild leaves them
     after = cards(services)
     assert after != before

@@ -102,13 +102,14 @@ FITTED = [
 ]  # fmt: skip
 
 
-def use_parameters(services: Services, weights: list[float]) -> None:
-    """Put weights in use as a kept fit does (a srs_parameters row), before any answer."""
+def use_parameters(services: Services, weights: list[float], slow_correct_ms: int) -> None:
+    """Put weights in use as a kept fit does (a srs_parameters row), before any answer; right
+    answers without a grade slower than `slow_correct_ms` count as hard."""
     with services.context.db.write() as connection:
         connection.execute(
-            "INSERT INTO srs_parameters (parameters, origin, report, created_at) "
-            "VALUES (?, 'fitted', '{}', '2026-01-01T00:00:00.000000Z')",
-            (str(weights),),
+            "INSERT INTO srs_parameters (parameters, slow_correct_ms, origin, report, created_at) "
+            "VALUES (?, ?, 'fitted', '{}', '2026-01-01T00:00:00.000000Z')",
+            (str(weights), slow_correct_ms),
         )
 
 
@@ -145,7 +146,7 @@ def test_live_answers_and_a_rebuild_leave_identical_derived_tables(
 ) -> None:
     for services, clock in _services(workdir):
         if fitted:
-            use_parameters(services, FITTED)
+            use_parameters(services, FITTED, slow_correct_ms=8_000)
         answer_live(services, clock, history)
         live = snapshot(services)
         with services.context.db.write() as connection:

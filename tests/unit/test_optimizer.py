@@ -49,8 +49,7 @@ def test_elapsed_days_are_whole_days_as_the_scheduler_counts() -> None:
 def _history(*answers: tuple[float, int]) -> WordHistory:
     history = WordHistory()
     for moment, rating in answers:
-        history.times.append(moment)
-        history.ratings.append(rating)
+        history.add(moment, rating)
     return history
 
 
@@ -133,3 +132,30 @@ def test_one_fit_at_a_time_across_processes(tmp_path: Path) -> None:
         assert seen == [False]
     with optimizer_lock(path, wait=False) as again:
         assert again
+
+
+def test_a_slow_right_answer_is_hard_only_under_a_threshold_and_without_a_grade() -> None:
+    from fsrs import Rating
+
+    from lang_portal.service.answers import rating_of
+
+    assert rating_of(True, None, 9_000, 5_000) == Rating.Hard
+    assert rating_of(True, None, 4_000, 5_000) == Rating.Good
+    assert rating_of(True, None, None, 5_000) == Rating.Good
+    assert rating_of(True, None, 9_000, None) == Rating.Good
+    assert rating_of(False, None, 9_000, 5_000) == Rating.Again
+    assert rating_of(True, 4, 9_000, 5_000) == Rating.Easy  # a grade is what the learner said
+
+
+def test_the_slow_threshold_is_a_quantile_of_the_training_right_answers() -> None:
+    from lang_portal.service.optimizer import MIN_TRAINING_REVIEWS, slow_threshold
+
+    history = WordHistory()
+    for i in range(1_000):
+        history.add(i * DAY, 3, plain_right_ms=(i % 100) * 100)  # 0..9900 ms, evenly
+    history.add(2_000 * DAY, 3, plain_right_ms=10**9)  # held out: not counted
+    assert slow_threshold([history], split_at=1_500 * DAY) == 8_000
+    few = WordHistory()
+    for i in range(MIN_TRAINING_REVIEWS - 1):
+        few.add(i * DAY, 3, plain_right_ms=1_000)
+    assert slow_threshold([few], split_at=1e12) is None

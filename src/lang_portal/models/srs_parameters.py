@@ -45,3 +45,11 @@ class SrsParameters(BaseModel):
         description="the last fit tried, kept or not, with its reason"
     )
     refit_every: int = Field(description="SRS_OPTIMIZE_EVERY: new answers between refits (0: off)")
+    slow_correct_as_hard_ms: int | None = Field(
+        description="a right answer sent without a grade and slower than this counts as hard "
+        "(null: as good); kept with a fit only when it lowered the held-out log loss"
+    )
+    answer_time: dict[str, object] | None = Field(
+        description="the last fit's test of answer times: the held-out log loss with right "
+        "answers as good and with slow ones as hard, and whether that was adopted"
+    )

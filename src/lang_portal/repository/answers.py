@@ -89,12 +89,14 @@ def history(connection: sqlite3.Connection, word_id: int | None = None) -> Itera
     )
 
 
-def parameters_in_use(connection: sqlite3.Connection) -> str | None:
-    """The FSRS weights in use as stored (JSON), or None for the defaults."""
+def parameters_in_use(connection: sqlite3.Connection) -> tuple[str | None, int | None]:
+    """The FSRS weights in use as stored (JSON; None for the defaults), and the answer time
+    above which a right answer without a grade counts as hard (None: never)."""
     row = connection.execute(
-        "SELECT parameters FROM srs_parameters WHERE id = (SELECT max(id) FROM srs_parameters)"
+        "SELECT parameters, slow_correct_ms FROM srs_parameters "
+        "WHERE id = (SELECT max(id) FROM srs_parameters)"
     ).fetchone()
-    return None if row is None else row[0]
+    return (None, None) if row is None else (row[0], row[1])
 
 
 def latest_review_id(connection: sqlite3.Connection) -> int:

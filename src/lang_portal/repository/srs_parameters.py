@@ -7,7 +7,7 @@ import sqlite3
 
 def latest(connection: sqlite3.Connection) -> sqlite3.Row | None:
     row: sqlite3.Row | None = connection.execute(
-        "SELECT id, parameters, origin, report, created_at FROM srs_parameters "
+        "SELECT id, parameters, slow_correct_ms, origin, report, created_at FROM srs_parameters "
         "WHERE id = (SELECT max(id) FROM srs_parameters)"
     ).fetchone()
     return row
@@ -16,13 +16,15 @@ def latest(connection: sqlite3.Connection) -> sqlite3.Row | None:
 def insert(
     connection: sqlite3.Connection,
     parameters: str | None,
+    slow_correct_ms: int | None,
     origin: str,
     report: str,
     created_at: str,
 ) -> int:
     cursor = connection.execute(
-        "INSERT INTO srs_parameters (parameters, origin, report, created_at) VALUES (?, ?, ?, ?)",
-        (parameters, origin, report, created_at),
+        "INSERT INTO srs_parameters (parameters, slow_correct_ms, origin, report, created_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (parameters, slow_correct_ms, origin, report, created_at),
     )
     return int(cursor.lastrowid or 0)
 

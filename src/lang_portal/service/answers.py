@@ -96,11 +96,31 @@ def answer_outcome(correct: bool | None, grade: str | None) -> tuple[bool, int |
     return value > 1, value
 
 
-def rating_of(correct: bool, grade: int | None) -> Rating:
-    """The FSRS rating of an answer: its grade, or good/again from right/wrong."""
+def rating_of(
+    correct: bool,
+    grade: int | None,
+    duration_ms: int | None = None,
+    slow_correct_ms: int | None = None,
+) -> Rating:
+    """The FSRS rating of an answer: its grade; else again when wrong, and when right good,
+    or hard when it took longer than `slow_correct_ms` (a reading of right/wrong answers that a
+    fit keeps only when it predicts this learner's held-out answers better)."""
     if grade is not None:
         return Rating(grade)
-    return Rating.Good if correct else Rating.Again
+    if not correct:
+        return Rating.Again
+    if slow_correct_ms is not None and duration_ms is not None and duration_ms > slow_correct_ms:
+        return Rating.Hard
+    return Rating.Good
+
+
+@dataclass(frozen=True)
+class SrsModel:
+    """What the pipeline schedules with: the scheduler of the weights in use, and the answer
+    time above which a right answer without a grade counts as hard (None: never)."""
+
+    scheduler: Scheduler
+    slow_correct_ms: int | None = None
 
 
 def make_scheduler(settings: Settings, parameters: Sequence[float] | None = None) -> Scheduler:
@@ -120,10 +140,10 @@ def make_scheduler(settings: Settings, parameters: Sequence[float] | None = None
 _SCHEDULERS: dict[tuple[str | None, float], Scheduler] = {}
 
 
-def current_scheduler(connection: sqlite3.Connection, settings: Settings) -> Scheduler:
-    """The scheduler of the parameters in use (the latest fit kept, or the defaults): read in
-    the caller's transaction, so a refit by another worker is seen by the next answer."""
-    text = answer_repo.parameters_in_use(connection)
+def current_model(connection: sqlite3.Connection, settings: Settings) -> SrsModel:
+    """The model in use (the latest fit kept, or the defaults): read in the caller's
+    transaction, so a refit by another worker is seen by the next answer."""
+    text, slow_correct_ms = answer_repo.parameters_in_use(connection)
     key = (text, settings.srs_desired_retention)
     scheduler = _SCHEDULERS.get(key)
     if scheduler is None:
@@ -132,7 +152,12 @@ def current_scheduler(connection: sqlite3.Connection, settings: Settings) -> Sch
         if len(_SCHEDULERS) > 64:
             _SCHEDULERS.clear()
         _SCHEDULERS[key] = scheduler
-    return scheduler
+    return SrsModel(scheduler, slow_correct_ms)
+
+
+def current_scheduler(connection: sqlite3.Connection, settings: Settings) -> Scheduler:
+    """The scheduler of the parameters in use (for recall probabilities)."""
+    return current_model(connection, settings).scheduler
 
 
 @dataclass
@@ -203,6 +228,7 @@ class Derivation:
 
     scheduler: Scheduler
     settings: Settings
+    slow_correct_ms: int | None = None
     memories: dict[int, Memory | None] = field(default_factory=dict)
     # word id -> [correct, wrong]; its latest answer time
     words: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(_counts))
@@ -293,7 +319,7 @@ class Derivation:
                 memory.day_lapses += 1 - y
             if not correct and memory.card.state == State.Review:
                 memory.lapses += 1
-        rating = rating_of(correct, grade)
+        rating = rating_of(correct, grade, duration_ms, self.slow_correct_ms)
         memory.card, _ = self.scheduler.review_card(memory.card, rating, review_datetime=moment)
         memory.last_review = stored
         memory.reps += 1
@@ -429,12 +455,12 @@ class AnswerPipeline:
         self.context = context
 
     def derivation(
-        self, connection: sqlite3.Connection, scheduler: Scheduler | None = None
+        self, connection: sqlite3.Connection, model: SrsModel | None = None
     ) -> Derivation:
-        """A derivation with the given scheduler, or with the parameters in use."""
-        if scheduler is None:
-            scheduler = current_scheduler(connection, self.context.settings)
-        return Derivation(scheduler, self.context.settings)
+        """A derivation with the given model, or with the one in use."""
+        if model is None:
+            model = current_model(connection, self.context.settings)
+        return Derivation(model.scheduler, self.context.settings, model.slow_correct_ms)
 
     # -- live answers ----------------------------------------------------------------------------
 
@@ -625,34 +651,28 @@ class AnswerPipeline:
     def replay_evaluation(
         self,
         connection: sqlite3.Connection,
-        scheduler: Scheduler | None = None,
+        model: SrsModel | None = None,
         *,
         scored_from: str | None = None,
-        grade_of: Callable[[sqlite3.Row], int | None] | None = None,
     ) -> tuple[Evaluation, int, int]:
-        """The whole history through a fresh scheduler (the parameters in use unless given), in
-        memory: (scores, answers, words). With `scored_from` (a stored time), only the answers
-        from then on are scored: the held-out part of a time-series split, each predicted from
-        the state all earlier answers left. `grade_of` replaces each stored grade (to try
-        another reading of right/wrong answers)."""
-        derivation = self.derivation(connection, scheduler)
+        """The whole history through a fresh model (the one in use unless given), in memory:
+        (scores, answers, words). With `scored_from` (a stored time), only the answers from
+        then on are scored: the held-out part of a time-series split, each predicted from the
+        state all earlier answers left."""
+        derivation = self.derivation(connection, model)
         replayed = 0
         for row in answer_repo.history(connection):
             derivation.memories.setdefault(row["word_id"], None)
             # before the split, answers move the cards and score nothing
             derivation.scoring = scored_from is None or row["created_at"] >= scored_from
-            self._add_row(derivation, row, grade_of)
+            self._add_row(derivation, row)
             replayed += 1
             if derivation.answers >= REBUILD_CHUNK:
                 derivation.drop_increments()
         return derivation.evaluation, replayed, len(derivation.memories)
 
     @staticmethod
-    def _add_row(
-        derivation: Derivation,
-        row: sqlite3.Row,
-        grade_of: Callable[[sqlite3.Row], int | None] | None = None,
-    ) -> None:
+    def _add_row(derivation: Derivation, row: sqlite3.Row) -> None:
         derivation.add(
             word_id=row["word_id"],
             session_id=row["study_session_id"],
@@ -660,7 +680,7 @@ class AnswerPipeline:
             correct=bool(row["correct"]),
             duration_ms=row["duration_ms"],
             moment=from_stored(row["created_at"]),
-            grade=row["grade"] if grade_of is None else grade_of(row),
+            grade=row["grade"],
         )
 
 

@@ -37,7 +37,7 @@ from lang_portal.clock import from_stored
 from lang_portal.models.srs_parameters import FitSplit, HeldOutScores, SrsParameters
 from lang_portal.repository import answers as answer_repo
 from lang_portal.repository import srs_parameters as parameter_repo
-from lang_portal.service.answers import AnswerPipeline, make_scheduler
+from lang_portal.service.answers import AnswerPipeline, SrsModel, make_scheduler
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.evaluation import Evaluation, log_loss
 
@@ -53,6 +53,8 @@ MIN_HELD_OUT_REVIEWS = 100
 # many reviews in all, items are sampled, so a fit's memory stays bounded whatever the history.
 MAX_TRAINING_REVIEWS = 2_000_000
 SAMPLE_SEED = 2023
+# "Slow" for a right answer: slower than this share of the training part's right answers.
+SLOW_QUANTILE = 0.8
 LAST_ATTEMPT_KEY = "srs_fit_last_attempt"
 SECONDS_PER_DAY = 86_400.0
 
@@ -69,10 +71,17 @@ def optimizer_name() -> str:
 
 @dataclass
 class WordHistory:
-    """One word's answers in time order, compactly: seconds since the epoch and FSRS ratings."""
+    """One word's answers in time order, compactly: seconds since the epoch, FSRS ratings, and
+    the answer time of each right answer sent without a grade (-1 for every other answer)."""
 
     times: array[float] = field(default_factory=lambda: array("d"))
     ratings: array[int] = field(default_factory=lambda: array("b"))
+    plain_right_ms: array[int] = field(default_factory=lambda: array("q"))
+
+    def add(self, moment: float, rating: int, plain_right_ms: int = -1) -> None:
+        self.times.append(moment)
+        self.ratings.append(rating)
+        self.plain_right_ms.append(plain_right_ms)
 
 
 def split_point(times: Sequence[str], held_out_share: float = HELD_OUT_SHARE) -> str | None:
@@ -91,25 +100,45 @@ def elapsed_days(earlier: float, later: float) -> int:
     return int((later - earlier) // SECONDS_PER_DAY)
 
 
+def slow_threshold(histories: Iterable[WordHistory], split_at: float) -> int | None:
+    """The answer time (ms) that SLOW_QUANTILE of the right answers without a grade in the
+    training part stay under; None when there are too few of them to tell."""
+    durations = sorted(
+        ms
+        for history in histories
+        for moment, ms in zip(history.times, history.plain_right_ms, strict=True)
+        if moment < split_at and ms >= 0
+    )
+    if len(durations) < MIN_TRAINING_REVIEWS:
+        return None
+    return max(1, durations[min(len(durations) - 1, int(len(durations) * SLOW_QUANTILE))])
+
+
 def training_items(
     histories: Iterable[WordHistory],
     split_at: float,
     max_reviews: int = MAX_TRAINING_REVIEWS,
     seed: int = SAMPLE_SEED,
+    slow_correct_ms: int | None = None,
 ) -> tuple[list[fsrs_rs_python.FSRSItem], int, int]:
     """fsrs-rs training items from the answers before `split_at`: (items, scored, recalled).
 
     Each answer a day or more after the word's previous one gives one item, the word's history
     up to it (as Anki builds them). `scored` and `recalled` count those answers and the right
-    ones among them (the constant baseline's average).
+    ones among them (the constant baseline's average). With `slow_correct_ms`, a right answer
+    without a grade slower than that is rated hard, as the pipeline would rate it.
     """
     sequences: list[list[tuple[int, int]]] = []
     for history in histories:
         reviews: list[tuple[int, int]] = []
         previous: float | None = None
-        for moment, rating in zip(history.times, history.ratings, strict=True):
+        for moment, rating, ms in zip(
+            history.times, history.ratings, history.plain_right_ms, strict=True
+        ):
             if moment >= split_at:
                 break
+            if slow_correct_ms is not None and ms > slow_correct_ms:
+                rating = 2
             reviews.append((rating, 0 if previous is None else elapsed_days(previous, moment)))
             previous = moment
         if len(reviews) > 1:
@@ -190,12 +219,17 @@ class FitOutcome:
     score_seconds: float
     replayed: int
     answers_needed: int | None = None
+    # the reading of answer times that came with the fit (None: right is good)
+    slow_correct_ms: int | None = None
+    answer_time: dict[str, Any] | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
             "kept": self.kept,
             "reason": self.reason,
             "parameters": self.parameters,
+            "slow_correct_ms": self.slow_correct_ms,
+            "answer_time": self.answer_time,
             "split": self.split.model_dump(),
             "scores": {
                 name: None if value is None else value.model_dump()
@@ -236,9 +270,10 @@ class SrsOptimizer:
         )
         settings = self.context.settings
         weights = list(DEFAULT_PARAMETERS)
-        source, fitted_at = "defaults", None
+        source, fitted_at, slow = "defaults", None, None
         if row is not None:
             source = row["origin"]
+            slow = row["slow_correct_ms"]
             if row["parameters"] is not None:
                 weights = [float(w) for w in orjson.loads(row["parameters"])]
                 fitted_at = self.context.api_time(row["created_at"])
@@ -270,6 +305,8 @@ class SrsOptimizer:
             scores=scores,
             last_attempt=summary,
             refit_every=settings.srs_optimize_every,
+            slow_correct_as_hard_ms=slow,
+            answer_time=None if attempt is None else attempt.get("answer_time"),
         )
 
     # -- fitting -------------------------------------------------------------------------------
@@ -301,7 +338,9 @@ class SrsOptimizer:
                 if outcome.kept:
                     assert outcome.parameters is not None
                     parameters = orjson.dumps(outcome.parameters).decode()
-                    parameter_repo.insert(connection, parameters, "fitted", text, now)
+                    parameter_repo.insert(
+                        connection, parameters, outcome.slow_correct_ms, "fitted", text, now
+                    )
                     tell("replaying every card with the new parameters")
                     self.answers.rebuild(connection)
                 parameter_repo.set_meta(connection, LAST_ATTEMPT_KEY, text)
@@ -319,9 +358,13 @@ class SrsOptimizer:
                 history = histories.get(row["word_id"])
                 if history is None:
                     history = histories[row["word_id"]] = WordHistory()
-                history.times.append(from_stored(row["created_at"]).timestamp())
-                grade = row["grade"]
-                history.ratings.append(grade if grade is not None else (3 if row["correct"] else 1))
+                grade, correct, ms = row["grade"], row["correct"], row["duration_ms"]
+                plain_right = grade is None and correct and ms is not None
+                history.add(
+                    from_stored(row["created_at"]).timestamp(),
+                    grade if grade is not None else (3 if correct else 1),
+                    ms if plain_right else -1,
+                )
                 times.append(row["created_at"])
                 last_review_id = max(last_review_id, row["id"])
             split_at = split_point(times)
@@ -337,29 +380,41 @@ class SrsOptimizer:
             del times
             if split_at is None:
                 return self._too_little(split, 0, 0), last_review_id
-            items, scored, recalled = training_items(
-                histories.values(), from_stored(split_at).timestamp()
-            )
-            histories.clear()
+            split_moment = from_stored(split_at).timestamp()
+            items, scored, recalled = training_items(histories.values(), split_moment)
             split.training_reviews_scored = scored
             if scored < MIN_TRAINING_REVIEWS:
                 return self._too_little(split, scored, 0), last_review_id
             tell(f"fitting {MODEL} on {len(items)} training items")
             started = time.perf_counter()
-            fitted = fit(items)
-            fit_seconds = time.perf_counter() - started
+            fits: dict[str, tuple[list[float], int | None]] = {"fitted": (fit(items), None)}
             del items
+            # right/wrong answers: does a slow right answer say "hard"? fitted both ways
+            threshold = slow_threshold(histories.values(), split_moment)
+            if threshold is not None:
+                tell(f"fitting again with right answers slower than {threshold} ms as hard")
+                slow_items, _, _ = training_items(
+                    histories.values(), split_moment, slow_correct_ms=threshold
+                )
+                fits["fitted_slow_as_hard"] = (fit(slow_items), threshold)
+                del slow_items
+            fit_seconds = time.perf_counter() - started
+            histories.clear()
             started = time.perf_counter()
-            in_use_text = answer_repo.parameters_in_use(connection)
-            candidates: dict[str, list[float] | None] = {"fitted": fitted, "defaults": None}
+            in_use_text, in_use_slow = answer_repo.parameters_in_use(connection)
+            candidates: dict[str, tuple[list[float] | None, int | None]] = {
+                **fits,
+                "defaults": (None, None),
+            }
             if in_use_text is not None:
-                candidates["in_use"] = [float(w) for w in orjson.loads(in_use_text)]
+                candidates["in_use"] = ([float(w) for w in orjson.loads(in_use_text)], in_use_slow)
             evaluations: dict[str, Evaluation] = {}
             replayed = 0
-            for name, weights in candidates.items():
-                tell(f"scoring the {name.replace('_', ' ')} parameters on the held-out answers")
+            for name, (weights, slow) in candidates.items():
+                tell(f"scoring {name.replace('_', ' ')} on the held-out answers")
+                model = SrsModel(make_scheduler(settings, weights), slow)
                 evaluations[name], replayed, _ = self.answers.replay_evaluation(
-                    connection, make_scheduler(settings, weights), scored_from=split_at
+                    connection, model, scored_from=split_at
                 )
             score_seconds = time.perf_counter() - started
         held_out_scored = sum(b.n for b in evaluations["fitted"].bins.values())
@@ -370,11 +425,12 @@ class SrsOptimizer:
             name: scores_of(evaluation) for name, evaluation in evaluations.items()
         }
         scores["constant"] = constant_scores(evaluations["fitted"], recalled / scored)
+        best, answer_time = self._best_fit(scores, threshold)
         current = scores.get("in_use", scores["defaults"])
         assert current is not None
-        fitted_scores = scores["fitted"]
-        assert fitted_scores is not None
-        kept = beats(fitted_scores, current)
+        best_scores = scores[best]
+        assert best_scores is not None
+        kept = beats(best_scores, current)
         against = "the fitted parameters in use" if "in_use" in scores else "the defaults"
         reason = (
             f"kept: beats {against} on the held-out answers"
@@ -382,17 +438,48 @@ class SrsOptimizer:
             else f"not kept: does not beat {against} on the held-out answers "
             "(needs a lower RMSE(bins) and a log loss no worse)"
         )
+        weights, slow = fits[best]
         outcome = FitOutcome(
             kept=kept,
             reason=reason,
-            parameters=[round(w, 6) for w in fitted],
+            parameters=[round(w, 6) for w in weights],
             split=split,
             scores=scores,
             fit_seconds=fit_seconds,
             score_seconds=score_seconds,
             replayed=replayed,
+            slow_correct_ms=slow,
+            answer_time=answer_time,
         )
         return outcome, last_review_id
+
+    @staticmethod
+    def _best_fit(
+        scores: dict[str, HeldOutScores | None], threshold: int | None
+    ) -> tuple[str, dict[str, Any]]:
+        """The plain fit, or the one reading slow right answers as hard when that lowers the
+        held-out log loss (the figures are reported either way)."""
+        plain = scores["fitted"]
+        slow = scores.get("fitted_slow_as_hard")
+        if threshold is None or slow is None or plain is None:
+            return "fitted", {
+                "tried": False,
+                "reason": "too few right answers without a grade (with their answer time) "
+                "in the training part",
+            }
+        adopted = (
+            slow.log_loss is not None
+            and plain.log_loss is not None
+            and slow.log_loss < plain.log_loss
+        )
+        return ("fitted_slow_as_hard" if adopted else "fitted"), {
+            "tried": True,
+            "slow_ms": threshold,
+            "quantile": SLOW_QUANTILE,
+            "log_loss_right_as_good": plain.log_loss,
+            "log_loss_slow_right_as_hard": slow.log_loss,
+            "adopted": adopted,
+        }
 
     def _too_little(self, split: FitSplit, training: int, held_out: int) -> FitOutcome:
         # new answers fall about (1 - HELD_OUT_SHARE) into the older part, the rest newer
@@ -429,8 +516,9 @@ class SrsOptimizer:
             optimizer_lock(self.lock_path, wait=True),
             self.db.write() as connection,
         ):
-            if answer_repo.parameters_in_use(connection) is not None:
-                parameter_repo.insert(connection, None, "reset", "{}", self.context.now_stored())
+            if answer_repo.parameters_in_use(connection) != (None, None):
+                now = self.context.now_stored()
+                parameter_repo.insert(connection, None, None, "reset", "{}", now)
                 self.answers.rebuild(connection)
         return self.parameters()
 
