@@ -69,8 +69,15 @@ class _Word:
 
 
 def sessions(
-    words: int, days: int, start: datetime, seed: int = 7, new_per_day: int = 12
+    words: int,
+    days: int,
+    start: datetime,
+    seed: int = 7,
+    new_per_day: int = 12,
+    time_signal: float = 3.0,
 ) -> Iterator[SyntheticSession]:
+    """The learner's sessions in time order. `time_signal`: how much slower an answer gets as
+    the recall probability falls (0: answer times are noise only)."""
     rng = random.Random(seed)
     state = [
         _Word(ease=rng.betavariate(2, 2), half_life=0.0) for _ in range(words)
@@ -86,8 +93,8 @@ def sessions(
                 i for i in range(introduced) if state[i].due is not None and state[i].due <= moment
             ]
             rng.shuffle(due)
-            picked = due[:25]
             fresh = min(new_per_day // (part + 1), words - introduced)
+            picked = due[: 50 - fresh]  # a session covers at most 50 distinct words
             picked += list(range(introduced, introduced + fresh))
             introduced += fresh
             answers: list[SyntheticAnswer] = []
@@ -105,7 +112,7 @@ def sessions(
                         p = 2 ** (-elapsed / word.half_life)
                     correct = rng.random() < p
                     # slower as recall gets harder; noisy
-                    duration = 2_000 * (1 + 3 * (1 - p)) * math.exp(rng.gauss(0, 0.35))
+                    duration = 2_000 * (1 + time_signal * (1 - p)) * math.exp(rng.gauss(0, 0.35))
                     answers.append(SyntheticAnswer(word_index, correct, moment, int(duration)))
                     if correct:
                         word.half_life *= 1.4 + 2.6 * word.ease * (0.9 ** min(word.half_life, 30))
