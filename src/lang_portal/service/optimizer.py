@@ -458,7 +458,7 @@ class SrsOptimizer:
         scores: dict[str, HeldOutScores | None], threshold: int | None
     ) -> tuple[str, dict[str, Any]]:
         """The plain fit, or the one reading slow right answers as hard when that lowers the
-        held-out log loss (the figures are reported either way)."""
+        held-out log loss with an RMSE(bins) no worse (the figures are reported either way)."""
         plain = scores["fitted"]
         slow = scores.get("fitted_slow_as_hard")
         if threshold is None or slow is None or plain is None:
@@ -467,10 +467,14 @@ class SrsOptimizer:
                 "reason": "too few right answers without a grade (with their answer time) "
                 "in the training part",
             }
+        # a lower log loss, and (as for keeping any fit) an RMSE(bins) no worse
         adopted = (
             slow.log_loss is not None
             and plain.log_loss is not None
+            and slow.rmse_bins is not None
+            and plain.rmse_bins is not None
             and slow.log_loss < plain.log_loss
+            and slow.rmse_bins <= plain.rmse_bins
         )
         return ("fitted_slow_as_hard" if adopted else "fitted"), {
             "tried": True,
