@@ -99,6 +99,15 @@ def parameters_in_use(connection: sqlite3.Connection) -> tuple[str | None, int |
     return (None, None) if row is None else (row[0], row[1])
 
 
+def answer_time_at(connection: sqlite3.Connection, position: int) -> str | None:
+    """The stored time of the answer at this position (from 0) in time order."""
+    row = connection.execute(
+        "SELECT created_at FROM word_review_items ORDER BY created_at, id LIMIT 1 OFFSET ?",
+        (position,),
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
 def latest_review_id(connection: sqlite3.Connection) -> int:
     row = connection.execute("SELECT max(id) FROM word_review_items").fetchone()
     return int(row[0] or 0)

@@ -84,15 +84,19 @@ class WordHistory:
         self.plain_right_ms.append(plain_right_ms)
 
 
-def split_point(times: Sequence[str], held_out_share: float = HELD_OUT_SHARE) -> str | None:
-    """The stored time from which answers are held out: the newest `held_out_share` of them.
-
-    Answers at the same moment fall on the same side. None when there is nothing to hold out.
-    """
-    if len(times) < 2:
+def split_index(answers: int, held_out_share: float = HELD_OUT_SHARE) -> int | None:
+    """The position (in time order) of the first answer held out: the newest
+    `held_out_share` of them, at least one on each side. None when there are fewer than two."""
+    if answers < 2:
         return None
-    index = min(len(times) - 1, max(1, math.floor(len(times) * (1 - held_out_share))))
-    return times[index]
+    return min(answers - 1, max(1, math.floor(answers * (1 - held_out_share))))
+
+
+def split_point(times: Sequence[str], held_out_share: float = HELD_OUT_SHARE) -> str | None:
+    """The stored time from which answers are held out. Answers at the same moment as the
+    first held out are held out too (they fall on the same side)."""
+    index = split_index(len(times), held_out_share)
+    return None if index is None else times[index]
 
 
 def elapsed_days(earlier: float, later: float) -> int:
@@ -352,7 +356,8 @@ class SrsOptimizer:
         with self.db.snapshot() as connection:
             tell("reading the history")
             histories: dict[int, WordHistory] = {}
-            times: list[str] = []
+            # every answer's moment, in time order (8 bytes each: the stored text would be 80)
+            times = array("d")
             last_review_id = 0
             for row in answer_repo.history(connection):
                 history = histories.get(row["word_id"])
@@ -360,15 +365,19 @@ class SrsOptimizer:
                     history = histories[row["word_id"]] = WordHistory()
                 grade, correct, ms = row["grade"], row["correct"], row["duration_ms"]
                 plain_right = grade is None and correct and ms is not None
+                moment = from_stored(row["created_at"]).timestamp()
                 history.add(
-                    from_stored(row["created_at"]).timestamp(),
+                    moment,
                     grade if grade is not None else (3 if correct else 1),
                     ms if plain_right else -1,
                 )
-                times.append(row["created_at"])
+                times.append(moment)
                 last_review_id = max(last_review_id, row["id"])
-            split_at = split_point(times)
-            held_out = 0 if split_at is None else len(times) - _first_at_or_after(times, split_at)
+            index = split_index(len(times))
+            split_at = None if index is None else answer_repo.answer_time_at(connection, index)
+            held_out = 0
+            if index is not None:
+                held_out = len(times) - bisect.bisect_left(times, times[index])
             split = FitSplit(
                 split_at=self.context.api_time(split_at),
                 answers=len(times),
@@ -377,10 +386,10 @@ class SrsOptimizer:
                 training_reviews_scored=0,
                 held_out_reviews_scored=0,
             )
-            del times
-            if split_at is None:
+            if split_at is None or index is None:
                 return self._too_little(split, 0, 0), last_review_id
-            split_moment = from_stored(split_at).timestamp()
+            split_moment = times[index]
+            del times
             items, scored, recalled = training_items(histories.values(), split_moment)
             split.training_reviews_scored = scored
             if scored < MIN_TRAINING_REVIEWS:
@@ -564,10 +573,6 @@ def _attempt_review_id(connection: Any) -> int:
     if text is None:
         return 0
     return int(orjson.loads(text).get("last_review_id", 0))
-
-
-def _first_at_or_after(times: Sequence[str], moment: str) -> int:
-    return bisect.bisect_left(times, moment)
 
 
 @contextlib.contextmanager
