@@ -222,3 +222,37 @@ def test_an_answer_after_a_day_moves_every_summary(workdir: Path) -> None:
         assert state["words"][0] == (1, 1, 1, "2026-01-18T09:00:00.000000Z")
         card = state["srs_cards"][0]
         assert card[0] == 1 and card[8] == 2  # word 1, two answers
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(before=steps, after=steps, retract=st.booleans())
+def test_a_refit_replayed_outside_the_lock_leaves_what_a_rebuild_leaves(
+    workdir: Path, before: list[Any], after: list[Any], retract: bool
+) -> None:
+    """A refit replays the history with the new weights from a snapshot, then writes it in a
+    short transaction with the answers that came meanwhile: the same as a full rebuild, also
+    when the history changed under it (then it rebuilds)."""
+    from lang_portal.service.answers import SrsModel, current_model, make_scheduler
+
+    for services, clock in _services(workdir):
+        review_ids = answer_live(services, clock, before)
+        model = SrsModel(make_scheduler(services.context.settings, FITTED), 8_000)
+        with services.context.db.snapshot() as connection:
+            replay = services.answers.replay_model(connection, model)
+        clock.advance(minutes=30)
+        answer_live(services, clock, after)  # answers arrive while the fit runs
+        if retract:
+            with services.context.db.write() as connection:
+                services.answers.retract(connection, review_ids[0])
+        use_parameters(services, FITTED, slow_correct_ms=8_000)
+        with services.context.db.write() as connection:
+            in_use = current_model(connection, services.context.settings)
+            services.answers.apply_model(connection, replay, in_use)
+        applied = snapshot(services)
+        with services.context.db.write() as connection:
+            services.answers.rebuild(connection)
+        assert snapshot(services) == applied

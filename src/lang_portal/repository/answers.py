@@ -113,6 +113,46 @@ def latest_review_id(connection: sqlite3.Connection) -> int:
     return int(row[0] or 0)
 
 
+def history_after(connection: sqlite3.Connection, review_id: int) -> Iterator[sqlite3.Row]:
+    """The answers stored after `review_id`, in time order, as `history` gives them."""
+    yield from connection.execute(
+        "SELECT r.id, r.word_id, r.study_session_id, r.correct, r.duration_ms, r.created_at, "
+        "r.grade, s.study_activity_id "
+        "FROM word_review_items AS r JOIN study_sessions AS s ON s.id = r.study_session_id "
+        "WHERE r.id > ? ORDER BY r.created_at, r.id",
+        (review_id,),
+    )
+
+
+def history_starts_with(
+    connection: sqlite3.Connection, answers: int, last_review_id: int, last_time: str
+) -> bool:
+    """Whether the history still holds exactly the `answers` with ids up to `last_review_id`,
+    and every later one comes after `last_time` (live answers do; an import may not)."""
+    kept = connection.execute(
+        "SELECT count(*) FROM word_review_items WHERE id <= ?", (last_review_id,)
+    ).fetchone()[0]
+    earlier = connection.execute(
+        "SELECT 1 FROM word_review_items WHERE id > ? AND created_at < ? LIMIT 1",
+        (last_review_id, last_time),
+    ).fetchone()
+    return int(kept) == answers and earlier is None
+
+
+def replace_model_state(
+    connection: sqlite3.Connection,
+    cards: Iterable[tuple[Any, ...]],
+    bins: list[tuple[Any, ...]],
+    histogram: list[tuple[int, int, int]],
+) -> None:
+    """Every card and the prediction scores, replaced as a whole (a refit)."""
+    for table in ("srs_cards", "srs_eval_bins", "srs_eval_hist"):
+        connection.execute(f"DELETE FROM {table}")
+    save_cards(connection, cards)
+    add_evaluation_bins(connection, bins)
+    add_evaluation_histogram(connection, histogram)
+
+
 def reviews_by_id(connection: sqlite3.Connection, review_ids: Sequence[int]) -> list[sqlite3.Row]:
     rows = connection.execute(
         "SELECT id, word_id, study_session_id, correct, duration_ms, created_at, source, grade "

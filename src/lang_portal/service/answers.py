@@ -251,8 +251,10 @@ class Derivation:
     evaluation: Evaluation = field(default_factory=Evaluation)
     changed_cards: set[int] = field(default_factory=set)
     answers: int = 0
-    # False: the answers move the cards but are not scored (the training part of a split)
-    scoring: bool = True
+    # The held-out part of a time-series split: answers from `held_out_from` (a stored time)
+    # on are also scored in `held_out` (srs optimize scores candidates there).
+    held_out_from: str | None = None
+    held_out: Evaluation = field(default_factory=Evaluation)
 
     def local_day(self, moment: datetime) -> str:
         return moment.astimezone(self.settings.zone).date().isoformat()
@@ -306,11 +308,11 @@ class Derivation:
             self._add_curve(self.by_gap, min(elapsed_days, MAX_GAP_DAYS), y)
             if elapsed_days >= 1:
                 # srs-benchmark scores one answer per card per day: those a day or more apart
-                if self.scoring:
-                    p = float(self.scheduler.get_card_retrievability(memory.card, moment))
-                    self.evaluation.add(
-                        p, correct, elapsed_days, memory.day_reps + 1, memory.day_lapses
-                    )
+                p = float(self.scheduler.get_card_retrievability(memory.card, moment))
+                bins = (p, correct, elapsed_days, memory.day_reps + 1, memory.day_lapses)
+                self.evaluation.add(*bins)
+                if self.held_out_from is not None and stored >= self.held_out_from:
+                    self.held_out.add(*bins)
                 if memory.last_activity_id is not None:
                     later = self.activities[memory.last_activity_id]
                     later[2] += 1
@@ -424,6 +426,20 @@ class Derivation:
         self.day_words.clear()
         self.changed_cards.clear()
         self.evaluation = Evaluation()
+
+
+@dataclass
+class ModelReplay:
+    """A whole-history replay in memory (`AnswerPipeline.replay_model`) and what it covered."""
+
+    derivation: Derivation
+    replayed: int
+    last_review_id: int
+    last_time: str
+
+    @property
+    def held_out(self) -> Evaluation:
+        return self.derivation.held_out
 
 
 def require_live(session: sqlite3.Row, moment: datetime, context: ServiceContext) -> None:
@@ -648,28 +664,72 @@ class AnswerPipeline:
         derivation.flush(connection)
         return replayed
 
-    def replay_evaluation(
+    def replay_evaluation(self, connection: sqlite3.Connection) -> tuple[Evaluation, int, int]:
+        """The whole history through the model in use, in memory: (scores, answers, words)."""
+        replay = self.replay_model(connection)
+        return replay.derivation.evaluation, replay.replayed, len(replay.derivation.memories)
+
+    def replay_model(
         self,
         connection: sqlite3.Connection,
         model: SrsModel | None = None,
         *,
-        scored_from: str | None = None,
-    ) -> tuple[Evaluation, int, int]:
-        """The whole history through a fresh model (the one in use unless given), in memory:
-        (scores, answers, words). With `scored_from` (a stored time), only the answers from
-        then on are scored: the held-out part of a time-series split, each predicted from the
-        state all earlier answers left."""
+        held_out_from: str | None = None,
+    ) -> ModelReplay:
+        """The whole history through a model (the one in use unless given), in memory, in the
+        caller's snapshot: every card and the scores of every prediction, and with
+        `held_out_from` (a stored time) the scores of the answers from then on apart, each
+        predicted from the state all earlier answers left (a time-series split)."""
         derivation = self.derivation(connection, model)
-        replayed = 0
+        derivation.held_out_from = held_out_from
+        replayed = last_review_id = 0
+        last_time = ""
         for row in answer_repo.history(connection):
             derivation.memories.setdefault(row["word_id"], None)
-            # before the split, answers move the cards and score nothing
-            derivation.scoring = scored_from is None or row["created_at"] >= scored_from
             self._add_row(derivation, row)
             replayed += 1
+            last_review_id = max(last_review_id, row["id"])
+            last_time = row["created_at"]
             if derivation.answers >= REBUILD_CHUNK:
                 derivation.drop_increments()
-        return derivation.evaluation, replayed, len(derivation.memories)
+        derivation.drop_increments()
+        return ModelReplay(derivation, replayed, last_review_id, last_time)
+
+    def apply_model(
+        self, connection: sqlite3.Connection, replay: ModelReplay, model: SrsModel
+    ) -> None:
+        """Inside the caller's write transaction, replace every card and the prediction scores
+        with those of `model`, from a replay made outside it (a refit: the only derived state
+        that depends on the weights).
+
+        Answers stored since the replay are replayed on top of it; if the history it was made
+        from changed otherwise (an import, a deletion), everything is rebuilt instead. Either
+        way the result is what `rebuild` would leave, and the write lock is held for the newer
+        answers only, not for the whole history."""
+        if not answer_repo.history_starts_with(
+            connection, replay.replayed, replay.last_review_id, replay.last_time
+        ):
+            self.rebuild(connection)
+            return
+        derivation = replay.derivation
+        derivation.scheduler = model.scheduler
+        derivation.slow_correct_ms = model.slow_correct_ms
+        for row in answer_repo.history_after(connection, replay.last_review_id):
+            derivation.memories.setdefault(row["word_id"], None)
+            self._add_row(derivation, row)
+        answer_repo.replace_model_state(
+            connection,
+            (
+                memory.row(word)
+                for word, memory in sorted(derivation.memories.items())
+                if memory is not None
+            ),
+            [
+                (*key, b.n, b.sum_p, b.sum_y, b.sum_log_loss)
+                for key, b in derivation.evaluation.bins.items()
+            ],
+            [(bucket, pos, neg) for bucket, (pos, neg) in derivation.evaluation.histogram.items()],
+        )
 
     @staticmethod
     def _add_row(derivation: Derivation, row: sqlite3.Row) -> None:

@@ -37,7 +37,13 @@ from lang_portal.clock import from_stored
 from lang_portal.models.srs_parameters import FitSplit, HeldOutScores, SrsParameters
 from lang_portal.repository import answers as answer_repo
 from lang_portal.repository import srs_parameters as parameter_repo
-from lang_portal.service.answers import AnswerPipeline, SrsModel, make_scheduler
+from lang_portal.service.answers import (
+    AnswerPipeline,
+    ModelReplay,
+    SrsModel,
+    current_model,
+    make_scheduler,
+)
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.evaluation import Evaluation, log_loss
 
@@ -162,6 +168,10 @@ def training_items(
             if keep >= 1.0 or sampler.random() < keep:
                 items.append(fsrs_rs_python.FSRSItem(converted[: i + 1]))
     return items, scored, recalled
+
+
+def _rounded(weights: Sequence[float]) -> list[float]:
+    return [round(w, 6) for w in weights]
 
 
 def clamp(parameters: Sequence[float]) -> list[float]:
@@ -334,7 +344,7 @@ class SrsOptimizer:
                     due = latest - _attempt_review_id(connection)
                 if due < self.context.settings.srs_optimize_every:
                     return None
-            outcome, last_review_id = self._fit_and_score(tell)
+            outcome, last_review_id, replay = self._fit_and_score(tell)
             now = self.context.now_stored()
             record = {**outcome.as_json(), "at": now, "last_review_id": last_review_id}
             text = orjson.dumps(record).decode()
@@ -345,13 +355,18 @@ class SrsOptimizer:
                     parameter_repo.insert(
                         connection, parameters, outcome.slow_correct_ms, "fitted", text, now
                     )
-                    tell("replaying every card with the new parameters")
-                    self.answers.rebuild(connection)
+                    tell("writing every card as the new parameters replayed it")
+                    assert replay is not None
+                    model = current_model(connection, self.context.settings)
+                    self.answers.apply_model(connection, replay, model)
                 parameter_repo.set_meta(connection, LAST_ATTEMPT_KEY, text)
             self._last_attempt_review_id = last_review_id
             return outcome
 
-    def _fit_and_score(self, tell: Callable[[str], None]) -> tuple[FitOutcome, int]:
+    def _fit_and_score(
+        self, tell: Callable[[str], None]
+    ) -> tuple[FitOutcome, int, ModelReplay | None]:
+        """The outcome, the last answer it saw, and the replay of the weights it would keep."""
         settings = self.context.settings
         with self.db.snapshot() as connection:
             tell("reading the history")
@@ -387,16 +402,19 @@ class SrsOptimizer:
                 held_out_reviews_scored=0,
             )
             if split_at is None or index is None:
-                return self._too_little(split, 0, 0), last_review_id
+                return self._too_little(split, 0, 0), last_review_id, None
             split_moment = times[index]
             del times
             items, scored, recalled = training_items(histories.values(), split_moment)
             split.training_reviews_scored = scored
             if scored < MIN_TRAINING_REVIEWS:
-                return self._too_little(split, scored, 0), last_review_id
+                return self._too_little(split, scored, 0), last_review_id, None
             tell(f"fitting {MODEL} on {len(items)} training items")
             started = time.perf_counter()
-            fits: dict[str, tuple[list[float], int | None]] = {"fitted": (fit(items), None)}
+            # rounded as stored, so that the replay scored is the one a rebuild gives
+            fits: dict[str, tuple[list[float], int | None]] = {
+                "fitted": (_rounded(fit(items)), None)
+            }
             del items
             # right/wrong answers: does a slow right answer say "hard"? fitted both ways
             threshold = slow_threshold(histories.values(), split_moment)
@@ -405,7 +423,7 @@ class SrsOptimizer:
                 slow_items, _, _ = training_items(
                     histories.values(), split_moment, slow_correct_ms=threshold
                 )
-                fits["fitted_slow_as_hard"] = (fit(slow_items), threshold)
+                fits["fitted_slow_as_hard"] = (_rounded(fit(slow_items)), threshold)
                 del slow_items
             fit_seconds = time.perf_counter() - started
             histories.clear()
@@ -417,19 +435,18 @@ class SrsOptimizer:
             }
             if in_use_text is not None:
                 candidates["in_use"] = ([float(w) for w in orjson.loads(in_use_text)], in_use_slow)
-            evaluations: dict[str, Evaluation] = {}
-            replayed = 0
+            replays: dict[str, ModelReplay] = {}
             for name, (weights, slow) in candidates.items():
                 tell(f"scoring {name.replace('_', ' ')} on the held-out answers")
                 model = SrsModel(make_scheduler(settings, weights), slow)
-                evaluations[name], replayed, _ = self.answers.replay_evaluation(
-                    connection, model, scored_from=split_at
-                )
+                replays[name] = self.answers.replay_model(connection, model, held_out_from=split_at)
             score_seconds = time.perf_counter() - started
+        evaluations = {name: replay.held_out for name, replay in replays.items()}
+        replayed = replays["fitted"].replayed
         held_out_scored = sum(b.n for b in evaluations["fitted"].bins.values())
         split.held_out_reviews_scored = held_out_scored
         if held_out_scored < MIN_HELD_OUT_REVIEWS:
-            return self._too_little(split, scored, held_out_scored), last_review_id
+            return self._too_little(split, scored, held_out_scored), last_review_id, None
         scores: dict[str, HeldOutScores | None] = {
             name: scores_of(evaluation) for name, evaluation in evaluations.items()
         }
@@ -451,7 +468,7 @@ class SrsOptimizer:
         outcome = FitOutcome(
             kept=kept,
             reason=reason,
-            parameters=[round(w, 6) for w in weights],
+            parameters=weights,
             split=split,
             scores=scores,
             fit_seconds=fit_seconds,
@@ -460,7 +477,7 @@ class SrsOptimizer:
             slow_correct_ms=slow,
             answer_time=answer_time,
         )
-        return outcome, last_review_id
+        return outcome, last_review_id, replays[best] if kept else None
 
     @staticmethod
     def _best_fit(
