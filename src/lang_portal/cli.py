@@ -439,44 +439,42 @@ def cmd_export_history(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
-    import orjson
-
     from lang_portal.app import build_services
 
     _require_schema(settings)
     source = Path(args.file)
-    data = source.read_bytes()
-    services = build_services(settings)
-    try:
-        if args.what == "words":
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise CommandError(f"{source}: the CSV is not UTF-8") from exc
-            report = services.transfer.import_words_csv(text)
-        else:
-            try:
-                document = orjson.loads(data)
-            except orjson.JSONDecodeError as exc:
-                raise CommandError(f"{source}: not JSON: {exc}") from exc
-            del data
-            progress = Progress("replaying answers")
-            try:
-                report = services.transfer.import_history(document, progress)
-            finally:
-                progress.close()
-    except ApiError as exc:
-        details = getattr(exc, "details", None) or {}
-        errors = details.get("errors") if isinstance(details, dict) else None
-        first = ""
-        if errors:
-            where = errors[0].get("path") or f"line {errors[0].get('line')}"
-            first = f"; first: {where}: {errors[0]['reason']}"
-        raise CommandError(f"{source}: {exc}{first}") from exc
-    finally:
-        services.context.db.close()
+    with source.open("rb") as handle:
+        services = build_services(settings)
+        try:
+            if args.what == "words":
+                try:
+                    text = handle.read().decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise CommandError(f"{source}: the CSV is not UTF-8") from exc
+                report = services.transfer.import_words_csv(text)
+            else:
+                # parsed from the file as a stream: memory stays bounded whatever its size
+                progress = Progress("replaying answers")
+                try:
+                    report = services.transfer.import_history_file(handle, progress)
+                finally:
+                    progress.close()
+        except ApiError as exc:
+            raise CommandError(f"{source}: {_first_problem(exc)}") from exc
+        finally:
+            services.context.db.close()
     print(", ".join(f"{key.replace('_', ' ')} {value}" for key, value in report.items()))
     return EXIT_OK
+
+
+def _first_problem(exc: ApiError) -> str:
+    """The error and its first listed problem, on one line."""
+    errors = exc.details.get("errors") if isinstance(exc.details, dict) else None
+    if not errors:
+        return str(exc)
+    first = errors[0]
+    where = first.get("path") or f"line {first.get('line')}"
+    return f"{exc}; first: {where}: {first['reason']}"
 
 
 def build_parser() -> argparse.ArgumentParser:

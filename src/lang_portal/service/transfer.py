@@ -657,7 +657,9 @@ def _read_head(source: IO[bytes]) -> tuple[dict[str, Any], str | None]:
                 if depth == 0 and key is not None:
                     head[key] = builder.value
     except ijson.JSONError as exc:
-        raise InvalidInputError(f"the body is not JSON: {exc}") from exc
+        # the parser draws a caret under the place on further lines: the first says it all
+        reason = (str(exc).strip().splitlines() or ["not JSON"])[0]
+        raise InvalidInputError(f"the body is not JSON: {reason}") from exc
     return head, sessions_kind
 
 
