@@ -43,9 +43,9 @@ class Scenario:
 
 
 SCENARIOS = [
-    Scenario("10k answers, slow when forgetting", 300, 200, 3.0),
-    Scenario("80k answers, slow when forgetting", 3000, 730, 3.0),
-    Scenario("80k answers, answer time noise only", 3000, 730, 0.0),
+    Scenario("22k answers, slow when forgetting", 300, 200, 3.0),
+    Scenario("79k answers, slow when forgetting", 3000, 730, 3.0),
+    Scenario("79k answers, answer time noise only", 3000, 730, 0.0),
 ]
 
 
