@@ -5,7 +5,8 @@ part (with fsrs-rs-python, the Rust optimizer of the FSRS project) and every can
 parameters in use, the defaults, the new fit) is scored on the newer part by the answer
 pipeline's own replay, as `srs evaluate` scores. A new fit is kept only when it beats the
 parameters in use on the held-out answers (lower RMSE(bins), log loss no worse); it is then
-stored with its scores and every card is replayed with it, in one write transaction.
+stored with its scores, and every card and prediction score is replaced by the replay made for
+the scoring (plus the answers stored since), in one short write transaction.
 """
 
 from __future__ import annotations
