@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import os
 import shutil
@@ -17,6 +18,7 @@ from typing import Any
 from lang_portal.clock import SystemClock
 from lang_portal.database import Database, DatabaseUnavailableError
 from lang_portal.errors import ApiError
+from lang_portal.models.transfer import HistoryImportReport, WordImportReport
 from lang_portal.repository import migrations
 from lang_portal.repository import ops as ops_repo
 from lang_portal.repository.migrations import MigrationError
@@ -445,6 +447,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     source = Path(args.file)
     with source.open("rb") as handle:
         services = build_services(settings)
+        report: WordImportReport | HistoryImportReport
         try:
             if args.what == "words":
                 try:
@@ -463,7 +466,8 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
             raise CommandError(f"{source}: {_first_problem(exc)}") from exc
         finally:
             services.context.db.close()
-    print(", ".join(f"{key.replace('_', ' ')} {value}" for key, value in report.items()))
+    counts = dataclasses.asdict(report)
+    print(", ".join(f"{key.replace('_', ' ')} {value}" for key, value in counts.items()))
     return EXIT_OK
 
 

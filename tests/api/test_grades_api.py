@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from lang_portal.clock import FixedClock
-from tests.api.conftest import MountClient
+from tests.helpers import MountClient
 
 
 def start_session(api: MountClient) -> int:

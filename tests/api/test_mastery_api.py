@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from lang_portal.clock import FixedClock
-from tests.api.conftest import MountClient
+from tests.helpers import MountClient
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 from lang_portal.clock import FixedClock
 from lang_portal.service.container import Services
 from lang_portal.service.optimizer import MIN_TRAINING_REVIEWS
-from tests.api.conftest import MountClient
+from tests.helpers import MountClient
 from tests.synthetic_learner import sessions, write_history
 
 HISTORY_START = datetime(2025, 1, 1, tzinfo=UTC)

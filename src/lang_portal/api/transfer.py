@@ -6,39 +6,16 @@ import tempfile
 
 from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from lang_portal.api.deps import ServicesDep
 from lang_portal.api.rendering import ApiResult
 from lang_portal.errors import InvalidInputError
+from lang_portal.models.transfer import HistoryImportReport, WordImportReport
 from lang_portal.route_policy import BULK_READ, FILE_UPLOAD, PolicyRouter
 
 router = PolicyRouter(tags=["export and import"])
 SPOOL_BYTES = 8 * 1024 * 1024
-
-
-class WordImportReport(BaseModel):
-    rows: int
-    words_added: int
-    groups_added: int
-    memberships_added: int
-
-
-class HistoryImportReport(BaseModel):
-    sessions: int = Field(description="sessions added")
-    reviews: int = Field(description="answers added")
-    sessions_already_stored: int = Field(
-        description="sessions of the file already in the database (same group, activity, start)"
-    )
-    reviews_already_stored: int = Field(
-        description="answers already stored (same session, word and time): not stored again"
-    )
-    words_added: int
-    groups_added: int
-    study_activities_added: int
-    memberships_added: int
-    reviews_replayed: int
 
 
 async def _body(request: Request) -> bytes:

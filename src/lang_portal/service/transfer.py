@@ -21,6 +21,7 @@ import orjson
 
 from lang_portal.clock import from_stored, to_stored
 from lang_portal.errors import InvalidInputError, ValidationFailedError
+from lang_portal.models.transfer import HistoryImportReport, WordImportReport
 from lang_portal.models.validation import (
     clean_english,
     clean_group_name,
@@ -138,7 +139,7 @@ class TransferService:
                 )
         return out.getvalue()
 
-    def import_words_csv(self, text: str) -> dict[str, Any]:
+    def import_words_csv(self, text: str) -> WordImportReport:
         problems = Problems()
         reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
         header = next(_records(reader, problems), None)
@@ -171,10 +172,12 @@ class TransferService:
             rows.append((line, fields, [tag for tag in tags if tag is not None]))
         problems.raise_if_any("word list")
         now = self.context.now_stored()
-        report = {"rows": len(rows), "words_added": 0, "groups_added": 0, "memberships_added": 0}
+        report = WordImportReport(
+            rows=len(rows), words_added=0, groups_added=0, memberships_added=0
+        )
         with self.db.write() as connection:
             for line, fields, tags in rows:
-                report["words_added"] += word_repo.insert_word_if_new(connection, fields, now)
+                report.words_added += word_repo.insert_word_if_new(connection, fields, now)
                 word_id = word_repo.find_word_id(connection, fields["japanese"], fields["english"])
                 assert word_id is not None
                 for tag in tags:
@@ -193,7 +196,7 @@ class TransferService:
         now: str,
         where: dict[str, Any],
         problems: Problems,
-        report: dict[str, int],
+        report: WordImportReport | HistoryImportReport,
     ) -> None:
         settings = self.context.settings
         group_id = group_repo.find_group_id(connection, group_name)
@@ -204,7 +207,7 @@ class TransferService:
                 )
                 return
             group_id = group_repo.insert_group(connection, group_name, now)
-            report["groups_added"] += 1
+            report.groups_added += 1
         if group_repo.has_word(connection, group_id, word_id):
             return
         group = group_repo.get_group(connection, group_id)
@@ -215,7 +218,7 @@ class TransferService:
             )
             return
         group_repo.add_word(connection, group_id, word_id, now)
-        report["memberships_added"] += 1
+        report.memberships_added += 1
 
     # -- the study history as JSON -------------------------------------------------------------
 
@@ -276,13 +279,13 @@ class TransferService:
 
     def import_history(
         self, document: Any, progress: Callable[[int], None] | None = None
-    ) -> dict[str, Any]:
+    ) -> HistoryImportReport:
         """A history given as an object (small histories, tests): `import_history_file`."""
         return self.import_history_file(io.BytesIO(orjson.dumps(document)), progress)
 
     def import_history_file(
         self, source: IO[bytes], progress: Callable[[int], None] | None = None
-    ) -> dict[str, Any]:
+    ) -> HistoryImportReport:
         """Import a history export read from a file, all or nothing.
 
         Memory stays bounded whatever the file's size: the file is parsed as a stream, twice
@@ -301,19 +304,10 @@ class TransferService:
         problems.raise_if_any("history")
         del head
         now = self.context.now_stored()
-        report = {
-            "sessions": 0,
-            "reviews": 0,
-            "sessions_already_stored": 0,
-            "reviews_already_stored": 0,
-            "words_added": 0,
-            "groups_added": 0,
-            "study_activities_added": 0,
-            "memberships_added": 0,
-        }
+        report = HistoryImportReport(0, 0, 0, 0, 0, 0, 0, 0, reviews_replayed=0)
         with self.db.write() as connection:
             for activity in activities:
-                report["study_activities_added"] += activity_repo.upsert_activity(
+                report.study_activities_added += activity_repo.upsert_activity(
                     connection, activity, now
                 )
             for index, name in enumerate(group_names):
@@ -322,7 +316,7 @@ class TransferService:
                         connection, name, now, {"path": f"groups[{index}]"}, problems, report
                     )
             for index, (fields, tags) in enumerate(words):
-                report["words_added"] += word_repo.insert_word_if_new(connection, fields, now)
+                report.words_added += word_repo.insert_word_if_new(connection, fields, now)
                 word_id = word_repo.find_word_id(connection, fields["japanese"], fields["english"])
                 assert word_id is not None
                 for tag in tags:
@@ -344,7 +338,7 @@ class TransferService:
                 )
             self._word_ids = {}
             problems.raise_if_any("history")
-            report["reviews_replayed"] = self.answers.rebuild(connection, progress)
+            report.reviews_replayed = self.answers.rebuild(connection, progress)
             session_repo.set_meta(connection, STATS_ZONE_KEY, self.context.settings.timezone)
         return report
 
@@ -355,13 +349,13 @@ class TransferService:
         now: str,
         where: dict[str, Any],
         problems: Problems,
-        report: dict[str, int],
+        report: HistoryImportReport,
     ) -> None:
         if group_repo.count_groups(connection) >= self.context.settings.max_groups:
             problems.add(where, f"would exceed {self.context.settings.max_groups} groups")
             return
         group_repo.insert_group(connection, name, now)
-        report["groups_added"] += 1
+        report.groups_added += 1
 
     def _parse_list(self, value: Any, path: str, problems: Problems) -> list[str | None]:
         if not isinstance(value, list):
@@ -405,7 +399,7 @@ class TransferService:
             if not isinstance(item, dict):
                 problems.add({"path": path}, "must be an object")
                 continue
-            before = len(problems.items)
+            before = problems.count
             fields = {
                 "japanese": problems.check(
                     {"path": f"{path}.japanese"}, clean_japanese, item.get("japanese")
@@ -421,7 +415,7 @@ class TransferService:
                 else orjson.dumps(item["parts"]).decode("utf-8"),
             }
             tags = self._parse_list(item.get("tags", []), f"{path}.tags", problems)
-            if len(problems.items) == before:
+            if problems.count == before:
                 parsed.append((fields, [tag for tag in tags if tag is not None]))
         return parsed
 
@@ -431,7 +425,7 @@ class TransferService:
         session: Any,
         path: str,
         problems: Problems,
-        report: dict[str, int],
+        report: HistoryImportReport,
     ) -> None:
         if not isinstance(session, dict):
             problems.add({"path": path}, "must be an object")
@@ -479,24 +473,24 @@ class TransferService:
             session_id = session_repo.insert_session(
                 connection, group_id, activity_id, stored_start, str(uuid.uuid4())
             )
-            report["sessions"] += 1
+            report.sessions += 1
         else:
             # the same session (group, activity and start): what it already holds is not
             # stored again, so importing an export back changes nothing
             already.update(transfer_repo.session_answer_keys(connection, session_id))
-            report["sessions_already_stored"] += 1
+            report.sessions_already_stored += 1
         last = None
         for word_id, correct, duration_ms, moment, grade in parsed:
             stored = to_stored(moment)
             last = stored
             if already[(word_id, stored)] > 0:
                 already[(word_id, stored)] -= 1
-                report["reviews_already_stored"] += 1
+                report.reviews_already_stored += 1
                 continue
             answer_repo.insert_review(
                 connection, session_id, word_id, correct, duration_ms, stored, "import", grade
             )
-            report["reviews"] += 1
+            report.reviews += 1
         if added:
             transfer_repo.set_session_times(connection, session_id, stored_start, last)
 
@@ -513,7 +507,7 @@ class TransferService:
         idle past the timeout, at most the distinct-word limit."""
         settings = self.context.settings
         idle = timedelta(minutes=settings.session_timeout_minutes)
-        before = len(problems.items)
+        before = problems.count
         previous = start
         distinct: set[int] = set()
         for index, (word_id, _correct, _duration, moment, _grade) in enumerate(answers):
@@ -538,7 +532,7 @@ class TransferService:
                 f"covers {len(distinct)} distinct words; a session covers at most "
                 f"{settings.max_words_per_session}",
             )
-        return len(problems.items) == before
+        return problems.count == before
 
     def _parse_answer(
         self,
