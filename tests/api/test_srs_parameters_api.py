@@ -181,10 +181,10 @@ def _answer(api: MountClient) -> None:
 
 
 def _wait_for_refit(services: Services) -> None:
-    thread = services.optimizer.refit_thread
-    assert thread is not None, "no refit was started"
-    thread.join(timeout=120)
-    assert not thread.is_alive()
+    process = services.optimizer.refit_process
+    assert process is not None, "no refit was started"
+    process.join(timeout=300)
+    assert process.exitcode == 0
 
 
 @pytest.mark.parametrize("settings_overrides", [{"srs_optimize_every": 50}])
@@ -198,9 +198,9 @@ def test_a_refit_starts_in_the_background_after_enough_new_answers(
     assert body["refit_every"] == 50
     assert body["source"] == "fitted" and body["last_attempt"]["kept"] is True
     # the next answer is not 50 past the attempt: no new refit
-    services.optimizer.refit_thread = None
+    services.optimizer.refit_process = None
     _answer(api)
-    assert services.optimizer.refit_thread is None
+    assert services.optimizer.refit_process is None
 
 
 @pytest.mark.parametrize("settings_overrides", [{"srs_optimize_every": 50}])
@@ -223,5 +223,5 @@ def test_no_refit_when_switched_off(
 ) -> None:
     learner_history(services, clock)
     _answer(api)
-    assert services.optimizer.refit_thread is None
+    assert services.optimizer.refit_process is None
     assert api.get("/srs/parameters").data["refit_every"] == 0

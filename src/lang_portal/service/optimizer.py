@@ -16,6 +16,7 @@ import contextlib
 import fcntl
 import logging
 import math
+import multiprocessing
 import random
 import threading
 import time
@@ -23,6 +24,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +36,8 @@ from fsrs.scheduler import (
     UPPER_BOUNDS_PARAMETERS,
 )
 
-from lang_portal.clock import from_stored
+from lang_portal.clock import SystemClock, from_stored
+from lang_portal.database import Database
 from lang_portal.models.srs_parameters import FitSplit, HeldOutScores, SrsParameters
 from lang_portal.repository import answers as answer_repo
 from lang_portal.repository import srs_parameters as parameter_repo
@@ -47,6 +50,7 @@ from lang_portal.service.answers import (
 )
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.evaluation import Evaluation, log_loss
+from lang_portal.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -267,8 +271,8 @@ class SrsOptimizer:
         self.answers = answers
         self._running = threading.Lock()
         self._last_attempt_review_id: int | None = None
-        # the latest background refit (shutdown and tests wait for it)
-        self.refit_thread: threading.Thread | None = None
+        # the latest background refit (tests wait for it)
+        self.refit_process: BaseProcess | None = None
 
     @property
     def lock_path(self) -> Path:
@@ -556,8 +560,9 @@ class SrsOptimizer:
     # -- the automatic refit -------------------------------------------------------------------
 
     def after_answers(self, latest_review_id: int) -> None:
-        """Start a refit in the background when SRS_OPTIMIZE_EVERY answers came since the last
-        one; returns at once (the answer's reply never waits for a fit)."""
+        """Start a refit in a process of its own when SRS_OPTIMIZE_EVERY answers came since
+        the last one; returns at once (the answer's reply never waits for a fit, and the fit's
+        minutes of replay never hold this worker's interpreter lock)."""
         every = self.context.settings.srs_optimize_every
         if every <= 0:
             return
@@ -566,24 +571,38 @@ class SrsOptimizer:
                 self._last_attempt_review_id = _attempt_review_id(connection)
         if latest_review_id - self._last_attempt_review_id < every:
             return
-        if self._running.locked():
+        if self.refit_process is not None and self.refit_process.is_alive():
             return
         # Raised again only by another SRS_OPTIMIZE_EVERY answers, whatever the fit does.
         self._last_attempt_review_id = latest_review_id
-        self.refit_thread = threading.Thread(target=self._refit, name="srs-refit", daemon=True)
-        self.refit_thread.start()
+        spawn = multiprocessing.get_context("spawn")
+        self.refit_process = spawn.Process(
+            target=refit_in_process, args=(self.context.settings,), name="srs-refit", daemon=True
+        )
+        self.refit_process.start()
 
-    def _refit(self) -> None:
-        try:
-            outcome = self.optimize(only_if_due=True)
-        except Exception:
-            logger.exception("automatic FSRS refit failed")
-            return
-        if outcome is not None:
-            logger.info(
-                "automatic FSRS refit",
-                extra={"details": {"kept": outcome.kept, "reason": outcome.reason}},
-            )
+
+def refit_in_process(settings: Settings) -> None:
+    """The automatic refit, in a child process: one at a time across every worker (the lock
+    file), and only if the mark was not handled meanwhile by another."""
+    db = Database(
+        settings.database_path,
+        busy_timeout_ms=settings.database_busy_timeout_ms,
+        synchronous=settings.database_synchronous,
+    )
+    try:
+        context = ServiceContext(db=db, settings=settings, clock=SystemClock())
+        outcome = SrsOptimizer(context, AnswerPipeline(context)).optimize(only_if_due=True)
+    except Exception:
+        logger.exception("automatic FSRS refit failed")
+        raise
+    finally:
+        db.close()
+    if outcome is not None:
+        logger.info(
+            "automatic FSRS refit",
+            extra={"details": {"kept": outcome.kept, "reason": outcome.reason}},
+        )
 
 
 def _attempt_review_id(connection: Any) -> int:
