@@ -204,7 +204,11 @@ def add_middlewares(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(TimeoutMiddleware, seconds=settings.request_timeout_seconds)
     if settings.rate_limit_enabled:
         app.add_middleware(RateLimitMiddleware, limiter=RateLimiterService(settings))
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_size)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_request_size,
+        max_upload_bytes=settings.max_upload_size,
+    )
     app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_size)
     app.add_middleware(
         CORSMiddleware,
