@@ -53,6 +53,7 @@ from lang_portal.service.container import Services
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.summaries import ensure_daily_stats_zone
 from lang_portal.settings import SEEDS_DIR, Settings, load_settings
+from lang_portal.xapi.app import XAPI_PREFIX, build_xapi_app
 
 logger = logging.getLogger("lang_portal.app")
 
@@ -171,6 +172,7 @@ def create_app(
         app.router.routes.extend(mounted_legacy().routes)
     app.router.routes.append(PrefixGroup("/api", bare.routes))
     app.include_router(system_routes.router)
+    app.mount(XAPI_PREFIX, build_xapi_app(services), name="xapi")
     app.mount(
         system_routes.SWAGGER_STATIC,
         StaticFiles(directory=Path(str(swagger_ui_path))),
@@ -188,6 +190,11 @@ EXPOSED_HEADERS = [
     "X-RateLimit-Limit",
     "X-RateLimit-Remaining",
     "X-RateLimit-Reset",
+    # xAPI's (docs/xapi.md)
+    "X-Experience-API-Version",
+    "X-Experience-API-Consistent-Through",
+    "ETag",
+    "Last-Modified",
 ]
 
 
@@ -202,7 +209,11 @@ def add_middlewares(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(TimeoutMiddleware, seconds=settings.request_timeout_seconds)
     if settings.rate_limit_enabled:
         app.add_middleware(RateLimitMiddleware, limiter=RateLimiterService(settings))
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_size)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_request_size,
+        exempt_prefixes=(XAPI_PREFIX + "/",),
+    )
     app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_size)
     app.add_middleware(
         CORSMiddleware,

@@ -323,6 +323,24 @@ def cmd_srs_evaluate(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_xapi_add_key(settings: Settings, args: argparse.Namespace) -> int:
+    from lang_portal.xapi.auth import create_key
+
+    name = args.name.strip()
+    if not name or len(name) > 100:
+        raise CommandError("NAME must be 1-100 characters (who or what uses the key)")
+    _require_schema(settings)
+    db = _database(settings)
+    try:
+        key = create_key(db, name, SystemClock().now())
+    finally:
+        db.close()
+    print(f"made xAPI key {key.username!r} for {name!r}; the secret is shown only now.")
+    print("Point the app at /xapi with HTTP Basic authentication as USERNAME:SECRET:")
+    print(f"{key.username}:{key.secret}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lang-portal",
@@ -358,6 +376,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.set_defaults(handler=cmd_srs_evaluate)
+
+    xapi = commands.add_parser("xapi", help="the xAPI learning record store at /xapi")
+    xapi_commands = xapi.add_subparsers(dest="xapi_command", required=True, metavar="XAPI_COMMAND")
+    add_key = xapi_commands.add_parser(
+        "add-key",
+        help="make an HTTP Basic key for /xapi (stored hashed; the last line printed is "
+        "USERNAME:SECRET, shown once)",
+    )
+    add_key.add_argument("name", help="who or what uses the key, e.g. 'quiz app'")
+    add_key.set_defaults(handler=cmd_xapi_add_key)
 
     take = commands.add_parser(
         "backup", help="take a consistent, compressed, checked backup (safe while serving)"

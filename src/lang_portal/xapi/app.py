@@ -1,0 +1,57 @@
+"""The xAPI sub-application mounted at /xapi: its own routes, errors and middlewares.
+
+The portal's middlewares (request id, access log, metrics, security headers, CORS, gzip,
+timeout) wrap it as they wrap everything; the portal's body limit and rate limits do not
+apply here (see docs/xapi.md): this app has its own body limit, sized for attachments, and its
+clients are authenticated.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from lang_portal.middleware.body_limit import BodyLimitMiddleware
+from lang_portal.service.container import Services
+from lang_portal.xapi import about
+from lang_portal.xapi.auth import Authenticator
+from lang_portal.xapi.gate import XapiGateMiddleware
+from lang_portal.xapi.responses import XapiJson, error_response, install_xapi_error_handlers
+
+XAPI_PREFIX = "/xapi"
+
+
+class XapiBodyLimitMiddleware(BodyLimitMiddleware):
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response: Response = error_response(
+            413,
+            {"message": f"the request body is larger than {self.max_bytes} bytes"},
+            headers={"Connection": "close"},
+        )
+        await response(scope, receive, send)
+
+
+def build_xapi_app(services: Services) -> FastAPI:
+    settings = services.context.settings
+    app = FastAPI(
+        title="lang-portal xAPI LRS",
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        default_response_class=XapiJson,
+    )
+    app.state.services = services
+    app.state.settings = settings
+    for module in (about,):
+        app.include_router(module.router)
+    install_xapi_error_handlers(app)
+    # Innermost first. The gate checks version and key; the body limit is outermost so that a
+    # too-large upload is refused before anything reads it.
+    app.add_middleware(
+        XapiGateMiddleware,
+        authenticator=Authenticator(settings, services.context.db),
+        clock=services.context.clock,
+    )
+    app.add_middleware(XapiBodyLimitMiddleware, max_bytes=settings.xapi_max_request_size)
+    return app
