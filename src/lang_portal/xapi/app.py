@@ -14,8 +14,10 @@ from starlette.types import Receive, Scope, Send
 
 from lang_portal.middleware.body_limit import BodyLimitMiddleware
 from lang_portal.service.container import Services
-from lang_portal.xapi import about
+from lang_portal.xapi import about, document_routes
+from lang_portal.xapi.alternate_syntax import AlternateSyntaxMiddleware
 from lang_portal.xapi.auth import Authenticator
+from lang_portal.xapi.documents import DocumentService
 from lang_portal.xapi.gate import XapiGateMiddleware
 from lang_portal.xapi.responses import XapiJson, error_response, install_xapi_error_handlers
 
@@ -43,7 +45,8 @@ def build_xapi_app(services: Services) -> FastAPI:
     )
     app.state.services = services
     app.state.settings = settings
-    for module in (about,):
+    app.state.xapi_documents = DocumentService(services.context)
+    for module in (about, document_routes):
         app.include_router(module.router)
     install_xapi_error_handlers(app)
     # Innermost first. The gate checks version and key; the body limit is outermost so that a
@@ -53,5 +56,7 @@ def build_xapi_app(services: Services) -> FastAPI:
         authenticator=Authenticator(settings, services.context.db),
         clock=services.context.clock,
     )
+    # Outside the gate: an Alternate Request Syntax form carries the headers the gate checks.
+    app.add_middleware(AlternateSyntaxMiddleware)
     app.add_middleware(XapiBodyLimitMiddleware, max_bytes=settings.xapi_max_request_size)
     return app
