@@ -17,6 +17,7 @@ language tags, durations and timestamps.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
@@ -267,7 +268,13 @@ def _boolean(value: object, path: str, what: str) -> bool:
 def _number(value: object, path: str, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _fail(path, f"{what} must be a number, not {_type_name(value)}")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise _fail(path, f"{what} must be a finite number")
+    return number
 
 
 def _only_keys(obj: JsonObject, allowed: Iterable[str], path: str, what: str) -> None:

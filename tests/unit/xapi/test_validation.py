@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -1761,3 +1762,9 @@ def test_batch_all_or_nothing_with_indexed_paths(version: str) -> None:
     for body in ("statement", 12, None, [1]):
         with pytest.raises(XapiValidationError):
             validate_statements(body, version)
+
+
+@pytest.mark.parametrize("number", [math.nan, math.inf, -math.inf, 10**400])
+def test_score_numbers_must_be_finite(number: float) -> None:
+    error = refusal(changed(minimal(), "result", {"score": {"raw": number}}))
+    assert (error.path, error.rule) == ("result.score.raw", "raw must be a finite number")
