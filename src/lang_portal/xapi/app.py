@@ -14,12 +14,13 @@ from starlette.types import Receive, Scope, Send
 
 from lang_portal.middleware.body_limit import BodyLimitMiddleware
 from lang_portal.service.container import Services
-from lang_portal.xapi import about, document_routes
+from lang_portal.xapi import about, document_routes, statements
 from lang_portal.xapi.alternate_syntax import AlternateSyntaxMiddleware
 from lang_portal.xapi.auth import Authenticator
 from lang_portal.xapi.documents import DocumentService
 from lang_portal.xapi.gate import XapiGateMiddleware
 from lang_portal.xapi.responses import XapiJson, error_response, install_xapi_error_handlers
+from lang_portal.xapi.statement_store import StatementStore
 
 XAPI_PREFIX = "/xapi"
 
@@ -46,7 +47,8 @@ def build_xapi_app(services: Services) -> FastAPI:
     app.state.services = services
     app.state.settings = settings
     app.state.xapi_documents = DocumentService(services.context)
-    for module in (about, document_routes):
+    app.state.statement_store = StatementStore(services.context)
+    for module in (about, document_routes, statements):
         app.include_router(module.router)
     install_xapi_error_handlers(app)
     # Innermost first. The gate checks version and key; the body limit is outermost so that a
