@@ -14,7 +14,7 @@ from starlette.types import Receive, Scope, Send
 
 from lang_portal.middleware.body_limit import BodyLimitMiddleware
 from lang_portal.service.container import Services
-from lang_portal.xapi import about, document_routes, statements
+from lang_portal.xapi import about, activities, agents, document_routes, statements
 from lang_portal.xapi.alternate_syntax import AlternateSyntaxMiddleware
 from lang_portal.xapi.auth import Authenticator
 from lang_portal.xapi.documents import DocumentService
@@ -48,7 +48,7 @@ def build_xapi_app(services: Services) -> FastAPI:
     app.state.settings = settings
     app.state.xapi_documents = DocumentService(services.context)
     app.state.statement_store = StatementStore(services.context)
-    for module in (about, document_routes, statements):
+    for module in (about, document_routes, statements, activities, agents):
         app.include_router(module.router)
     install_xapi_error_handlers(app)
     # Innermost first. The gate checks version and key; the body limit is outermost so that a
