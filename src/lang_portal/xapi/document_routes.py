@@ -21,6 +21,7 @@ from lang_portal.xapi.documents import (
     DocumentRequest,
     DocumentResource,
     DocumentService,
+    LaunchScope,
 )
 
 router = APIRouter(dependencies=[Depends(require_credential)])
@@ -42,11 +43,13 @@ ServiceDep = Annotated[DocumentService, Depends(document_service)]
 
 
 def _document_request(request: Request, context: XapiRequestContext) -> DocumentRequest:
+    credential = require_credential(request)
     return DocumentRequest(
         version=context.version,
         params=request.query_params.multi_items(),
         if_match=request.headers.get("if-match"),
         if_none_match=request.headers.get("if-none-match"),
+        scope=LaunchScope.of(credential.registration, credential.actor),
     )
 
 

@@ -27,6 +27,7 @@ from lang_portal.xapi.context import VERSION_2
 from lang_portal.xapi.errors import (
     XapiBadRequest,
     XapiConflict,
+    XapiForbidden,
     XapiNotFound,
     XapiPreconditionFailed,
 )
@@ -73,6 +74,25 @@ class DocumentRequest:
     params: Sequence[tuple[str, str]]  # query parameters, in order, repeats kept
     if_match: str | None = None
     if_none_match: str | None = None
+    scope: LaunchScope | None = None  # set for a launch key: what it may touch
+
+
+@dataclass(frozen=True)
+class LaunchScope:
+    """What a launch key (one registration, one learner) may reach of the documents.
+
+    The State of its own registration and learner, and its learner's Agent Profile; an
+    Activity Profile, shared by every learner of the activity, it may read but not change.
+    """
+
+    registration: str
+    actor_key: str | None  # the learner's agent_key; None: any learner
+
+    @classmethod
+    def of(cls, registration: str | None, actor: dict[str, Any] | None) -> LaunchScope | None:
+        if registration is None:
+            return None
+        return cls(registration.lower(), None if actor is None else agent_key(actor))
 
 
 @dataclass(frozen=True)
@@ -218,6 +238,24 @@ def _parse_params(
     return _Parsed(activity_id, key, registration, document_id, since)
 
 
+def _check_scope(
+    resource: DocumentResource, method: str, parsed: _Parsed, scope: LaunchScope | None
+) -> None:
+    """A launch key reaches only its own registration's documents (403 otherwise)."""
+    if scope is None:
+        return
+    if resource is DocumentResource.ACTIVITY_PROFILE:
+        if method != "GET":
+            raise XapiForbidden("a launch key may read an activity profile but not change it")
+        return
+    if resource is DocumentResource.STATE and parsed.registration != scope.registration:
+        raise XapiForbidden(
+            f"this launch key may only reach the state of registration {scope.registration}"
+        )
+    if scope.actor_key is not None and parsed.agent_key != scope.actor_key:
+        raise XapiForbidden("this launch key may only reach the documents of its own learner")
+
+
 def _etag_values(header: str) -> list[str] | None:
     """The entity tags of an If-Match / If-None-Match header, unquoted; None for `*`."""
     if header.strip() == "*":
@@ -279,6 +317,7 @@ class DocumentService:
 
     def get(self, resource: DocumentResource, request: DocumentRequest) -> DocumentReply:
         parsed = _parse_params(resource, "GET", request, id_required=False)
+        _check_scope(resource, "GET", parsed, request.scope)
         db = self.context.db
         if parsed.document_id is not None:
             with db.read() as connection:
@@ -306,6 +345,7 @@ class DocumentService:
 
     def put(self, resource: DocumentResource, request: DocumentRequest, body: DocumentBody) -> None:
         parsed = _parse_params(resource, "PUT", request, id_required=True)
+        _check_scope(resource, "PUT", parsed, request.scope)
         content_type = _stored_content_type(body)
         if media_type(content_type) == JSON_TYPE and _parse_json(body.content) is _NOT_JSON:
             raise XapiBadRequest("the document is sent as application/json but is not valid JSON")
@@ -321,6 +361,7 @@ class DocumentService:
         self, resource: DocumentResource, request: DocumentRequest, body: DocumentBody
     ) -> None:
         parsed = _parse_params(resource, "POST", request, id_required=True)
+        _check_scope(resource, "POST", parsed, request.scope)
         content_type = _stored_content_type(body)
         posted_is_json = media_type(content_type) == JSON_TYPE
         posted = _parse_json(body.content) if posted_is_json else _NOT_JSON
@@ -355,6 +396,7 @@ class DocumentService:
         # profile resources delete one document at a time.
         id_required = resource is not DocumentResource.STATE
         parsed = _parse_params(resource, "DELETE", request, id_required=id_required)
+        _check_scope(resource, "DELETE", parsed, request.scope)
         with self.context.db.write() as connection:
             if parsed.document_id is None:
                 repo.delete_documents(connection, parsed.scope(resource))

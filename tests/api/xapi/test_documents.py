@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 import pytest
 
 from lang_portal.clock import FixedClock
+from lang_portal.service.container import Services
+from lang_portal.xapi.auth import create_key
 from tests.api.xapi.conftest import XapiClient
 
 STATE = "/activities/state"
@@ -574,3 +577,62 @@ def test_document_resources_need_a_key(xapi: XapiClient, path: str) -> None:
         "/xapi" + path, params=state_params(), headers={"X-Experience-API-Version": "1.0.3"}
     )
     assert response.status_code == 401
+
+
+# -- Launch keys ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def launched(xapi: XapiClient, services: Services) -> XapiClient:
+    """A client holding a launch key: one registration, the learner AGENT."""
+    key = create_key(
+        services.context.db,
+        "launch",
+        services.context.clock.now(),
+        registration=REGISTRATION,
+        actor=AGENT,
+        expires_at=services.context.clock.now() + timedelta(hours=1),
+    )
+    return XapiClient(xapi.client, key)
+
+
+def test_a_launch_key_reaches_the_state_of_its_registration_only(
+    launched: XapiClient, xapi: XapiClient
+) -> None:
+    own = state_params(registration=REGISTRATION)
+    assert send_json(launched, "PUT", STATE, own, {"v": 1}).status_code == 204
+    assert launched.get(STATE, params=own).json() == {"v": 1}
+    assert launched.get(STATE, params=context_params(registration=REGISTRATION)).json() == [
+        "bookmark"
+    ]
+
+    other_registration = state_params(registration="0b7a1c9e-5a4e-4c8e-9a39-2f6f1d2c3b4a")
+    for params in (state_params(), other_registration, context_params()):
+        response = launched.get(STATE, params=params)
+        assert response.status_code == 403, params
+        assert "registration" in response.json()["message"]
+    assert launched.delete(STATE, params=context_params()).status_code == 403
+    assert xapi.get(STATE, params=own).json() == {"v": 1}
+
+    someone_else = {**own, "agent": json.dumps({"mbox": "mailto:other@example.com"})}
+    assert send_json(launched, "PUT", STATE, someone_else, {"v": 2}).status_code == 403
+
+
+def test_a_launch_key_reads_but_does_not_change_activity_profiles(
+    launched: XapiClient, xapi: XapiClient
+) -> None:
+    params = activity_profile_params()
+    send_json(xapi, "PUT", ACTIVITY_PROFILE, params, {"v": 1}, **{"If-None-Match": "*"})
+    assert launched.get(ACTIVITY_PROFILE, params=params).json() == {"v": 1}
+    refused = send_json(launched, "POST", ACTIVITY_PROFILE, params, {"v": 2})
+    assert refused.status_code == 403
+    assert launched.delete(ACTIVITY_PROFILE, params=params).status_code == 403
+    assert xapi.get(ACTIVITY_PROFILE, params=params).json() == {"v": 1}
+
+
+def test_a_launch_key_reaches_its_own_learners_agent_profile_only(launched: XapiClient) -> None:
+    own = agent_profile_params()
+    assert send_json(launched, "POST", AGENT_PROFILE, own, {"lang": "ja"}).status_code == 204
+    assert launched.get(AGENT_PROFILE, params=own).json() == {"lang": "ja"}
+    other = {**own, "agent": json.dumps({"mbox": "mailto:other@example.com"})}
+    assert launched.get(AGENT_PROFILE, params=other).status_code == 403
