@@ -26,6 +26,7 @@ import random
 import sqlite3
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -234,6 +235,10 @@ def build(
         session_rows,
     )
     connection.executemany(
+        "UPDATE study_sessions SET registration = ? WHERE id = ?",
+        [(str(uuid.UUID(int=rng.getrandbits(128), version=4)), row[0]) for row in session_rows],
+    )
+    connection.executemany(
         "INSERT INTO word_review_items (id, word_id, study_session_id, correct, duration_ms, "
         "created_at) VALUES (?, ?, ?, ?, ?, ?)",
         review_rows,
@@ -292,10 +297,10 @@ def _srs_state(connection: sqlite3.Connection, settings: Settings) -> tuple[str,
     except ImportError:
         return None
     services = build_services(settings)
-    srs = getattr(services, "srs", None)
-    if srs is None:
+    answers = getattr(services, "answers", None)
+    if answers is None:
         return None
-    return "reviews replayed into srs_cards", int(srs.rebuild(connection))
+    return "reviews replayed into srs_cards", int(answers.rebuild(connection))
 
 
 def main(argv: list[str] | None = None) -> int:

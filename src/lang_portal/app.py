@@ -138,7 +138,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
-            ensure_daily_stats_zone(services.context)
+            ensure_daily_stats_zone(services.context, services.answers)
         except (DatabaseUnavailableError, sqlite3.Error) as exc:
             # Serve anyway: /health then answers 503 with the reason, and every request a
             # clear DATABASE_ERROR, where a failed start would leave nothing to ask.

@@ -101,7 +101,7 @@ def _replay_history(settings: Settings) -> None:
     services = build_services(settings)
     try:
         with services.context.db.write() as connection:
-            replayed = services.srs.rebuild(connection)
+            replayed = services.answers.rebuild(connection)
     finally:
         services.context.db.close()
     if replayed:

@@ -66,7 +66,7 @@ def test_backup_under_concurrent_writes_restores_every_acknowledged_review(
                 )
                 turn += 1
                 with lock:
-                    acknowledged.append(review["id"])
+                    acknowledged.append(review.review_id)
                     if len(acknowledged) >= 200:
                         enough_before.set()
         except BaseException as exc:  # reported by the main thread

@@ -17,11 +17,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from lang_portal.clock import FixedClock
 from lang_portal.database import Database
 from lang_portal.models.common import PageRequest
 from lang_portal.repository import groups as group_repo
 from lang_portal.repository import sessions as session_repo
 from lang_portal.repository import words as word_repo
+from lang_portal.service.answers import Answer
 from lang_portal.service.container import Services
 
 # Whole-table reads no request may do. count(*) of a table is allowed: SQLite answers it from
@@ -187,25 +189,26 @@ def test_dashboard_counts_use_indexes(connection: sqlite3.Connection) -> None:
     ]
 
 
-def test_review_write_touches_single_rows(connection: sqlite3.Connection) -> None:
-    connection.execute("BEGIN")
-    try:
-        session_id = session_repo.insert_session(connection, 1, 1, "2026-01-15T09:00:00.000000Z")
-        statements = traced(
-            connection,
-            lambda: session_repo.insert_review(
-                connection, session_id, 1, True, 1200, "2026-01-15T09:00:05.000000Z"
-            ),
-        )
-        statements += traced(
-            connection,
-            lambda: session_repo.session_word_known(connection, session_id, 1),
-        )
-        statements += traced(
-            connection, lambda: session_repo.count_session_words(connection, session_id)
-        )
-        for sql in statements:
+def test_an_answer_touches_single_rows_in_few_statements(
+    services: Services, clock: FixedClock
+) -> None:
+    """The answer pipeline's statements for one answer: each finds its rows by key, and there
+    are few of them (the first answer of a word in a session, and a later answer a day on)."""
+    session_id = services.study.create_session(1, 1)["id"]
+    services.study.record_review(session_id, 1, True)
+    clock.advance(days=2)
+    session_id = services.study.create_session(1, 1)["id"]
+    seen: list[str] = []
+    with services.context.db.write() as connection:
+        connection.set_trace_callback(seen.append)
+        try:
+            services.answers.record(connection, [Answer(session_id, 1, False, 900)])
+        finally:
+            connection.set_trace_callback(None)
+        for sql in seen:
             for step in plan(connection, sql):
                 assert not step.startswith("SCAN"), (sql, step)
-    finally:
-        connection.execute("ROLLBACK")
+    # session, word + card, distinct words, the review row, word, session, session words,
+    # day, day's words, curve by times seen, curve by gap, activity, evaluation bins and
+    # histogram, card
+    assert len(seen) == 15, seen

@@ -16,7 +16,10 @@ from lang_portal import cli
 from lang_portal.clock import FixedClock
 from lang_portal.database import Database
 from lang_portal.repository import migrations
+from lang_portal.service.answers import AnswerPipeline
+from lang_portal.service.context import ServiceContext
 from lang_portal.settings import MIGRATIONS_DIR, load_settings
+from tests.conftest import START
 from tests.reliability.figures import record_figure
 from tests.reliability.server import (
     LoadResult,
@@ -150,6 +153,11 @@ def test_database_from_every_earlier_schema_upgrades_with_nothing_lost(
     migrations.apply(db, earlier, FixedClock(datetime(2026, 1, 1, tzinfo=UTC)))
     with db.write() as connection:
         _fill_history(connection)
+        if version >= 2:
+            # what the review writes of that release kept beside the history (0002 added it)
+            AnswerPipeline(
+                ServiceContext(db, load_settings(database_path=path), FixedClock(START))
+            ).rebuild(connection)
     db.close()
     columns = _columns(path, CORE_TABLES)
     before = _rows(path, columns)

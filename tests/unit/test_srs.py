@@ -11,7 +11,7 @@ from fsrs import Card, Rating, Scheduler
 
 from lang_portal.clock import FixedClock
 from lang_portal.service.container import Services
-from lang_portal.service.srs import Evaluation, rmse_bins_key
+from lang_portal.service.evaluation import Evaluation, rmse_bins_key
 from tests.conftest import START
 
 
@@ -97,6 +97,6 @@ def test_rebuild_gives_back_the_live_state(services: Services, clock: FixedClock
     before = [services.inventory.get_word(w)["srs"] for w in range(1, 5)]
     evaluation = services.srs.evaluation()
     with services.context.db.write() as connection:
-        services.srs.rebuild(connection)
+        services.answers.rebuild(connection)
     assert [services.inventory.get_word(w)["srs"] for w in range(1, 5)] == before
     assert services.srs.evaluation() == evaluation

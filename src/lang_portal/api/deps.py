@@ -3,7 +3,7 @@
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Header, Path, Query, Request
 
 from lang_portal.errors import ValidationFailedError
 from lang_portal.models.common import SQLITE_MAX_INTEGER, PageRequest
@@ -71,3 +71,18 @@ WordId = Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER, description="Word id")
 GroupId = Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER, description="Group id")]
 SessionId = Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER, description="Study session id")]
 ActivityId = Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER, description="Study activity id")]
+
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        pattern=r"^[\x21-\x7e]+$",
+        description=(
+            "Any unique string (a UUID): an answer resent with the same key within 24 hours "
+            "is stored once, and the resend answers with the first one's result"
+        ),
+    ),
+]

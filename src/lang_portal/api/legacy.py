@@ -16,10 +16,12 @@ from urllib.parse import urljoin, urlsplit
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field, model_validator
 
-from lang_portal.api.deps import MAX_PAGE_NUMBER, ServicesDep
+from lang_portal.api.deps import MAX_PAGE_NUMBER, IdempotencyKey, ServicesDep
 from lang_portal.api.responses import JsonResponse, LegacyRoute
 from lang_portal.models.common import SQLITE_MAX_INTEGER, PageRequest, Pagination
+from lang_portal.models.study import review_stored
 from lang_portal.repository.sessions import SESSION_SORT_COLUMNS
+from lang_portal.service.answers import Answer
 
 router = APIRouter(route_class=LegacyRoute, tags=["legacy (the school's Flask contract)"])
 
@@ -287,11 +289,17 @@ class LegacyReviewBody(BaseModel):
                 raise ValueError(f"missing {' and '.join(missing)} (or send {{reviews: [...]}})")
         return self
 
-    def answers(self) -> list[tuple[int, bool, int | None]]:
+    def answers(self, session_id: int) -> list[Answer]:
         if self.reviews is not None:
-            return [(review.word_id, review.is_correct, None) for review in self.reviews]
+            return [
+                Answer(session_id, review.word_id, review.is_correct, source="legacy")
+                for review in self.reviews
+            ]
         assert self.word_id is not None and self.correct is not None
-        return [(self.word_id, self.correct, None)]
+        return [Answer(session_id, self.word_id, self.correct, source="legacy")]
+
+
+LEGACY_REVIEW_SCOPE = "POST /study_sessions/:id/review"
 
 
 @router.post("/study_sessions", status_code=201, summary="Start a session")
@@ -302,11 +310,18 @@ def legacy_create_session(services: ServicesDep, body: LegacySessionCreate) -> J
 
 @router.post("/study_sessions/{session_id}/review", status_code=201, summary="Record answers")
 def legacy_review(
-    services: ServicesDep, session_id: PathId, body: LegacyReviewBody
+    services: ServicesDep,
+    session_id: PathId,
+    body: LegacyReviewBody,
+    idempotency_key: IdempotencyKey = None,
 ) -> JsonResponse:
     # One transaction for the whole batch: a refused answer leaves nothing written.
-    stored = services.study.record_reviews(session_id, body.answers())
-    reviews = [{key: value for key, value in item.items() if key != "success"} for item in stored]
+    stored = services.study.record_reviews(
+        body.answers(session_id), idempotency_key=idempotency_key, scope=LEGACY_REVIEW_SCOPE
+    )
+    reviews = [
+        review_stored(item, services.context).model_dump(exclude={"success"}) for item in stored
+    ]
     if body.reviews is None:
         return JsonResponse(reviews[0], status_code=201)
     return JsonResponse({"study_session_id": session_id, "reviews": reviews}, status_code=201)

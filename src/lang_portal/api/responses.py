@@ -18,6 +18,7 @@ import orjson
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from starlette.routing import Match
 
 from lang_portal import API_VERSION
@@ -43,8 +44,15 @@ class Mount(enum.Enum):
 JSON_MEDIA_TYPE = "application/json"
 
 
+def _model_dump(value: Any) -> Any:
+    # services and routes may return response models as they are: dumped as the model's JSON
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def dump_json(content: Any) -> bytes:
-    return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+    return orjson.dumps(content, default=_model_dump, option=orjson.OPT_NON_STR_KEYS)
 
 
 class JsonResponse(JSONResponse):

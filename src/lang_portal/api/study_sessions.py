@@ -4,14 +4,32 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
-from lang_portal.api.deps import ServicesDep, SessionId, SessionPage, WordId, page_params
+from lang_portal.api.deps import (
+    IdempotencyKey,
+    ServicesDep,
+    SessionId,
+    SessionPage,
+    WordId,
+    page_params,
+)
 from lang_portal.api.responses import ApiResult
+from lang_portal.errors import ValidationFailedError
 from lang_portal.models.common import Page, PageRequest
-from lang_portal.models.study import ReviewCreate, ReviewStored, SessionCreate, StudySession
+from lang_portal.models.study import (
+    ReviewCreate,
+    ReviewStored,
+    SessionCreate,
+    StudySession,
+    review_stored,
+)
 from lang_portal.models.words import WordItem
 from lang_portal.repository.sessions import SESSION_WORD_SORT_COLUMNS
+from lang_portal.service.answers import Answer
+
+# Keys of resent answers are matched within one route: the same key on another is another request.
+REVIEW_SCOPE = "POST /study_sessions/:id/words/:word_id/review"
 
 router = APIRouter(tags=["study sessions"])
 SessionWordPage = Annotated[
@@ -59,7 +77,22 @@ def review_word(
     services: ServicesDep,
     session_id: SessionId,
     word_id: WordId,
-    body: ReviewCreate,
+    idempotency_key: IdempotencyKey = None,
+    correct: Annotated[
+        bool | None,
+        Query(description="The answer, for clients that send no body (a body wins)"),
+    ] = None,
+    body: ReviewCreate | None = None,
 ) -> ApiResult:
-    stored = services.study.record_review(session_id, word_id, body.correct, body.duration_ms)
-    return ApiResult(stored, status_code=201)
+    if body is None:
+        if correct is None:
+            raise ValidationFailedError(
+                "send the answer as a JSON body {correct} or as the query parameter correct",
+                {"correct": "field required"},
+            )
+        body = ReviewCreate(correct=correct)
+    answer = Answer(session_id, word_id, body.correct, body.duration_ms, source="portal")
+    [stored] = services.study.record_reviews(
+        [answer], idempotency_key=idempotency_key, scope=REVIEW_SCOPE
+    )
+    return ApiResult(review_stored(stored, services.context), status_code=201)

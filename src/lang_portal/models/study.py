@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from lang_portal.clock import to_stored
 from lang_portal.models.common import RowId
+
+if TYPE_CHECKING:
+    from lang_portal.service.answers import RecordedAnswer
+    from lang_portal.service.context import ServiceContext
 
 
 class StudyActivity(BaseModel):
@@ -94,3 +101,14 @@ class QuickStats(BaseModel):
     total_study_sessions: int = Field(examples=[4])
     total_active_groups: int = Field(examples=[3])
     study_streak_days: int = Field(examples=[4])
+
+
+def review_stored(answer: RecordedAnswer, context: ServiceContext) -> ReviewStored:
+    return ReviewStored(
+        success=True,
+        id=answer.review_id,
+        word_id=answer.word_id,
+        study_session_id=answer.session_id,
+        correct=answer.correct,
+        created_at=context.api_time(to_stored(answer.answered_at)) or "",
+    )

@@ -18,7 +18,8 @@ SESSION_SORT_COLUMNS = {
 
 _SESSION_ITEM = (
     "SELECT s.id, s.group_id, g.name AS group_name, s.study_activity_id, "
-    "a.name AS activity_name, s.created_at, s.ended_at, s.review_items_count, s.correct_count "
+    "a.name AS activity_name, s.created_at, s.ended_at, s.review_items_count, s.correct_count, "
+    "s.registration "
     "FROM study_sessions AS s "
     "JOIN groups AS g ON g.id = s.group_id "
     "JOIN study_activities AS a ON a.id = s.study_activity_id "
@@ -64,6 +65,15 @@ def get_session(connection: sqlite3.Connection, session_id: int) -> sqlite3.Row 
     return row
 
 
+def session_by_registration(
+    connection: sqlite3.Connection, registration: str
+) -> sqlite3.Row | None:
+    row: sqlite3.Row | None = connection.execute(
+        f"{_SESSION_ITEM} WHERE s.registration = ?", (registration,)
+    ).fetchone()
+    return row
+
+
 def latest_session(connection: sqlite3.Connection) -> sqlite3.Row | None:
     row: sqlite3.Row | None = connection.execute(
         f"{_SESSION_ITEM} ORDER BY s.created_at DESC, s.id DESC LIMIT 1"
@@ -72,11 +82,12 @@ def latest_session(connection: sqlite3.Connection) -> sqlite3.Row | None:
 
 
 def insert_session(
-    connection: sqlite3.Connection, group_id: int, activity_id: int, now: str
+    connection: sqlite3.Connection, group_id: int, activity_id: int, now: str, registration: str
 ) -> int:
     cursor = connection.execute(
-        "INSERT INTO study_sessions (group_id, study_activity_id, created_at) VALUES (?, ?, ?)",
-        (group_id, activity_id, now),
+        "INSERT INTO study_sessions (group_id, study_activity_id, created_at, registration) "
+        "VALUES (?, ?, ?, ?)",
+        (group_id, activity_id, now, registration),
     )
     return int(cursor.lastrowid or 0)
 
@@ -121,45 +132,6 @@ def list_session_words(
     ).fetchall()
 
 
-def insert_review(
-    connection: sqlite3.Connection,
-    session_id: int,
-    word_id: int,
-    correct: bool,
-    duration_ms: int | None,
-    now: str,
-) -> int:
-    cursor = connection.execute(
-        "INSERT INTO word_review_items (word_id, study_session_id, correct, duration_ms, "
-        "created_at) VALUES (?, ?, ?, ?, ?)",
-        (word_id, session_id, int(correct), duration_ms, now),
-    )
-    connection.execute(
-        "INSERT INTO study_session_words (study_session_id, word_id, correct_count, wrong_count) "
-        "VALUES (?, ?, ?, ?) ON CONFLICT (study_session_id, word_id) DO UPDATE SET "
-        "correct_count = correct_count + excluded.correct_count, "
-        "wrong_count = wrong_count + excluded.wrong_count",
-        (session_id, word_id, int(correct), int(not correct)),
-    )
-    connection.execute(
-        "UPDATE study_sessions SET ended_at = ?, review_items_count = review_items_count + 1, "
-        "correct_count = correct_count + ? WHERE id = ?",
-        (now, int(correct), session_id),
-    )
-    return int(cursor.lastrowid or 0)
-
-
-def add_to_daily_stats(
-    connection: sqlite3.Connection, day: str, correct: bool, duration_ms: int | None
-) -> None:
-    connection.execute(
-        "INSERT INTO daily_stats (day, reviews, correct, duration_ms) VALUES (?, 1, ?, ?) "
-        "ON CONFLICT (day) DO UPDATE SET reviews = reviews + 1, "
-        "correct = correct + excluded.correct, duration_ms = duration_ms + excluded.duration_ms",
-        (day, int(correct), duration_ms or 0),
-    )
-
-
 def answer_totals(connection: sqlite3.Connection) -> tuple[int, int]:
     """(correct answers, all answers) over the whole history, from the daily summary."""
     row = connection.execute(
@@ -176,27 +148,6 @@ def study_days_descending(connection: sqlite3.Connection) -> Iterator[str]:
 def data_version(connection: sqlite3.Connection) -> int:
     """Changes whenever another connection has committed since this one last read."""
     return int(connection.execute("PRAGMA data_version").fetchone()[0])
-
-
-def iter_reviews(connection: sqlite3.Connection) -> Iterator[sqlite3.Row]:
-    """Every review in time order; for rebuilding summaries, never on a request."""
-    yield from connection.execute(
-        "SELECT id, word_id, study_session_id, correct, duration_ms, created_at "
-        "FROM word_review_items ORDER BY created_at, id"
-    )
-
-
-def insert_daily_stats(
-    connection: sqlite3.Connection, day: str, reviews: int, correct: int, duration_ms: int
-) -> None:
-    connection.execute(
-        "INSERT INTO daily_stats (day, reviews, correct, duration_ms) VALUES (?, ?, ?, ?)",
-        (day, reviews, correct, duration_ms),
-    )
-
-
-def clear_daily_stats(connection: sqlite3.Connection) -> None:
-    connection.execute("DELETE FROM daily_stats")
 
 
 def delete_history(connection: sqlite3.Connection) -> None:

@@ -118,21 +118,6 @@ def delete_word(connection: sqlite3.Connection, word_id: int) -> None:
     connection.execute("DELETE FROM words WHERE id = ?", (word_id,))
 
 
-def record_answer(connection: sqlite3.Connection, word_id: int, correct: bool, now: str) -> None:
-    column = "correct_count" if correct else "wrong_count"
-    connection.execute(
-        f"UPDATE words SET {column} = {column} + 1, last_reviewed_at = ? WHERE id = ?",
-        (now, word_id),
-    )
-
-
-def reset_counters(connection: sqlite3.Connection) -> None:
-    connection.execute(
-        "UPDATE words SET correct_count = 0, wrong_count = 0, last_reviewed_at = NULL "
-        "WHERE last_reviewed_at IS NOT NULL OR correct_count > 0 OR wrong_count > 0"
-    )
-
-
 def count_studied_words(connection: sqlite3.Connection) -> int:
     return int(
         connection.execute(

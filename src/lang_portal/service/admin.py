@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 from lang_portal.repository import admin as admin_repo
 from lang_portal.repository import sessions as session_repo
-from lang_portal.repository import words as word_repo
+from lang_portal.service.answers import AnswerPipeline
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.seeding import SeedReport, SeedService, load_seeds
 
-# Run inside the reset's transaction, for state derived from the history (spaced repetition).
-ResetHook = Callable[[sqlite3.Connection], None]
-
 
 class AdminService:
-    def __init__(self, context: ServiceContext, seeds_dir: Path) -> None:
+    def __init__(self, context: ServiceContext, seeds_dir: Path, answers: AnswerPipeline) -> None:
         self.context = context
         self.seeds_dir = seeds_dir
-        self.history_reset_hooks: list[ResetHook] = []
+        self.answers = answers
 
     def reset_history(self) -> dict[str, object]:
         with self.context.db.write() as connection:
@@ -39,6 +35,4 @@ class AdminService:
 
     def _clear_history(self, connection: sqlite3.Connection) -> None:
         session_repo.delete_history(connection)
-        word_repo.reset_counters(connection)
-        for hook in self.history_reset_hooks:
-            hook(connection)
+        self.answers.clear(connection)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from lang_portal.service.admin import AdminService
 from lang_portal.service.analytics import AnalyticsService
+from lang_portal.service.answers import AnswerPipeline
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.dashboard import DashboardService
 from lang_portal.service.inventory import InventoryService
@@ -19,6 +20,7 @@ from lang_portal.service.transfer import TransferService
 @dataclass
 class Services:
     context: ServiceContext
+    answers: AnswerPipeline
     inventory: InventoryService
     study: StudyService
     dashboard: DashboardService
@@ -30,21 +32,17 @@ class Services:
 
     @classmethod
     def build(cls, context: ServiceContext, seeds_dir: Path) -> Services:
-        study = StudyService(context)
-        admin = AdminService(context, seeds_dir)
-        srs = SrsService(context, study)
-        # the scheduling state and the learning summaries commit with each answer and are
-        # cleared with the history
-        study.review_hooks.append(srs.on_review)
-        admin.history_reset_hooks.append(srs.on_history_reset)
+        answers = AnswerPipeline(context)
+        srs = SrsService(context, answers)
         return cls(
             context=context,
+            answers=answers,
             inventory=InventoryService(context),
-            study=study,
+            study=StudyService(context, answers),
             dashboard=DashboardService(context),
-            admin=admin,
+            admin=AdminService(context, seeds_dir, answers),
             seeding=SeedService(context),
             srs=srs,
             analytics=AnalyticsService(context, srs),
-            transfer=TransferService(context, srs),
+            transfer=TransferService(context, answers),
         )

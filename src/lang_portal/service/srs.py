@@ -1,60 +1,31 @@
-"""Spaced repetition with FSRS-6 (the `fsrs` package), and the scoring of its predictions.
+"""Spaced repetition with FSRS-6 (the `fsrs` package): the review queue, the forecast, a
+session's result, and the scores of FSRS's predictions.
 
-Every answer moves the word's FSRS card in the review's own transaction: wrong is `Again`,
-correct is `Good`. Fuzzing is off, so that replaying the stored history gives back the same
-due dates that were served. The same write feeds the summaries that the analytics read, and
-scores the recall probability FSRS predicted just before the answer (see `Evaluation`).
+The cards and the scores are written by the answer pipeline (`service/answers.py`) in each
+answer's transaction; this module reads them.
 """
 
 from __future__ import annotations
 
-import math
 import sqlite3
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from fsrs import Card, Rating, Scheduler, State
+from fsrs import Card, Scheduler, State
 
 from lang_portal.clock import from_stored, to_stored
 from lang_portal.errors import NotFoundError
 from lang_portal.repository import groups as group_repo
 from lang_portal.repository import sessions as session_repo
 from lang_portal.repository import srs as srs_repo
-from lang_portal.repository import words as word_repo
+from lang_portal.service.answers import AnswerPipeline, require_live
 from lang_portal.service.context import ServiceContext
-from lang_portal.settings import Settings
-
-if TYPE_CHECKING:
-    from lang_portal.service.study import StudyService
+from lang_portal.service.evaluation import Evaluation
 
 STATE_NAMES = {State.Learning: "learning", State.Review: "review", State.Relearning: "relearning"}
-# Learning-curve keys above these are counted together ("50 or more times", "3650+ days").
-MAX_SEEN = 50
-MAX_GAP_DAYS = 3650
-# Predictions are scored in [EPSILON, 1 - EPSILON] so that one sure miss is not infinite.
-EPSILON = 1e-6
-AUC_BUCKETS = 10_000
 
 # Retrievability depends on the FSRS parameters only, not on the desired retention.
 _DEFAULT_SCHEDULER = Scheduler(enable_fuzzing=False)
-
-
-def make_scheduler(settings: Settings) -> Scheduler:
-    return Scheduler(desired_retention=settings.srs_desired_retention, enable_fuzzing=False)
-
-
-def card_from_row(row: sqlite3.Row) -> Card:
-    return Card(
-        card_id=row["word_id"],
-        state=State(row["state"]),
-        step=row["step"],
-        stability=row["stability"],
-        difficulty=row["difficulty"],
-        due=from_stored(row["due"]),
-        last_review=from_stored(row["last_review"]),
-    )
 
 
 def retrievability(row: sqlite3.Row, now: datetime) -> float:
@@ -94,235 +65,14 @@ def describe_card(
     }
 
 
-# -- scoring the predictions -------------------------------------------------------------------
-
-
-def _log_bin(value: float, base: float, scale: float, digits: int) -> float:
-    return round(scale * base ** math.floor(math.log(value) / math.log(base)), digits)
-
-
-def rmse_bins_key(elapsed_days: int, i: int, lapses: int) -> tuple[float, float, float]:
-    """srs-benchmark's RMSE bins: log-spaced by days elapsed, review number and lapses."""
-    delta_bin = _log_bin(max(elapsed_days, 1e-6), 3.62, 2.48, 2)
-    i_bin = _log_bin(i, 1.89, 1.99, 0)
-    lapse_bin = _log_bin(lapses, 1.73, 1.65, 0) if lapses else 0.0
-    return delta_bin, i_bin, lapse_bin
-
-
-def log_loss(p: float, y: bool) -> float:
-    p = min(max(p, EPSILON), 1 - EPSILON)
-    return -math.log(p) if y else -math.log(1 - p)
-
-
-def auc_bucket(p: float) -> int:
-    return min(AUC_BUCKETS - 1, max(0, int(p * AUC_BUCKETS)))
-
-
-@dataclass
-class BinTotals:
-    n: int = 0
-    sum_p: float = 0.0
-    sum_y: int = 0
-    sum_log_loss: float = 0.0
-
-
-@dataclass
-class Evaluation:
-    """Log loss, RMSE(bins) and AUC of predictions, beside a constant-average baseline.
-
-    Kept as sums per bin and a histogram of predictions, so the figures come from the
-    summary tables on a request and from an in-memory replay in `lang-portal srs evaluate`.
-    """
-
-    bins: dict[tuple[float, float, float], BinTotals] = field(default_factory=dict)
-    histogram: dict[int, list[int]] = field(default_factory=dict)
-
-    def add(self, p: float, y: bool, elapsed_days: int, i: int, lapses: int) -> None:
-        totals = self.bins.setdefault(rmse_bins_key(elapsed_days, i, lapses), BinTotals())
-        totals.n += 1
-        totals.sum_p += p
-        totals.sum_y += int(y)
-        totals.sum_log_loss += log_loss(p, y)
-        self.histogram.setdefault(auc_bucket(p), [0, 0])[0 if y else 1] += 1
-
-    @classmethod
-    def from_rows(cls, bins: Iterable[sqlite3.Row], histogram: Iterable[sqlite3.Row]) -> Evaluation:
-        evaluation = cls()
-        for row in bins:
-            evaluation.bins[(row["delta_bin"], row["i_bin"], row["lapse_bin"])] = BinTotals(
-                row["n"], row["sum_p"], row["sum_y"], row["sum_log_loss"]
-            )
-        for row in histogram:
-            evaluation.histogram[row["bucket"]] = [row["positives"], row["negatives"]]
-        return evaluation
-
-    def report(self) -> dict[str, Any]:
-        n = sum(b.n for b in self.bins.values())
-        if n == 0:
-            return {"reviews_scored": 0, "average_recall": None, "fsrs": None, "baseline": None}
-        recalled = sum(b.sum_y for b in self.bins.values())
-        mean_y = recalled / n
-        fsrs_rmse = math.sqrt(
-            sum(b.n * (b.sum_y / b.n - b.sum_p / b.n) ** 2 for b in self.bins.values()) / n
-        )
-        base_rmse = math.sqrt(
-            sum(b.n * (b.sum_y / b.n - mean_y) ** 2 for b in self.bins.values()) / n
-        )
-        base_loss = mean_y * log_loss(mean_y, True) + (1 - mean_y) * log_loss(mean_y, False)
-        return {
-            "reviews_scored": n,
-            "average_recall": round(mean_y, 6),
-            "bins": len(self.bins),
-            "fsrs": {
-                "log_loss": round(sum(b.sum_log_loss for b in self.bins.values()) / n, 6),
-                "rmse_bins": round(fsrs_rmse, 6),
-                "auc": _round(self._auc()),
-            },
-            "baseline": {
-                "log_loss": round(base_loss, 6),
-                "rmse_bins": round(base_rmse, 6),
-                # a constant ranks no answer above another
-                "auc": 0.5 if 0 < recalled < n else None,
-            },
-        }
-
-    def _auc(self) -> float | None:
-        positives = sum(counts[0] for counts in self.histogram.values())
-        negatives = sum(counts[1] for counts in self.histogram.values())
-        if positives == 0 or negatives == 0:
-            return None
-        wins = 0.0
-        negatives_below = 0
-        for bucket in sorted(self.histogram):
-            pos, neg = self.histogram[bucket]
-            wins += pos * (negatives_below + 0.5 * neg)  # ties within a bucket count half
-            negatives_below += neg
-        return wins / (positives * negatives)
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 6)
-
-
 # -- the service -------------------------------------------------------------------------------
 
 
-@dataclass
-class CardMemo:
-    """A card with the counters the summaries need, for replays held in memory."""
-
-    card: Card
-    reps: int = 0
-    day_reps: int = 0
-    day_lapses: int = 0
-
-
 class SrsService:
-    def __init__(self, context: ServiceContext, study: StudyService) -> None:
+    def __init__(self, context: ServiceContext, answers: AnswerPipeline) -> None:
         self.context = context
         self.db = context.db
-        self.study = study
-        self.scheduler = make_scheduler(context.settings)
-
-    # -- the review write ----------------------------------------------------------------------
-
-    def on_review(
-        self, connection: sqlite3.Connection, word_id: int, correct: bool, moment: datetime
-    ) -> None:
-        """StudyService review hook: runs in the review's transaction, after its row is stored."""
-        activity_id = srs_repo.activity_of_review(connection, word_id, to_stored(moment))
-        self.apply_review(connection, word_id, correct, moment, activity_id)
-
-    def on_history_reset(self, connection: sqlite3.Connection) -> None:
-        srs_repo.clear_derived(connection)
-
-    def apply_review(
-        self,
-        connection: sqlite3.Connection,
-        word_id: int,
-        correct: bool,
-        moment: datetime,
-        activity_id: int | None,
-    ) -> None:
-        stored = to_stored(moment)
-        day = self.context.local_day(moment)
-        row = srs_repo.get_card(connection, word_id)
-        srs_repo.mark_word_studied(connection, day, word_id)
-        if activity_id is not None:
-            srs_repo.add_activity_answer(connection, activity_id, correct)
-        if row is None:
-            card = Card(card_id=word_id)
-            first_review, reps, lapses, day_reps, day_lapses = stored, 0, 0, 1, 0
-            srs_repo.count_new_word(connection, day)
-            srs_repo.add_to_curve(connection, "curve_by_seen", 0, correct)
-        else:
-            card = card_from_row(row)
-            first_review, reps, lapses = row["first_review"], row["reps"], row["lapses"]
-            day_reps, day_lapses = row["day_reps"], row["day_lapses"]
-            srs_repo.add_to_curve(connection, "curve_by_seen", min(reps, MAX_SEEN), correct)
-            elapsed_days = max(0, (moment - from_stored(row["last_review"])).days)
-            srs_repo.add_to_curve(
-                connection, "curve_by_gap", min(elapsed_days, MAX_GAP_DAYS), correct
-            )
-            if elapsed_days >= 1:
-                # srs-benchmark scores one answer per card per day: those a day or more apart
-                p = float(self.scheduler.get_card_retrievability(card, moment))
-                srs_repo.add_evaluation(
-                    connection,
-                    rmse_bins_key(elapsed_days, day_reps + 1, day_lapses),
-                    p,
-                    correct,
-                    log_loss(p, correct),
-                    auc_bucket(p),
-                )
-                if row["last_activity_id"] is not None:
-                    srs_repo.add_activity_later_answer(connection, row["last_activity_id"], correct)
-                day_reps += 1
-                day_lapses += 0 if correct else 1
-            if not correct and card.state == State.Review:
-                lapses += 1
-        rating = Rating.Good if correct else Rating.Again
-        card, _ = self.scheduler.review_card(card, rating, review_datetime=moment)
-        srs_repo.save_card(
-            connection,
-            {
-                "word_id": word_id,
-                "state": int(card.state),
-                "step": card.step,
-                "stability": card.stability,
-                "difficulty": card.difficulty,
-                "due": to_stored(card.due),
-                "last_review": stored,
-                "first_review": first_review,
-                "reps": reps + 1,
-                "lapses": lapses,
-                "day_reps": day_reps,
-                "day_lapses": day_lapses,
-                "last_activity_id": activity_id,
-            },
-        )
-
-    def rebuild(self, connection: sqlite3.Connection) -> int:
-        """Recompute every summary and card from the stored history, in time order.
-
-        For imports and repairs only: it reads the whole history. Returns the reviews replayed.
-        """
-        srs_repo.clear_derived(connection)
-        session_repo.clear_daily_stats(connection)
-        word_repo.reset_counters(connection)
-        count = 0
-        for review in srs_repo.iter_history(connection):
-            moment = from_stored(review["created_at"])
-            correct = bool(review["correct"])
-            session_repo.add_to_daily_stats(
-                connection, self.context.local_day(moment), correct, review["duration_ms"]
-            )
-            word_repo.record_answer(connection, review["word_id"], correct, review["created_at"])
-            self.apply_review(
-                connection, review["word_id"], correct, moment, review["study_activity_id"]
-            )
-            count += 1
-        return count
+        self.answers = answers
 
     # -- the queue -----------------------------------------------------------------------------
 
@@ -338,7 +88,7 @@ class SrsService:
             session = session_repo.get_session(connection, session_id)
             if session is None:
                 raise NotFoundError.of("study session", session_id)
-            self.study.require_live(session, self.context.now())
+            require_live(session, self.context.now(), self.context)
             queue = self._queue(connection, session["group_id"], limit, session_id=session_id)
         queue["study_session_id"] = session_id
         return queue
@@ -470,27 +220,9 @@ class SrsService:
 
     def replay_evaluation(self) -> dict[str, Any]:
         """Replay the whole stored history with a fresh scheduler and score it (the CLI)."""
-        evaluation = Evaluation()
-        memos: dict[int, CardMemo] = {}
         with self.db.snapshot() as connection:
-            for review in srs_repo.iter_history(connection):
-                word_id, correct = review["word_id"], bool(review["correct"])
-                moment = from_stored(review["created_at"])
-                memo = memos.get(word_id)
-                if memo is None:
-                    memo = memos[word_id] = CardMemo(Card(card_id=word_id), day_reps=1)
-                else:
-                    assert memo.card.last_review is not None
-                    elapsed_days = max(0, (moment - memo.card.last_review).days)
-                    if elapsed_days >= 1:
-                        p = float(self.scheduler.get_card_retrievability(memo.card, moment))
-                        evaluation.add(p, correct, elapsed_days, memo.day_reps + 1, memo.day_lapses)
-                        memo.day_reps += 1
-                        memo.day_lapses += 0 if correct else 1
-                rating = Rating.Good if correct else Rating.Again
-                memo.card, _ = self.scheduler.review_card(memo.card, rating, review_datetime=moment)
-                memo.reps += 1
+            evaluation, replayed, words = self.answers.replay_evaluation(connection)
         report = evaluation.report()
-        report["reviews_replayed"] = sum(memo.reps for memo in memos.values())
-        report["words"] = len(memos)
+        report["reviews_replayed"] = replayed
+        report["words"] = words
         return report

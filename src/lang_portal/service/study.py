@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
-from datetime import datetime, timedelta
+import uuid
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from lang_portal.clock import from_stored, to_stored
-from lang_portal.errors import BusinessRuleError, NotFoundError, SessionExpiredError
+from lang_portal.errors import NotFoundError
 from lang_portal.models.common import PageRequest, Pagination
 from lang_portal.repository import activities as activity_repo
 from lang_portal.repository import groups as group_repo
 from lang_portal.repository import sessions as session_repo
-from lang_portal.repository import words as word_repo
+from lang_portal.service.answers import Answer, AnswerPipeline, RecordedAnswer
 from lang_portal.service.context import ServiceContext, pagination_for
 from lang_portal.service.inventory import word_item
-
-# Called inside the review's write transaction, after the review row is stored, so that state
-# derived from answers (spaced repetition) commits or rolls back with the answer itself.
-ReviewHook = Callable[[sqlite3.Connection, int, bool, datetime], None]
 
 
 def activity_item(row: sqlite3.Row) -> dict[str, Any]:
@@ -46,10 +41,10 @@ def launch_url_for(base_url: str, group_id: int, session_id: int) -> str:
 
 
 class StudyService:
-    def __init__(self, context: ServiceContext) -> None:
+    def __init__(self, context: ServiceContext, answers: AnswerPipeline) -> None:
         self.context = context
         self.db = context.db
-        self.review_hooks: list[ReviewHook] = []
+        self.answers = answers
 
     # -- activities ----------------------------------------------------------------------------
 
@@ -154,7 +149,7 @@ class StudyService:
         if activity_repo.get_activity(connection, activity_id) is None:
             raise NotFoundError.of("study activity", activity_id)
         session_id = session_repo.insert_session(
-            connection, group_id, activity_id, self.context.now_stored()
+            connection, group_id, activity_id, self.context.now_stored(), str(uuid.uuid4())
         )
         row = session_repo.get_session(connection, session_id)
         assert row is not None
@@ -164,69 +159,18 @@ class StudyService:
 
     def record_review(
         self, session_id: int, word_id: int, correct: bool, duration_ms: int | None = None
-    ) -> dict[str, Any]:
-        return self.record_reviews(session_id, [(word_id, correct, duration_ms)])[0]
+    ) -> RecordedAnswer:
+        return self.record_reviews([Answer(session_id, word_id, correct, duration_ms)])[0]
 
     def record_reviews(
-        self, session_id: int, answers: list[tuple[int, bool, int | None]]
-    ) -> list[dict[str, Any]]:
+        self,
+        answers: Sequence[Answer],
+        *,
+        idempotency_key: str | None = None,
+        scope: str = "",
+    ) -> list[RecordedAnswer]:
         """Store answers in one transaction: all of them, or none if any is refused."""
-        stored: list[dict[str, Any]] = []
         with self.db.write() as connection:
-            # The time is read once the write lock is held, so answers are stamped in the order
-            # they commit: taken before it, two workers could commit a later answer first and
-            # the scheduling state (first/last review, elapsed days) would disagree with the rows.
-            moment = self.context.now()
-            now = to_stored(moment)
-            day = self.context.local_day(moment)
-            session = session_repo.get_session(connection, session_id)
-            if session is None:
-                raise NotFoundError.of("study session", session_id)
-            self._require_live(session, moment)
-            distinct = session_repo.count_session_words(connection, session_id)
-            for word_id, correct, duration_ms in answers:
-                if not word_repo.word_exists(connection, word_id):
-                    raise NotFoundError.of("word", word_id)
-                if not session_repo.session_word_known(connection, session_id, word_id):
-                    if distinct >= self.context.settings.max_words_per_session:
-                        limit = self.context.settings.max_words_per_session
-                        raise BusinessRuleError(
-                            f"a study session covers at most {limit} distinct words",
-                            {"study_session_id": session_id, "max_words_per_session": limit},
-                        )
-                    distinct += 1
-                review_id = session_repo.insert_review(
-                    connection, session_id, word_id, correct, duration_ms, now
-                )
-                word_repo.record_answer(connection, word_id, correct, now)
-                session_repo.add_to_daily_stats(connection, day, correct, duration_ms)
-                for hook in self.review_hooks:
-                    hook(connection, word_id, correct, moment)
-                stored.append(
-                    {
-                        "success": True,
-                        "id": review_id,
-                        "word_id": word_id,
-                        "study_session_id": session_id,
-                        "correct": correct,
-                        "created_at": self.context.api_time(now),
-                    }
-                )
-        return stored
-
-    def require_live(self, session: sqlite3.Row, moment: datetime) -> None:
-        """Raise SESSION_EXPIRED when the session has been idle past the timeout."""
-        self._require_live(session, moment)
-
-    def _require_live(self, session: sqlite3.Row, moment: datetime) -> None:
-        last_activity = from_stored(session["ended_at"] or session["created_at"])
-        timeout = timedelta(minutes=self.context.settings.session_timeout_minutes)
-        if moment - last_activity > timeout:
-            raise SessionExpiredError(
-                f"study session {session['id']} expired after "
-                f"{self.context.settings.session_timeout_minutes} idle minutes; start a new one",
-                {
-                    "study_session_id": session["id"],
-                    "last_activity": self.context.api_time(to_stored(last_activity)),
-                },
+            return self.answers.record_once(
+                connection, answers, idempotency_key=idempotency_key, scope=scope
             )

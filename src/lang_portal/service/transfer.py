@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -25,12 +26,13 @@ from lang_portal.models.validation import (
     clean_romaji,
 )
 from lang_portal.repository import activities as activity_repo
+from lang_portal.repository import answers as answer_repo
 from lang_portal.repository import groups as group_repo
 from lang_portal.repository import sessions as session_repo
 from lang_portal.repository import transfer as transfer_repo
 from lang_portal.repository import words as word_repo
+from lang_portal.service.answers import AnswerPipeline
 from lang_portal.service.context import ServiceContext
-from lang_portal.service.srs import SrsService
 from lang_portal.service.summaries import STATS_ZONE_KEY
 
 FORMAT_VERSION = "1.0"
@@ -101,10 +103,10 @@ class Problems:
 
 
 class TransferService:
-    def __init__(self, context: ServiceContext, srs: SrsService) -> None:
+    def __init__(self, context: ServiceContext, answers: AnswerPipeline) -> None:
         self.context = context
         self.db = context.db
-        self.srs = srs
+        self.answers = answers
 
     # -- words as CSV --------------------------------------------------------------------------
 
@@ -319,7 +321,7 @@ class TransferService:
                     connection, session, f"study_sessions[{index}]", problems, report
                 )
             problems.raise_if_any("history")
-            report["reviews_replayed"] = self.srs.rebuild(connection)
+            report["reviews_replayed"] = self.answers.rebuild(connection)
             session_repo.set_meta(connection, STATS_ZONE_KEY, self.context.settings.timezone)
         return report
 
@@ -440,14 +442,14 @@ class TransferService:
         if group_id is None or activity_id is None or any(a is None for a in answers):
             return
         session_id = session_repo.insert_session(
-            connection, group_id, activity_id, to_stored(start)
+            connection, group_id, activity_id, to_stored(start), str(uuid.uuid4())
         )
         last = None
         for answer in answers:
             assert answer is not None
             word_id, correct, duration_ms, moment = answer
-            session_repo.insert_review(
-                connection, session_id, word_id, correct, duration_ms, to_stored(moment)
+            answer_repo.insert_review(
+                connection, session_id, word_id, correct, duration_ms, to_stored(moment), "import"
             )
             last = to_stored(moment)
             report["reviews"] += 1
