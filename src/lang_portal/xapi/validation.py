@@ -17,6 +17,7 @@ language tags, durations and timestamps.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -213,7 +214,13 @@ def is_2_0(version: str) -> bool:
 # --- paths and basic shapes ------------------------------------------------------------
 
 
+_PLAIN_KEY: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+
+
 def _at(path: str, key: str) -> str:
+    """`path.key`, or `path["key"]` for a key (an IRI, say) that dots would make ambiguous."""
+    if _PLAIN_KEY.fullmatch(key) is None:
+        return f"{path}[{json.dumps(key, ensure_ascii=False)}]"
     return f"{path}.{key}" if path else key
 
 

@@ -640,7 +640,7 @@ REFUSED: list[tuple[str, Callable[[], dict[str, Any]], str, object, str, str]] =
         minimal,
         "object.definition",
         {"extensions": {"should fail": True}},
-        "object.definition.extensions.should fail",
+        'object.definition.extensions["should fail"]',
         "extension key",
     ),
     (
@@ -1088,7 +1088,7 @@ REFUSED: list[tuple[str, Callable[[], dict[str, Any]], str, object, str, str]] =
         minimal,
         "context",
         {"extensions": {"not an iri": 1}},
-        "context.extensions.not an iri",
+        'context.extensions["not an iri"]',
         "extension key",
     ),
     # timestamps, stored, authority, version
@@ -1768,3 +1768,10 @@ def test_batch_all_or_nothing_with_indexed_paths(version: str) -> None:
 def test_score_numbers_must_be_finite(number: float) -> None:
     error = refusal(changed(minimal(), "result", {"score": {"raw": number}}))
     assert (error.path, error.rule) == ("result.score.raw", "raw must be a finite number")
+
+
+def test_keys_that_dots_would_blur_are_bracketed_in_paths() -> None:
+    error = refusal(changed(minimal(), "result", {"extensions": {"http://e.com/a": 1, "x.y": 2}}))
+    assert error.path == 'result.extensions["x.y"]'
+    error = refusal(changed(minimal(), "verb.display", {"en US": "x"}))
+    assert error.path == 'verb.display["en US"]'
