@@ -213,3 +213,32 @@ def test_a_form_post_without_method_is_an_ordinary_request(xapi: XapiClient) -> 
     got = xapi.get("/activities/state", params=state_fields())
     assert got.content == content
     assert got.headers["content-type"] == "application/x-www-form-urlencoded"
+
+
+STATEMENT = {
+    "actor": {"objectType": "Agent", "mbox": "mailto:learner@example.com"},
+    "verb": {"id": "http://adlnet.gov/expapi/verbs/attended", "display": {"en-US": "attended"}},
+    "object": {"objectType": "Activity", "id": "http://www.example.com/meetings/1"},
+}
+STATEMENT_ID = "c70c2b85-c294-464f-baca-cebd4fb9b348"
+
+
+def test_xapi_00336_statement_put_and_get_carried_by_forms(xapi: XapiClient) -> None:
+    """Appendix C's example: a statement PUT as a form, then read back as a form GET."""
+    put_fields = {
+        "statementId": STATEMENT_ID,
+        **header_fields(xapi),
+        "Content-Type": "application/json",
+        "content": json.dumps(STATEMENT),
+    }
+    assert alternate(xapi.client, "/statements", "PUT", put_fields).status_code == 204
+
+    get_fields = {"statementId": STATEMENT_ID, **header_fields(xapi)}
+    got = alternate(xapi.client, "/statements", "GET", get_fields)
+    assert got.status_code == 200
+    assert got.json()["id"] == STATEMENT_ID
+    assert got.json()["verb"]["id"] == STATEMENT["verb"]["id"]
+
+    listing = alternate(xapi.client, "/statements", "GET", {"limit": "1", **header_fields(xapi)})
+    assert listing.status_code == 200
+    assert [item["id"] for item in listing.json()["statements"]] == [STATEMENT_ID]
