@@ -15,6 +15,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.routing import Mount
 from swagger_ui_bundle import swagger_ui_path
 
 from lang_portal import __version__
@@ -172,7 +173,8 @@ def create_app(
         app.router.routes.extend(mounted_legacy().routes)
     app.router.routes.append(PrefixGroup("/api", bare.routes))
     app.include_router(system_routes.router)
-    app.mount(XAPI_PREFIX, build_xapi_app(services), name="xapi")
+    # First in the table: an xAPI request is then matched against the xAPI routes alone.
+    app.router.routes.insert(0, Mount(XAPI_PREFIX, app=build_xapi_app(services), name="xapi"))
     app.mount(
         system_routes.SWAGGER_STATIC,
         StaticFiles(directory=Path(str(swagger_ui_path))),

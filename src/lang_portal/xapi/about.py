@@ -22,5 +22,5 @@ def about_body() -> dict[str, object]:
 
 
 @router.api_route("/about", methods=["GET", "HEAD"])
-def get_about(request: Request) -> Response:
+async def get_about(request: Request) -> Response:
     return XapiJson(about_body())

@@ -14,7 +14,7 @@ router = APIRouter()
 
 
 @router.api_route("/activities", methods=["GET", "HEAD"])
-def get_activity(request: Request) -> Response:
+async def get_activity(request: Request) -> Response:
     unknown = set(request.query_params) - {"activityId"}
     if unknown:
         raise XapiBadRequest(f"unknown parameter {sorted(unknown)[0]!r} for /activities")

@@ -19,7 +19,7 @@ router = APIRouter()
 
 
 @router.api_route("/agents", methods=["GET", "HEAD"])
-def get_person(request: Request) -> Response:
+async def get_person(request: Request) -> Response:
     unknown = set(request.query_params) - {"agent"}
     if unknown:
         raise XapiBadRequest(f"unknown parameter {sorted(unknown)[0]!r} for /agents")

@@ -27,7 +27,7 @@ from lang_portal.xapi.errors import XapiBadRequest, XapiConflict, XapiForbidden
 from lang_portal.xapi.validation import validate_timestamp
 
 JsonObject = dict[str, Any]
-MAX_PAGE = 500
+MAX_PAGE = 100
 
 
 @dataclass(frozen=True)
