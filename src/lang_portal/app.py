@@ -15,7 +15,6 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.routing import Mount
 from swagger_ui_bundle import swagger_ui_path
 
 from lang_portal import __version__
@@ -33,8 +32,8 @@ from lang_portal.api import (
 )
 from lang_portal.api import system as system_routes
 from lang_portal.api.errors import install_error_handlers
-from lang_portal.api.responses import BareRoute, JsonResponse, LegacyRoute, V1Route, mounted
 from lang_portal.api.route_table import PortalApp, PrefixGroup
+from lang_portal.api.routing import BareRoute, LegacyRoute, ShapedRoute, V1Route, mounted
 from lang_portal.clock import Clock, SystemClock
 from lang_portal.database import Database, DatabaseUnavailableError
 from lang_portal.middleware import metrics
@@ -49,12 +48,13 @@ from lang_portal.middleware.rate_limit import RateLimiterService, RateLimitMiddl
 from lang_portal.middleware.request_id import RequestIdMiddleware
 from lang_portal.middleware.security_headers import SecurityHeadersMiddleware
 from lang_portal.middleware.timeout import TimeoutMiddleware
+from lang_portal.mounts import JsonResponse
 from lang_portal.service import backup
 from lang_portal.service.container import Services
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.summaries import ensure_daily_stats_zone
 from lang_portal.settings import SEEDS_DIR, Settings, load_settings
-from lang_portal.xapi.app import XAPI_PREFIX, build_xapi_app
+from lang_portal.xapi.app import XAPI_PREFIX, XapiMount, build_xapi_app
 
 logger = logging.getLogger("lang_portal.app")
 
@@ -96,7 +96,7 @@ def spec_routers() -> list[APIRouter]:
 
 
 @functools.cache
-def mounted_api() -> tuple[APIRouter, APIRouter]:
+def mounted_api() -> tuple[list[ShapedRoute], list[ShapedRoute]]:
     """The spec's routes under `/api/v1` and `/api`, built once per process.
 
     Building a route compiles its validators; the routes hold no per-app state (handlers reach
@@ -107,7 +107,7 @@ def mounted_api() -> tuple[APIRouter, APIRouter]:
 
 
 @functools.cache
-def mounted_legacy() -> APIRouter:
+def mounted_legacy() -> list[ShapedRoute]:
     """The school's earlier Flask contract (api/legacy.py), built once per process likewise."""
     return mounted([legacy.router], "", LegacyRoute)
 
@@ -168,13 +168,14 @@ def create_app(
     # The shared, already-built route objects go straight into the app's route table, grouped
     # by mount; include_router would wrap them again for every app. The legacy mount goes before
     # the bare one: its `/api/study-sessions` paths sit under that mount's prefix.
-    app.router.routes.append(PrefixGroup("/api/v1", v1.routes))
+    app.router.routes.append(PrefixGroup("/api/v1", v1))
     if settings.legacy_api_enabled:
-        app.router.routes.extend(mounted_legacy().routes)
-    app.router.routes.append(PrefixGroup("/api", bare.routes))
-    app.include_router(system_routes.router)
+        app.router.routes.extend(mounted_legacy())
+    app.router.routes.append(PrefixGroup("/api", bare))
+    # as declared, with their policies (include_router would copy them without)
+    app.router.routes.extend(system_routes.router.routes)
     # First in the table: an xAPI request is then matched against the xAPI routes alone.
-    app.router.routes.insert(0, Mount(XAPI_PREFIX, app=build_xapi_app(services), name="xapi"))
+    app.router.routes.insert(0, XapiMount(XAPI_PREFIX, app=build_xapi_app(services), name="xapi"))
     app.mount(
         system_routes.SWAGGER_STATIC,
         StaticFiles(directory=Path(str(swagger_ui_path))),

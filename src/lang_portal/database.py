@@ -26,6 +26,17 @@ SynchronousMode = Literal["off", "normal", "full", "extra"]
 QueryObserver = Callable[[str, float], None]
 
 
+# A reading connection's identity and its `PRAGMA data_version`: SQLite's number moves on every
+# commit made by another connection (another thread's writer, another worker's), and is per
+# connection, hence the connection in the token.
+DataVersion = tuple[int, int]
+
+
+def data_version(connection: sqlite3.Connection) -> DataVersion:
+    """The version of the database as `connection` sees it (inside a snapshot: the snapshot's)."""
+    return id(connection), int(connection.execute("PRAGMA data_version").fetchone()[0])
+
+
 class DatabaseUnavailableError(Exception):
     """The database file cannot be opened or used (missing directory, permissions, corruption)."""
 
@@ -205,16 +216,12 @@ class Database:
                 if self.observers:
                     self._observe("write", started)
 
-    def data_version(self) -> tuple[int, int]:
+    def data_version(self) -> DataVersion:
         """A token that changes whenever a write has been committed, by any connection.
 
-        SQLite's `PRAGMA data_version` of this thread's reader moves on every commit made by
-        another connection (this process's writer, another worker's); the reader never writes,
-        so that is every commit. The value is per connection, hence the reader's identity in the
-        token. For the response cache (api.cache).
+        Read on this thread's reader, which never writes, so every commit moves it.
         """
-        connection = self._reader()
-        return id(connection), int(connection.execute("PRAGMA data_version").fetchone()[0])
+        return data_version(self._reader())
 
     def _note_write_fault(self, exc: BaseException) -> None:
         reason = storage_fault(exc)

@@ -112,6 +112,20 @@ def test_study_session_calls_have_their_own_limit(client: TestClient) -> None:
     assert client.get("/api/v1/words").status_code == 200
 
 
+def test_what_counts_as_a_study_session_call(client: TestClient) -> None:
+    # a group's list of sessions is a read of the group, not a session call
+    assert client.get("/api/v1/groups/1/study_sessions").status_code == 200
+    # the legacy mount's session list is one, and so is launching (it starts a session)
+    assert client.get("/api/study-sessions").status_code == 200
+    launched = client.post("/api/v1/study_activities/1/launch", json={"group_id": 1})
+    assert launched.status_code == 201
+    assert client.get("/api/v1/study_sessions").status_code == 200
+    # the fourth session call is refused by its own limit, though the overall one has room
+    refused = client.get("/api/v1/study_sessions/1")
+    assert refused.status_code == 429
+    assert refused.json()["error"]["details"]["limit"] == 3
+
+
 def test_clients_are_counted_apart(services: Services) -> None:
     app = create_app(services.context.settings, services=services)
     # Without `with`: the lifespan (which closes the database at the end) does not run.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from lang_portal.api.cache import ResponseCache
+from lang_portal.api.cache import cached_body, response_cache
 
 
 def word_counts(body: dict[str, object], word_id: int) -> tuple[int, int]:
@@ -88,10 +88,11 @@ def test_errors_and_clock_dependent_answers_are_not_cached(client: TestClient) -
 
 
 def test_the_cache_keeps_to_its_size() -> None:
-    cache = ResponseCache(max_bytes=2000)
+    cache = response_cache(max_bytes=2000)
     token = (1, 1)
     for index in range(10):
-        cache.put(("v1", f"/words/{index}", ""), token, b"x" * 500, None)
+        key = ("v1", f"/words/{index}", "")
+        cache.put(key, token, cached_body(key, b"x" * 500, None))
     assert cache.size <= 2000
     assert len(cache) == 2  # the two most recent, each ~800 bytes with its allowance
     assert cache.get(("v1", "/words/9", ""), token) is not None

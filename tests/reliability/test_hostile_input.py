@@ -19,7 +19,7 @@ from urllib.parse import quote, unquote
 import pytest
 from fastapi.testclient import TestClient
 
-from lang_portal.api.responses import mount_for_path
+from lang_portal.mounts import mount_for_path
 from lang_portal.settings import Settings
 from tests.reliability.envelopes import envelope_problem, route_mounts
 from tests.reliability.figures import record_figure

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from lang_portal.api.deps import ServicesDep
-from lang_portal.api.responses import ApiResult
+from lang_portal.api.rendering import ApiResult
 from lang_portal.models.common import SuccessMessage
+from lang_portal.route_policy import WRITE, PolicyRouter
 
-router = APIRouter(tags=["admin"])
+router = PolicyRouter(tags=["admin"])
 
 
 @router.post(
     "/reset_history",
+    policy=WRITE,
     response_model=SuccessMessage,
     summary="Delete all study sessions and reviews; words, groups and activities stay",
 )
@@ -21,7 +21,10 @@ def reset_history(services: ServicesDep) -> ApiResult:
 
 
 @router.post(
-    "/full_reset", response_model=SuccessMessage, summary="Back to the freshly seeded state"
+    "/full_reset",
+    policy=WRITE,
+    response_model=SuccessMessage,
+    summary="Back to the freshly seeded state",
 )
 def full_reset(services: ServicesDep) -> ApiResult:
     return ApiResult(services.admin.full_reset())

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, Field
 
 from lang_portal.api.deps import ServicesDep
-from lang_portal.api.responses import ApiResult
+from lang_portal.api.rendering import ApiResult
+from lang_portal.route_policy import READ, PolicyRouter
 
-router = APIRouter(tags=["analytics"])
+router = PolicyRouter(tags=["analytics"])
 
 
 class ProgressDay(BaseModel):
@@ -126,7 +127,9 @@ class Evaluation(BaseModel):
     baseline: Scores | None
 
 
-@router.get("/analytics/progress", response_model=Progress, summary="Progress per local day")
+@router.get(
+    "/analytics/progress", policy=READ, response_model=Progress, summary="Progress per local day"
+)
 def progress(
     services: ServicesDep,
     from_: Annotated[
@@ -137,13 +140,16 @@ def progress(
     return ApiResult(services.analytics.progress(from_, to))
 
 
-@router.get("/analytics/learning_curve", response_model=LearningCurve, summary="Learning curve")
+@router.get(
+    "/analytics/learning_curve", policy=READ, response_model=LearningCurve, summary="Learning curve"
+)
 def learning_curve(services: ServicesDep) -> ApiResult:
     return ApiResult(services.analytics.learning_curve())
 
 
 @router.get(
     "/analytics/difficult_words",
+    policy=READ,
     response_model=list[DifficultWord],
     summary="Words with the lowest accuracy",
 )
@@ -155,13 +161,16 @@ def difficult_words(
     return ApiResult(services.analytics.difficult_words(min_attempts, limit))
 
 
-@router.get("/analytics/mastery", response_model=Mastery, summary="Words mastered, per group")
+@router.get(
+    "/analytics/mastery", policy=READ, response_model=Mastery, summary="Words mastered, per group"
+)
 def mastery(services: ServicesDep) -> ApiResult:
     return ApiResult(services.analytics.mastery())
 
 
 @router.get(
     "/analytics/activities",
+    policy=READ,
     response_model=list[ActivityEffect],
     summary="Accuracy and later retention per study activity",
 )
@@ -169,13 +178,16 @@ def activities(services: ServicesDep) -> ApiResult:
     return ApiResult(services.analytics.activities())
 
 
-@router.get("/analytics/streaks", response_model=Streaks, summary="Current and longest streak")
+@router.get(
+    "/analytics/streaks", policy=READ, response_model=Streaks, summary="Current and longest streak"
+)
 def streaks(services: ServicesDep) -> ApiResult:
     return ApiResult(services.analytics.streaks())
 
 
 @router.get(
     "/analytics/srs_evaluation",
+    policy=READ,
     response_model=Evaluation,
     summary="How well FSRS predicted recall: log loss, RMSE(bins), AUC vs a constant baseline",
 )

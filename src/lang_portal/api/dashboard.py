@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from lang_portal.api.deps import ServicesDep
-from lang_portal.api.responses import ApiResult
+from lang_portal.api.rendering import ApiResult
 from lang_portal.models.study import LastStudySession, QuickStats, StudyProgress
+from lang_portal.route_policy import CACHED_READ, READ, PolicyRouter
 
-router = APIRouter(tags=["dashboard"])
+router = PolicyRouter(tags=["dashboard"])
 
 
 @router.get(
     "/dashboard/last_study_session",
+    policy=CACHED_READ,
     response_model=LastStudySession,
     summary="The most recent study session (404 when there is none)",
 )
@@ -20,12 +20,21 @@ def last_study_session(services: ServicesDep) -> ApiResult:
     return ApiResult(services.dashboard.last_study_session())
 
 
-@router.get("/dashboard/study_progress", response_model=StudyProgress, summary="Words studied")
+@router.get(
+    "/dashboard/study_progress",
+    policy=CACHED_READ,
+    response_model=StudyProgress,
+    summary="Words studied",
+)
 def study_progress(services: ServicesDep) -> ApiResult:
     return ApiResult(services.dashboard.study_progress())
 
 
-@router.get("/dashboard/quick-stats", response_model=QuickStats, summary="Quick statistics")
-@router.get("/dashboard/quick_stats", response_model=QuickStats, include_in_schema=False)
+@router.get(
+    "/dashboard/quick-stats", policy=READ, response_model=QuickStats, summary="Quick statistics"
+)
+@router.get(
+    "/dashboard/quick_stats", policy=READ, response_model=QuickStats, include_in_schema=False
+)
 def quick_stats(services: ServicesDep) -> ApiResult:
     return ApiResult(services.dashboard.quick_stats())

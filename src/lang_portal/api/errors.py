@@ -12,9 +12,9 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from lang_portal.api.responses import Mount, mount_of, render_error
 from lang_portal.database import DatabaseUnavailableError, storage_fault
 from lang_portal.errors import ApiError
+from lang_portal.mounts import Mount, mount_of, render_error
 
 logger = logging.getLogger("lang_portal.errors")
 

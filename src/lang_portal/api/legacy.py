@@ -13,17 +13,18 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 from urllib.parse import urljoin, urlsplit
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import Path, Query, Request
 from pydantic import BaseModel, Field, model_validator
 
 from lang_portal.api.deps import MAX_PAGE_NUMBER, IdempotencyKey, ServicesDep
-from lang_portal.api.responses import JsonResponse, LegacyRoute
 from lang_portal.models.common import SQLITE_MAX_INTEGER, PageRequest, Pagination
 from lang_portal.models.study import review_stored
+from lang_portal.mounts import JsonResponse
 from lang_portal.repository.sessions import SESSION_SORT_COLUMNS
+from lang_portal.route_policy import READ, SESSION_READ, SESSION_WRITE, PolicyRouter
 from lang_portal.service.answers import Answer
 
-router = APIRouter(route_class=LegacyRoute, tags=["legacy (the school's Flask contract)"])
+router = PolicyRouter(tags=["legacy (the school's Flask contract)"])
 
 WORDS_PER_PAGE = 50
 GROUPS_PER_PAGE = 10
@@ -155,7 +156,7 @@ def _counted(pagination: Pagination, **content: Any) -> dict[str, Any]:
 # -- words --------------------------------------------------------------------------------------
 
 
-@router.get("/words", summary="Words, 50 a page")
+@router.get("/words", policy=READ, summary="Words, 50 a page")
 def legacy_list_words(
     services: ServicesDep,
     page: PageQuery = None,
@@ -168,7 +169,7 @@ def legacy_list_words(
     return JsonResponse({**body, "total_words": pagination.total_items})
 
 
-@router.get("/words/{word_id}", summary="One word with its groups")
+@router.get("/words/{word_id}", policy=READ, summary="One word with its groups")
 def legacy_get_word(services: ServicesDep, word_id: PathId) -> JsonResponse:
     detail = services.inventory.get_word(word_id)
     word = _word({**detail, **detail["stats"]})
@@ -178,7 +179,7 @@ def legacy_get_word(services: ServicesDep, word_id: PathId) -> JsonResponse:
 # -- groups -------------------------------------------------------------------------------------
 
 
-@router.get("/groups", summary="Groups, 10 a page")
+@router.get("/groups", policy=READ, summary="Groups, 10 a page")
 def legacy_list_groups(
     services: ServicesDep,
     page: PageQuery = None,
@@ -194,7 +195,7 @@ def legacy_list_groups(
     return JsonResponse(_paged(pagination, groups=groups))
 
 
-@router.get("/groups/{group_id}", summary="One group")
+@router.get("/groups/{group_id}", policy=READ, summary="One group")
 def legacy_get_group(services: ServicesDep, group_id: PathId) -> JsonResponse:
     group = services.inventory.get_group(group_id)
     return JsonResponse(
@@ -206,7 +207,7 @@ def legacy_get_group(services: ServicesDep, group_id: PathId) -> JsonResponse:
     )
 
 
-@router.get("/groups/{group_id}/words", summary="A group's words, 10 a page")
+@router.get("/groups/{group_id}/words", policy=READ, summary="A group's words, 10 a page")
 def legacy_group_words(
     services: ServicesDep,
     group_id: PathId,
@@ -219,7 +220,9 @@ def legacy_group_words(
     return JsonResponse(_paged(pagination, words=[_word(item) for item in items]))
 
 
-@router.get("/groups/{group_id}/words/raw", summary="All of a group's words, with parts")
+@router.get(
+    "/groups/{group_id}/words/raw", policy=READ, summary="All of a group's words, with parts"
+)
 def legacy_group_words_raw(services: ServicesDep, group_id: PathId) -> JsonResponse:
     group, words = services.inventory.all_group_words(group_id)
     return JsonResponse(
@@ -240,7 +243,9 @@ def legacy_group_words_raw(services: ServicesDep, group_id: PathId) -> JsonRespo
     )
 
 
-@router.get("/groups/{group_id}/study_sessions", summary="A group's sessions, newest first")
+@router.get(
+    "/groups/{group_id}/study_sessions", policy=READ, summary="A group's sessions, newest first"
+)
 def legacy_group_sessions(
     services: ServicesDep,
     group_id: PathId,
@@ -302,13 +307,18 @@ class LegacyReviewBody(BaseModel):
 LEGACY_REVIEW_SCOPE = "POST /study_sessions/:id/review"
 
 
-@router.post("/study_sessions", status_code=201, summary="Start a session")
+@router.post("/study_sessions", policy=SESSION_WRITE, status_code=201, summary="Start a session")
 def legacy_create_session(services: ServicesDep, body: LegacySessionCreate) -> JsonResponse:
     session = services.study.create_session(body.group_id, body.study_activity_id)
     return JsonResponse({"session_id": session["id"]}, status_code=201)
 
 
-@router.post("/study_sessions/{session_id}/review", status_code=201, summary="Record answers")
+@router.post(
+    "/study_sessions/{session_id}/review",
+    policy=SESSION_WRITE,
+    status_code=201,
+    summary="Record answers",
+)
 def legacy_review(
     services: ServicesDep,
     session_id: PathId,
@@ -327,7 +337,7 @@ def legacy_review(
     return JsonResponse({"study_session_id": session_id, "reviews": reviews}, status_code=201)
 
 
-@router.get("/api/study-sessions", summary="Sessions, newest first")
+@router.get("/api/study-sessions", policy=SESSION_READ, summary="Sessions, newest first")
 def legacy_list_sessions(
     services: ServicesDep, page: PageQuery = None, per_page: PerPageQuery = None
 ) -> JsonResponse:
@@ -336,13 +346,15 @@ def legacy_list_sessions(
     return JsonResponse(_counted(pagination, items=[_session(item) for item in items]))
 
 
-@router.post("/api/study-sessions/reset", summary="Clear the study history")
+@router.post("/api/study-sessions/reset", policy=SESSION_WRITE, summary="Clear the study history")
 def legacy_reset_history(services: ServicesDep) -> JsonResponse:
     result = services.admin.reset_history()
     return JsonResponse({"message": result["message"]})
 
 
-@router.get("/api/study-sessions/{session_id}", summary="A session and its words")
+@router.get(
+    "/api/study-sessions/{session_id}", policy=SESSION_READ, summary="A session and its words"
+)
 def legacy_get_session(
     services: ServicesDep,
     session_id: PathId,
@@ -360,12 +372,12 @@ def legacy_get_session(
 # -- study activities ---------------------------------------------------------------------------
 
 
-@router.get("/api/study-activities", summary="Every activity (a bare array)")
+@router.get("/api/study-activities", policy=READ, summary="Every activity (a bare array)")
 def legacy_list_activities(request: Request, services: ServicesDep) -> JsonResponse:
     return JsonResponse([_activity(request, item) for item in services.study.all_activities()])
 
 
-@router.get("/api/study-activities/{activity_id}", summary="One activity")
+@router.get("/api/study-activities/{activity_id}", policy=READ, summary="One activity")
 def legacy_get_activity(
     request: Request, services: ServicesDep, activity_id: PathId
 ) -> JsonResponse:
@@ -373,7 +385,9 @@ def legacy_get_activity(
     return JsonResponse({**_activity(request, item), "description": item["description"]})
 
 
-@router.get("/api/study-activities/{activity_id}/sessions", summary="An activity's sessions")
+@router.get(
+    "/api/study-activities/{activity_id}/sessions", policy=READ, summary="An activity's sessions"
+)
 def legacy_activity_sessions(
     services: ServicesDep,
     activity_id: PathId,
@@ -387,6 +401,7 @@ def legacy_activity_sessions(
 
 @router.get(
     "/api/study-activities/{activity_id}/launch",
+    policy=READ,
     summary="What the launch form needs: the activity and the groups to pick from",
 )
 def legacy_launch_form(
@@ -399,7 +414,7 @@ def legacy_launch_form(
 # -- dashboard ----------------------------------------------------------------------------------
 
 
-@router.get("/dashboard/recent-session", summary="The latest session, or null")
+@router.get("/dashboard/recent-session", policy=READ, summary="The latest session, or null")
 def legacy_recent_session(services: ServicesDep) -> JsonResponse:
     session = services.dashboard.recent_session()
     if session is None:
@@ -408,6 +423,8 @@ def legacy_recent_session(services: ServicesDep) -> JsonResponse:
     return JsonResponse({key: session[key] for key in keys})
 
 
-@router.get("/dashboard/stats", summary="Dashboard figures; success_rate is a fraction 0..1")
+@router.get(
+    "/dashboard/stats", policy=READ, summary="Dashboard figures; success_rate is a fraction 0..1"
+)
 def legacy_stats(services: ServicesDep) -> JsonResponse:
     return JsonResponse(services.dashboard.overview())

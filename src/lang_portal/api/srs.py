@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, Field
 
 from lang_portal.api.deps import ServicesDep, SessionId
-from lang_portal.api.responses import ApiResult
+from lang_portal.api.rendering import ApiResult
 from lang_portal.models.common import SQLITE_MAX_INTEGER
+from lang_portal.route_policy import READ, SESSION_READ, PolicyRouter
 
-router = APIRouter(tags=["spaced repetition"])
+router = PolicyRouter(tags=["spaced repetition"])
 Limit = Annotated[int, Query(ge=1, le=200, description="At most this many words")]
 
 
@@ -74,6 +75,7 @@ class Forecast(BaseModel):
 
 @router.get(
     "/review_queue",
+    policy=READ,
     response_model=ReviewQueue,
     summary="Words to review now: due first (most overdue first), then new up to the daily limit",
 )
@@ -89,6 +91,7 @@ def review_queue(
 
 @router.get(
     "/study_sessions/{session_id}/next_words",
+    policy=SESSION_READ,
     response_model=SessionQueue,
     summary="The next words for a running session, from its group: due first, then new",
 )
@@ -102,6 +105,7 @@ def next_words(
 
 @router.get(
     "/study_sessions/{session_id}/result",
+    policy=SESSION_READ,
     response_model=SessionResult,
     summary="A session's outcome: answers, accuracy, and each word's new scheduling state",
 )
@@ -112,7 +116,9 @@ def session_result(
     return ApiResult(services.srs.session_result(session_id))
 
 
-@router.get("/srs/forecast", response_model=Forecast, summary="Words falling due per day")
+@router.get(
+    "/srs/forecast", policy=READ, response_model=Forecast, summary="Words falling due per day"
+)
 def forecast(
     services: ServicesDep,
     days: Annotated[int, Query(ge=1, le=365, description="How many days, from today")] = 7,

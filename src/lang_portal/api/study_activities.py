@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from lang_portal.api.deps import ActivityId, ServicesDep, SessionPage, page_params
-from lang_portal.api.responses import ApiResult
+from lang_portal.api.rendering import ApiResult
 from lang_portal.models.common import Page, PageRequest
 from lang_portal.models.study import (
     Launch,
@@ -18,24 +18,36 @@ from lang_portal.models.study import (
     StudySession,
 )
 from lang_portal.repository.activities import ACTIVITY_SORT_COLUMNS
+from lang_portal.route_policy import CACHED_READ, SESSION_WRITE, PolicyRouter
 
-router = APIRouter(tags=["study activities"])
+router = PolicyRouter(tags=["study activities"])
 ActivityPage = Annotated[PageRequest, Depends(page_params(list(ACTIVITY_SORT_COLUMNS), "id"))]
 
 
-@router.get("/study_activities", response_model=Page[StudyActivity], summary="List activities")
+@router.get(
+    "/study_activities",
+    policy=CACHED_READ,
+    response_model=Page[StudyActivity],
+    summary="List activities",
+)
 def list_activities(services: ServicesDep, page: ActivityPage) -> ApiResult:
     items, pagination = services.study.list_activities(page)
     return ApiResult(items, pagination=pagination)
 
 
-@router.get("/study_activities/{activity_id}", response_model=StudyActivity, summary="One activity")
+@router.get(
+    "/study_activities/{activity_id}",
+    policy=CACHED_READ,
+    response_model=StudyActivity,
+    summary="One activity",
+)
 def get_activity(services: ServicesDep, activity_id: ActivityId) -> ApiResult:
     return ApiResult(services.study.get_activity(activity_id))
 
 
 @router.get(
     "/study_activities/{activity_id}/study_sessions",
+    policy=CACHED_READ,
     response_model=Page[StudySession],
     summary="An activity's study sessions",
 )
@@ -48,6 +60,7 @@ def activity_sessions(
 
 @router.post(
     "/study_activities",
+    policy=SESSION_WRITE,
     response_model=SessionCreated,
     status_code=201,
     summary="Start a study session (the spec's reading of this route)",
@@ -59,6 +72,7 @@ def start_session(services: ServicesDep, body: SessionCreate) -> ApiResult:
 
 @router.post(
     "/study_activities/{activity_id}/launch",
+    policy=SESSION_WRITE,
     response_model=Launch,
     status_code=201,
     summary="Launch an activity on a group: creates a session and returns the app's URL",

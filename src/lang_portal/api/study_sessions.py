@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 
 from lang_portal.api.deps import (
     IdempotencyKey,
@@ -14,7 +14,7 @@ from lang_portal.api.deps import (
     WordId,
     page_params,
 )
-from lang_portal.api.responses import ApiResult
+from lang_portal.api.rendering import ApiResult
 from lang_portal.errors import ValidationFailedError
 from lang_portal.models.common import Page, PageRequest
 from lang_portal.models.study import (
@@ -26,25 +26,35 @@ from lang_portal.models.study import (
 )
 from lang_portal.models.words import WordItem
 from lang_portal.repository.sessions import SESSION_WORD_SORT_COLUMNS
+from lang_portal.route_policy import CACHED_SESSION_READ, SESSION_WRITE, PolicyRouter
 from lang_portal.service.answers import Answer
 
 # Keys of resent answers are matched within one route: the same key on another is another request.
 REVIEW_SCOPE = "POST /study_sessions/:id/words/:word_id/review"
 
-router = APIRouter(tags=["study sessions"])
+router = PolicyRouter(tags=["study sessions"])
 SessionWordPage = Annotated[
     PageRequest, Depends(page_params(list(SESSION_WORD_SORT_COLUMNS), "japanese"))
 ]
 
 
-@router.get("/study_sessions", response_model=Page[StudySession], summary="List sessions")
+@router.get(
+    "/study_sessions",
+    policy=CACHED_SESSION_READ,
+    response_model=Page[StudySession],
+    summary="List sessions",
+)
 def list_sessions(services: ServicesDep, page: SessionPage) -> ApiResult:
     items, pagination = services.study.list_sessions(page)
     return ApiResult(items, pagination=pagination)
 
 
 @router.post(
-    "/study_sessions", response_model=StudySession, status_code=201, summary="Start a session"
+    "/study_sessions",
+    policy=SESSION_WRITE,
+    response_model=StudySession,
+    status_code=201,
+    summary="Start a session",
 )
 def create_session(services: ServicesDep, body: SessionCreate) -> ApiResult:
     return ApiResult(
@@ -52,13 +62,19 @@ def create_session(services: ServicesDep, body: SessionCreate) -> ApiResult:
     )
 
 
-@router.get("/study_sessions/{session_id}", response_model=StudySession, summary="One session")
+@router.get(
+    "/study_sessions/{session_id}",
+    policy=CACHED_SESSION_READ,
+    response_model=StudySession,
+    summary="One session",
+)
 def get_session(services: ServicesDep, session_id: SessionId) -> ApiResult:
     return ApiResult(services.study.get_session(session_id))
 
 
 @router.get(
     "/study_sessions/{session_id}/words",
+    policy=CACHED_SESSION_READ,
     response_model=Page[WordItem],
     summary="Words reviewed in a session, with counts from that session",
 )
@@ -69,6 +85,7 @@ def session_words(services: ServicesDep, session_id: SessionId, page: SessionWor
 
 @router.post(
     "/study_sessions/{session_id}/words/{word_id}/review",
+    policy=SESSION_WRITE,
     response_model=ReviewStored,
     status_code=201,
     summary="Record one answer",

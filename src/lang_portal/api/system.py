@@ -5,25 +5,28 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from lang_portal import __version__
-from lang_portal.api.responses import JsonResponse
 from lang_portal.errors import NotFoundError
 from lang_portal.middleware import metrics as metrics_middleware
+from lang_portal.mounts import JsonResponse
+from lang_portal.route_policy import EXEMPT, READ, PolicyRouter
 from lang_portal.service.container import Services
 from lang_portal.service.monitoring import active_sessions
 
-router = APIRouter()
+router = PolicyRouter()
 SWAGGER_STATIC = "/swagger/static"
 
 
-# On the event loop like the API's GETs (see api.responses.on_event_loop): the check is one
+# On the event loop like the API's GETs (see route_policy.Runs): the check is one
 # read-only query, and this route is the benchmark's measure of the stack's own cost.
-@router.get("/health", tags=["system"], summary="Liveness with a real database check")
+@router.get(
+    "/health", policy=EXEMPT, tags=["system"], summary="Liveness with a real database check"
+)
 async def health(request: Request) -> JsonResponse:
     services: Services = request.app.state.services
     checks: dict[str, Any] = {"api": "up"}
@@ -47,7 +50,7 @@ async def health(request: Request) -> JsonResponse:
     return JsonResponse(body, status_code=200 if healthy else 503)
 
 
-@router.get("/metrics", include_in_schema=False)
+@router.get("/metrics", policy=EXEMPT, include_in_schema=False)
 def metrics(request: Request) -> Response:
     """Prometheus text exposition; study sessions in use are counted at scrape time."""
     services: Services = request.app.state.services
@@ -63,7 +66,7 @@ def metrics(request: Request) -> Response:
     return Response(metrics_middleware.render(gauges), media_type=CONTENT_TYPE_LATEST)
 
 
-@router.get("/swagger/index.html", include_in_schema=False)
+@router.get("/swagger/index.html", policy=READ, include_in_schema=False)
 def swagger_ui(request: Request) -> HTMLResponse:
     return get_swagger_ui_html(
         openapi_url=request.app.openapi_url,
@@ -74,13 +77,13 @@ def swagger_ui(request: Request) -> HTMLResponse:
     )
 
 
-@router.get("/swagger", include_in_schema=False)
-@router.get("/swagger/", include_in_schema=False)
-@router.get("/docs", include_in_schema=False)
+@router.get("/swagger", policy=READ, include_in_schema=False)
+@router.get("/swagger/", policy=READ, include_in_schema=False)
+@router.get("/docs", policy=READ, include_in_schema=False)
 def swagger_redirect() -> RedirectResponse:
     return RedirectResponse("/swagger/index.html")
 
 
-@router.get("/swagger/doc.json", include_in_schema=False)
+@router.get("/swagger/doc.json", policy=READ, include_in_schema=False)
 def swagger_document(request: Request) -> JsonResponse:
     return JsonResponse(request.app.openapi())

@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from lang_portal.api.deps import ServicesDep
-from lang_portal.api.responses import ApiResult
+from lang_portal.api.rendering import ApiResult
 from lang_portal.errors import InvalidInputError
+from lang_portal.route_policy import ASYNC_WRITE, BULK_READ, PolicyRouter
 
-router = APIRouter(tags=["export and import"])
+router = PolicyRouter(tags=["export and import"])
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 
 
@@ -43,6 +44,7 @@ async def _body(request: Request) -> bytes:
 
 @router.get(
     "/export/history",
+    policy=BULK_READ,
     summary="The study history as the spec's JSON, with the words, groups and activities",
     response_class=Response,
     responses={200: {"content": {"application/json": {}}}},
@@ -58,6 +60,7 @@ def export_history(services: ServicesDep) -> Response:
 
 @router.post(
     "/import/history",
+    policy=ASYNC_WRITE,
     response_model=HistoryImportReport,
     status_code=201,
     summary="Import a history export: all or nothing; each problem reported by its path",
@@ -73,6 +76,7 @@ async def import_history(services: ServicesDep, request: Request) -> ApiResult:
 
 @router.get(
     "/export/words.csv",
+    policy=BULK_READ,
     summary="Every word as CSV: japanese,romaji,english,tags (tags = its groups)",
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}},
@@ -87,6 +91,7 @@ def export_words(services: ServicesDep) -> Response:
 
 @router.post(
     "/import/words",
+    policy=ASYNC_WRITE,
     response_model=WordImportReport,
     status_code=201,
     summary="Import a CSV word list (text/csv body): all or nothing; bad rows by line",

@@ -2,36 +2,39 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from lang_portal.api.deps import ServicesDep, WordId, WordPage
-from lang_portal.api.responses import ApiResult
+from lang_portal.api.rendering import ApiResult
 from lang_portal.errors import ValidationFailedError
 from lang_portal.models.common import Page
 from lang_portal.models.words import WordCreate, WordDetail, WordItem, WordUpdate
+from lang_portal.route_policy import CACHED_READ, READ, WRITE, PolicyRouter
 
-router = APIRouter(tags=["words"])
+router = PolicyRouter(tags=["words"])
 
 
-@router.get("/words", response_model=Page[WordItem], summary="List words")
+@router.get("/words", policy=CACHED_READ, response_model=Page[WordItem], summary="List words")
 def list_words(services: ServicesDep, page: WordPage) -> ApiResult:
     items, pagination = services.inventory.list_words(page)
     return ApiResult(items, pagination=pagination)
 
 
-@router.get("/words/{word_id}", response_model=WordDetail, summary="One word with its groups")
+@router.get(
+    "/words/{word_id}", policy=READ, response_model=WordDetail, summary="One word with its groups"
+)
 def get_word(services: ServicesDep, word_id: WordId) -> ApiResult:
     return ApiResult(services.inventory.get_word(word_id))
 
 
-@router.post("/words", response_model=WordDetail, status_code=201, summary="Create a word")
+@router.post(
+    "/words", policy=WRITE, response_model=WordDetail, status_code=201, summary="Create a word"
+)
 def create_word(services: ServicesDep, body: WordCreate) -> ApiResult:
     fields = body.model_dump(exclude={"group_ids"})
     return ApiResult(services.inventory.create_word(fields, body.group_ids), status_code=201)
 
 
-@router.put("/words/{word_id}", response_model=WordDetail, summary="Update a word")
-@router.patch("/words/{word_id}", response_model=WordDetail, summary="Update a word")
+@router.put("/words/{word_id}", policy=WRITE, response_model=WordDetail, summary="Update a word")
+@router.patch("/words/{word_id}", policy=WRITE, response_model=WordDetail, summary="Update a word")
 def update_word(services: ServicesDep, word_id: WordId, body: WordUpdate) -> ApiResult:
     try:
         changes = body.changes()
@@ -41,7 +44,9 @@ def update_word(services: ServicesDep, word_id: WordId, body: WordUpdate) -> Api
     return ApiResult(services.inventory.update_word(word_id, changes))
 
 
-@router.delete("/words/{word_id}", status_code=204, summary="Delete a word and its history")
+@router.delete(
+    "/words/{word_id}", policy=WRITE, status_code=204, summary="Delete a word and its history"
+)
 def delete_word(services: ServicesDep, word_id: WordId) -> ApiResult:
     services.inventory.delete_word(word_id)
     return ApiResult(None, status_code=204)

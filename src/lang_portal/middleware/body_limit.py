@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lang_portal.api.responses import mount_for_scope, render_error
+from lang_portal.mounts import mount_for_scope, render_error
 
 
 class BodyTooLargeError(HTTPException):

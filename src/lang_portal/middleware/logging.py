@@ -17,8 +17,7 @@ from pythonjsonlogger.core import LogData
 from pythonjsonlogger.orjson import OrjsonFormatter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lang_portal.api.responses import mount_for_scope, render_error
-from lang_portal.middleware.request_id import current_request_id
+from lang_portal.mounts import current_request_id, mount_for_scope, render_error
 from lang_portal.settings import Settings
 
 ACCESS_LOGGER = "lang_portal.access"

@@ -2,8 +2,10 @@
 
 Every request counts against the overall limit (RATE_LIMIT_REQUESTS per RATE_LIMIT_DURATION)
 and the burst limit (RATE_LIMIT_BURST per second); writes and study-session calls also count
-against their own, tighter, limits. The response carries `X-RateLimit-Limit`, `-Remaining`
-and `-Reset` for the limit closest to running out; a refused request gets 429 with
+against their own, tighter, limits. Which of those a request counts against its route declares
+(`RoutePolicy.rate_class`, read from the route the request matches); a request that matches no
+route counts as a read or a write by its method. The response carries `X-RateLimit-Limit`,
+`-Remaining` and `-Reset` for the limit closest to running out; a refused request gets 429 with
 `Retry-After` and the mount's error body. Counts live in memory (one process) or in Redis
 (shared by every process and host). If Redis cannot be reached, requests are let through and
 the failure is logged: an outage of the counter store must not take the API down with it.
@@ -29,16 +31,12 @@ from limits.aio.strategies import (
 from limits.storage import storage_from_string
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lang_portal.api.responses import mount_for_scope, render_error
+from lang_portal.mounts import matched_route, render_error, route_mount
+from lang_portal.route_policy import RateClass, policy_of
 from lang_portal.settings import Settings
 
 logger = logging.getLogger("lang_portal.rate_limit")
 
-EXEMPT_PATHS = frozenset({"/health", "/metrics"})
-# The xAPI door: every client there holds a key, and a learning tool reports a whole class's
-# answers in bursts (the ADL conformance suite alone sends thousands of requests a minute).
-EXEMPT_PREFIXES = ("/xapi/",)
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 _STRATEGIES: dict[str, type[RateLimiter]] = {
     "sliding-window": SlidingWindowCounterRateLimiter,
@@ -52,19 +50,12 @@ class Rule:
     name: str
     item: RateLimitItem
 
-    def applies(self, method: str, path: str) -> bool:
+    def applies(self, rate_class: RateClass) -> bool:
         if self.name == "write":
-            return method not in READ_METHODS
+            return rate_class.counts_as_write
         if self.name == "study_sessions":
-            return is_study_session_call(method, path)
+            return rate_class.counts_as_session
         return True
-
-
-def is_study_session_call(method: str, path: str) -> bool:
-    """Calls on study sessions: their own routes, and POST /study_activities (which starts one)."""
-    if "/study_sessions" in path:
-        return True
-    return method == "POST" and path.rstrip("/").endswith("/study_activities")
 
 
 def rules_from(settings: Settings) -> list[Rule]:
@@ -117,11 +108,11 @@ class RateLimiterService:
         self.storage = storage or storage_from(settings)
         self.limiter = _STRATEGIES[settings.rate_limit_strategy](self.storage)
 
-    async def check(self, client: str, method: str, path: str) -> Verdict:
+    async def check(self, client: str, rate_class: RateClass) -> Verdict:
         """Count one request; the verdict names the limit that refused it or is tightest."""
         tightest: Verdict | None = None
         for rule in self.rules:
-            if not rule.applies(method, path):
+            if not rule.applies(rate_class):
                 continue
             allowed = await self.limiter.hit(rule.item, rule.name, client)
             stats = await self.limiter.get_window_stats(rule.item, rule.name, client)
@@ -149,16 +140,17 @@ class RateLimitMiddleware:
         self.limiter = limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["path"] in EXEMPT_PATHS
-            or scope["path"].startswith(EXEMPT_PREFIXES)
-        ):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        _, route = matched_route(scope)
+        rate_class = policy_of(route, scope["method"]).rate_class
+        if rate_class is RateClass.EXEMPT:
             await self.app(scope, receive, send)
             return
         client = scope["client"][0] if scope.get("client") else "unknown"
         try:
-            verdict = await self.limiter.check(client, scope["method"], scope["path"])
+            verdict = await self.limiter.check(client, rate_class)
         except Exception:
             logger.exception("rate limit store unavailable; letting the request through")
             await self.app(scope, receive, send)
@@ -167,7 +159,7 @@ class RateLimitMiddleware:
         if not verdict.allowed:
             retry_after = max(1, math.ceil(verdict.reset - time.time()))
             response = render_error(
-                mount_for_scope(scope),
+                route_mount(route, scope["path"]),
                 429,
                 "RATE_LIMIT_EXCEEDED",
                 "Too many requests",

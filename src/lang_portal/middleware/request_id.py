@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from contextvars import ContextVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-REQUEST_ID_HEADER = "x-request-id"
+from lang_portal.mounts import bind_request_id, unbind_request_id
+
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
-_request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
-
-
-def current_request_id() -> str | None:
-    return _request_id.get()
 
 
 class RequestIdMiddleware:
@@ -32,7 +27,7 @@ class RequestIdMiddleware:
                 break
         # A client's id is echoed only if it is harmless in a header and a log line.
         request_id = incoming if incoming and _SAFE_ID.match(incoming) else uuid.uuid4().hex
-        token = _request_id.set(request_id)
+        token = bind_request_id(request_id)
         scope.setdefault("state", {})["request_id"] = request_id
 
         async def send_with_id(message: Message) -> None:
@@ -45,4 +40,4 @@ class RequestIdMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            _request_id.reset(token)
+            unbind_request_id(token)

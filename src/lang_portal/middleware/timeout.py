@@ -11,7 +11,7 @@ import logging
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lang_portal.api.responses import mount_for_scope, render_error
+from lang_portal.mounts import mount_for_scope, render_error
 
 logger = logging.getLogger("lang_portal.timeout")
 

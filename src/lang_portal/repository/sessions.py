@@ -145,11 +145,6 @@ def study_days_descending(connection: sqlite3.Connection) -> Iterator[str]:
         yield str(row[0])
 
 
-def data_version(connection: sqlite3.Connection) -> int:
-    """Changes whenever another connection has committed since this one last read."""
-    return int(connection.execute("PRAGMA data_version").fetchone()[0])
-
-
 def delete_history(connection: sqlite3.Connection) -> None:
     connection.execute("DELETE FROM word_review_items")
     connection.execute("DELETE FROM study_session_words")

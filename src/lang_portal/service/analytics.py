@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import date, timedelta
 from typing import Any
 
 from lang_portal.errors import ValidationFailedError
+from lang_portal.memo import VersionMemo
 from lang_portal.repository import analytics as analytics_repo
-from lang_portal.service.context import ServiceContext, VersionMemo
+from lang_portal.service.context import ServiceContext
 from lang_portal.service.dashboard import current_streak
 from lang_portal.service.srs import SrsService
 
 MAX_RANGE_DAYS = 3660
 DEFAULT_RANGE_DAYS = 30
+MEMO_ENTRIES = 64
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -40,7 +43,8 @@ class AnalyticsService:
         self.context = context
         self.db = context.db
         self.srs = srs
-        self.memo = VersionMemo(context.db)
+        # keyed by the call and its parameters (bounded: they come from clients)
+        self.memo: VersionMemo[Hashable, Any] = VersionMemo(MEMO_ENTRIES)  # typed per call
 
     def today(self) -> date:
         return self.context.now().astimezone(self.context.settings.zone).date()
@@ -122,10 +126,12 @@ class AnalyticsService:
         }
 
     def difficult_words(self, min_attempts: int, limit: int) -> list[dict[str, Any]]:
-        return self.memo.get(
+        words: list[dict[str, Any]] = self.memo.get_or_compute(
             ("difficult_words", min_attempts, limit),
+            self.db.data_version(),
             lambda: self._difficult_words(min_attempts, limit),
         )
+        return words
 
     def _difficult_words(self, min_attempts: int, limit: int) -> list[dict[str, Any]]:
         with self.db.read() as connection:
@@ -147,7 +153,10 @@ class AnalyticsService:
         ]
 
     def mastery(self) -> dict[str, Any]:
-        return self.memo.get("mastery", self._mastery)
+        mastery: dict[str, Any] = self.memo.get_or_compute(
+            "mastery", self.db.data_version(), self._mastery
+        )
+        return mastery
 
     def _mastery(self) -> dict[str, Any]:
         threshold = self.context.settings.srs_mastery_stability_days
@@ -206,4 +215,7 @@ class AnalyticsService:
         }
 
     def srs_evaluation(self) -> dict[str, Any]:
-        return self.memo.get("srs_evaluation", self.srs.evaluation)
+        evaluation: dict[str, Any] = self.memo.get_or_compute(
+            "srs_evaluation", self.db.data_version(), self.srs.evaluation
+        )
+        return evaluation

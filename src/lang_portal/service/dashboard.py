@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from lang_portal.database import data_version
 from lang_portal.errors import NotFoundError
+from lang_portal.memo import VersionMemo
 from lang_portal.repository import analytics as analytics_repo
 from lang_portal.repository import groups as group_repo
 from lang_portal.repository import sessions as session_repo
@@ -48,8 +50,8 @@ class DashboardService:
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
         self.db = context.db
-        # reader connection id -> (data_version, today, streak); see `_streak`
-        self._streaks: dict[int, tuple[int, date, int]] = {}
+        # today -> the streak, while the database is unchanged; see `_streak`
+        self._streaks: VersionMemo[date, int] = VersionMemo(budget=2)
 
     def recent_session(self) -> dict[str, Any] | None:
         """The most recent study session with its answer counts, or None before the first."""
@@ -86,17 +88,14 @@ class DashboardService:
         """The streak, recounted only when the database or the day has changed.
 
         Counting walks the study days back from today, so it costs as much as the streak is
-        long (two years of daily study: 730 rows, most of the endpoint's time). The connection's
-        data_version moves whenever another connection commits, so a memo per reader connection
-        is never stale.
+        long (two years of daily study: 730 rows, most of the endpoint's time). The version is
+        the snapshot's own, so the memo agrees with the snapshot's other figures.
         """
-        version = session_repo.data_version(connection)
-        memo = self._streaks.get(id(connection))
-        if memo is not None and memo[0] == version and memo[1] == today:
-            return memo[2]
-        streak = current_streak(session_repo.study_days_descending(connection), today)
-        self._streaks[id(connection)] = (version, today, streak)
-        return streak
+        return self._streaks.get_or_compute(
+            today,
+            data_version(connection),
+            lambda: current_streak(session_repo.study_days_descending(connection), today),
+        )
 
     def quick_stats(self) -> dict[str, Any]:
         with self.db.snapshot() as connection:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from starlette.responses import Response
+from starlette.routing import Mount
 from starlette.types import Receive, Scope, Send
 
 from lang_portal.middleware.body_limit import BodyLimitMiddleware
+from lang_portal.route_policy import RateClass, RoutePolicy
 from lang_portal.service.container import Services
 from lang_portal.xapi import about, activities, agents, document_routes, statements
 from lang_portal.xapi.alternate_syntax import AlternateSyntaxMiddleware
@@ -23,6 +25,15 @@ from lang_portal.xapi.responses import XapiJson, error_response, install_xapi_er
 from lang_portal.xapi.statement_store import StatementStore
 
 XAPI_PREFIX = "/xapi"
+
+
+class XapiMount(Mount):
+    """The /xapi mount in the portal's route table, with the policy the portal's middlewares
+    read (route_policy): not rate-limited. Every xAPI client holds a key, and a learning tool
+    reports a whole class's answers in bursts (the ADL conformance suite alone sends thousands
+    of requests a minute)."""
+
+    policy = RoutePolicy(RateClass.EXEMPT)
 
 
 class XapiBodyLimitMiddleware(BodyLimitMiddleware):

@@ -324,8 +324,7 @@ def _last_modified(stored: str) -> str:
 @router.api_route("/statements", methods=["GET", "HEAD"])
 async def get_statements(request: Request) -> Response:
     """Served on the event loop: a page is a few indexed reads that never wait on a lock
-    (WAL readers do not block), cheaper than the hop to a worker thread (api/responses.py,
-    `on_event_loop`)."""
+    (WAL readers do not block), cheaper than the hop to a worker thread (route_policy.Runs)."""
     context = xapi_context(request)
     credential = require_credential(request)
     store = store_of(request)
