@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -347,10 +347,16 @@ def request_digest(answers: Sequence[Answer]) -> str:
     return hashlib.sha256(orjson.dumps(payload)).hexdigest()
 
 
+StatementWriter = Callable[[sqlite3.Connection, Sequence["RecordedAnswer"]], None]
+
+
 class AnswerPipeline:
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
         self.scheduler = make_scheduler(context.settings)
+        # The xAPI door (xapi/answers.py) sets this: each answer's statement, written in the
+        # answer's transaction.
+        self.statement_writer: StatementWriter | None = None
 
     def derivation(self) -> Derivation:
         return Derivation(self.scheduler, self.context.settings)
@@ -432,6 +438,9 @@ class AnswerPipeline:
             )
         derivation.flush(connection)
         # xAPI: the statement of every answer whose source is not "xapi" is written here.
+        from_elsewhere = [item for item in recorded if item.source != "xapi"]
+        if from_elsewhere and self.statement_writer is not None:
+            self.statement_writer(connection, from_elsewhere)
         return recorded
 
     def record_once(

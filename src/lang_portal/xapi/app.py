@@ -18,6 +18,7 @@ from lang_portal.route_policy import RateClass, RoutePolicy
 from lang_portal.service.container import Services
 from lang_portal.xapi import about, activities, agents, document_routes, statements
 from lang_portal.xapi.alternate_syntax import AlternateSyntaxMiddleware
+from lang_portal.xapi.answers import AnswerDoor
 from lang_portal.xapi.auth import Authenticator
 from lang_portal.xapi.documents import DocumentService
 from lang_portal.xapi.gate import XapiGateMiddleware
@@ -58,7 +59,10 @@ def build_xapi_app(services: Services) -> FastAPI:
     app.state.services = services
     app.state.settings = settings
     app.state.xapi_documents = DocumentService(services.context)
-    app.state.statement_store = StatementStore(services.context)
+    store = app.state.statement_store = StatementStore(services.context)
+    door = AnswerDoor(services.context, services.answers, store)
+    store.answer_door = door
+    services.answers.statement_writer = door.write_answer_statements
     for module in (about, document_routes, statements, activities, agents):
         app.include_router(module.router)
     install_xapi_error_handlers(app)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -65,8 +65,6 @@ def _dumps(value: Any) -> str:
 class StatementStore:
     context: ServiceContext
     answer_door: AnswerDoor | None = None
-    # Called with (connection, statement) for each new statement, after it is stored.
-    stored_hooks: list[Callable[[Any, JsonObject], None]] = field(default_factory=list)
 
     @property
     def authority_home_page(self) -> str:
@@ -168,8 +166,6 @@ class StatementStore:
                 definitions[activity_id] = parts.merge_definition(
                     definitions.get(activity_id, {}), definition
                 )
-            for hook in self.stored_hooks:
-                hook(connection, statement)
         self._merge_activities(connection, definitions, stored)
 
     def _check_voiding(self, connection: Any, item: PreparedStatement, batch_ids: set[str]) -> None:
