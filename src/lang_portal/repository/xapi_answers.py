@@ -45,3 +45,10 @@ def first_group_of_word(connection: sqlite3.Connection, word_id: int) -> int | N
 def first_activity(connection: sqlite3.Connection) -> int | None:
     row = connection.execute("SELECT min(id) FROM study_activities").fetchone()
     return None if row is None or row[0] is None else int(row[0])
+
+
+def registration_of_session(connection: sqlite3.Connection, session_id: int) -> str | None:
+    row = connection.execute(
+        "SELECT registration FROM study_sessions WHERE id = ?", (session_id,)
+    ).fetchone()
+    return None if row is None else str(row[0])

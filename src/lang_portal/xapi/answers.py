@@ -29,12 +29,11 @@ from lang_portal.service.answers import Answer, AnswerPipeline, RecordedAnswer
 from lang_portal.service.context import ServiceContext
 from lang_portal.xapi import statement_parts as parts
 from lang_portal.xapi.errors import XapiBadRequest
+from lang_portal.xapi.iris import PortalIris
 from lang_portal.xapi.statement_store import PreparedStatement, StatementStore
 
 ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
 INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
-LEARNER_ACCOUNT = "learner"
-PORTAL_ACCOUNT = "lang-portal"
 _DURATION = re.compile(
     r"^P(?:(?P<d>\d+(?:\.\d+)?)D)?"
     r"(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
@@ -71,37 +70,7 @@ class AnswerDoor:
         self.context = context
         self.pipeline = pipeline
         self.store = store
-        base = context.settings.xapi_iri_base
-        self.base = base
-        self._word_iri = re.compile("^" + re.escape(base) + r"words/(\d+)$")
-        self._group_iri = re.compile("^" + re.escape(base) + r"groups/(\d+)$")
-        self._activity_iri = re.compile("^" + re.escape(base) + r"study-activities/(\d+)$")
-
-    # -- IRIs --------------------------------------------------------------------------------
-
-    def word_iri(self, word_id: int) -> str:
-        return f"{self.base}words/{word_id}"
-
-    def group_iri(self, group_id: int) -> str:
-        return f"{self.base}groups/{group_id}"
-
-    def study_activity_iri(self, activity_id: int) -> str:
-        return f"{self.base}study-activities/{activity_id}"
-
-    def learner(self) -> dict[str, Any]:
-        """The portal's one learner as an xAPI Agent."""
-        return {
-            "objectType": "Agent",
-            "name": "Learner",
-            "account": {"homePage": self.base, "name": LEARNER_ACCOUNT},
-        }
-
-    def portal_authority(self) -> dict[str, Any]:
-        return {
-            "objectType": "Agent",
-            "name": "lang-portal",
-            "account": {"homePage": self.base, "name": PORTAL_ACCOUNT},
-        }
+        self.iris = PortalIris(context.settings.xapi_iri_base)
 
     # -- portal answer -> statement -----------------------------------------------------------
 
@@ -118,11 +87,11 @@ class AnswerDoor:
             name["en"] = found["english"]
         return {
             "id": str(uuid.uuid4()),
-            "actor": self.learner(),
+            "actor": self.iris.learner(),
             "verb": {"id": ANSWERED, "display": {"en-US": "answered"}},
             "object": {
                 "objectType": "Activity",
-                "id": self.word_iri(answer.word_id),
+                "id": self.iris.word(answer.word_id),
                 "definition": {"type": INTERACTION, "name": name},
             },
             "result": result,
@@ -131,18 +100,18 @@ class AnswerDoor:
                 "platform": "lang-portal",
                 "contextActivities": {
                     "grouping": [
-                        {"objectType": "Activity", "id": self.group_iri(found["group_id"])}
+                        {"objectType": "Activity", "id": self.iris.group(found["group_id"])}
                     ],
                     "other": [
                         {
                             "objectType": "Activity",
-                            "id": self.study_activity_iri(found["study_activity_id"]),
+                            "id": self.iris.study_activity(found["study_activity_id"]),
                         }
                     ],
                 },
             },
             "timestamp": parts.stored_form(answer.answered_at),
-            "authority": self.portal_authority(),
+            "authority": self.iris.portal_authority(),
             "version": "1.0.0",
         }
 
@@ -166,7 +135,7 @@ class AnswerDoor:
         obj = statement["object"]
         if parts.object_type(obj) != "Activity":
             return None
-        match = self._word_iri.match(str(obj["id"]))
+        match = self.iris.word_pattern.match(str(obj["id"]))
         registration = (statement.get("context") or {}).get("registration")
         success = (statement.get("result") or {}).get("success")
         if match is None or not registration or not isinstance(success, bool):
@@ -194,18 +163,18 @@ class AnswerDoor:
             return session_id
         groups = [
             g
-            for g in self._context_ids(statement, self._group_iri)
+            for g in self._context_ids(statement, self.iris.group_pattern)
             if repo.group_exists(connection, g)
         ]
         group_id = groups[0] if groups else repo.first_group_of_word(connection, word_id)
         if group_id is None:
             raise XapiBadRequest(
                 f"registration {registration} names no study session, and no group to start one "
-                f"in: name a group ({self.base}groups/ID) in contextActivities"
+                f"in: name a group ({self.iris.base}groups/ID) in contextActivities"
             )
         activities = [
             a
-            for a in self._context_ids(statement, self._activity_iri)
+            for a in self._context_ids(statement, self.iris.study_activity_pattern)
             if repo.activity_exists(connection, a)
         ]
         activity_id = activities[0] if activities else repo.first_activity(connection)

@@ -20,12 +20,13 @@ from lang_portal.xapi import about, activities, agents, document_routes, stateme
 from lang_portal.xapi.alternate_syntax import AlternateSyntaxMiddleware
 from lang_portal.xapi.answers import AnswerDoor
 from lang_portal.xapi.auth import Authenticator
+from lang_portal.xapi.context import XAPI_PREFIX
 from lang_portal.xapi.documents import DocumentService
 from lang_portal.xapi.gate import XapiGateMiddleware
 from lang_portal.xapi.responses import XapiJson, error_response, install_xapi_error_handlers
 from lang_portal.xapi.statement_store import StatementStore
 
-XAPI_PREFIX = "/xapi"
+__all__ = ["XAPI_PREFIX", "XapiMount", "build_xapi_app"]
 
 
 class XapiMount(Mount):

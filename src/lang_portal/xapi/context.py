@@ -11,6 +11,8 @@ from fastapi import Request
 
 from lang_portal.xapi.errors import XapiBadRequest
 
+# Where the portal mounts the LRS (its xAPI base endpoint).
+XAPI_PREFIX = "/xapi"
 VERSION_HEADER = "X-Experience-API-Version"
 VERSION_1 = "1.0.3"
 VERSION_2 = "2.0.0"
