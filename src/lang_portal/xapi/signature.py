@@ -44,7 +44,11 @@ def _unsigned(statement: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def check_signature(
-    statement: Mapping[str, Any], attachment: Mapping[str, Any], jws: bytes
+    statement: Mapping[str, Any],
+    attachment: Mapping[str, Any],
+    jws: bytes,
+    *,
+    hundredths: bool = False,
 ) -> None:
     """Refuse (400) a signature that is not a well-formed RS256/384/512 JWS of this statement."""
     if str(attachment.get("contentType", "")).lower() != "application/octet-stream":
@@ -86,5 +90,7 @@ def check_signature(
     signed_has_id = "id" in payload
     if signed_has_id and str(payload["id"]).lower() != str(statement.get("id", "")).lower():
         raise XapiBadRequest("the signed statement's id differs from the statement's")
-    if comparable(_unsigned(payload)) != comparable(_unsigned(statement)):
+    if comparable(_unsigned(payload), hundredths=hundredths) != comparable(
+        _unsigned(statement), hundredths=hundredths
+    ):
         raise XapiBadRequest("the signed statement differs from the statement it is attached to")

@@ -6,6 +6,7 @@ Statements reaching these functions have passed `validation.validate_statement`.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -224,7 +225,17 @@ def _comparable_activity(activity: Any) -> Any:
     }
 
 
-def _comparable_part(part: Mapping[str, Any]) -> JsonObject:
+_SECONDS = re.compile(r"(\d+)\.(\d{0,2})\d*S$")
+
+
+def _hundredths(duration: Any) -> Any:
+    """A duration with its seconds cut to 0.01 s (2.0: finer precision is not compared)."""
+    if not isinstance(duration, str):
+        return duration
+    return _SECONDS.sub(lambda m: f"{m.group(1)}.{m.group(2).ljust(2, '0')}S", duration)
+
+
+def _comparable_part(part: Mapping[str, Any], hundredths: bool = False) -> JsonObject:
     result: JsonObject = {}
     for key, value in part.items():
         if key in ("id", "authority", "stored", "version"):
@@ -242,7 +253,7 @@ def _comparable_part(part: Mapping[str, Any]) -> JsonObject:
             elif kind in ("Agent", "Group"):
                 result[key] = _comparable_agent(value)
             elif kind == "SubStatement":
-                result[key] = _comparable_part(value)
+                result[key] = _comparable_part(value, hundredths)
             else:
                 result[key] = {**value, "id": str(value.get("id", "")).lower()}
         elif key == "context" and isinstance(value, dict):
@@ -259,14 +270,22 @@ def _comparable_part(part: Mapping[str, Any]) -> JsonObject:
                     for kind, v in activities.items()
                 }
             result[key] = context
+        elif key == "result" and hundredths and isinstance(value, dict) and "duration" in value:
+            result[key] = {**value, "duration": _hundredths(value["duration"])}
         else:
             result[key] = value
     return result
 
 
-def comparable(statement: Mapping[str, Any], *, ignore_timestamp: bool = False) -> bytes:
-    """The parts of a statement that immutability covers, in one canonical serialisation."""
-    part = _comparable_part(statement)
+def comparable(
+    statement: Mapping[str, Any], *, ignore_timestamp: bool = False, hundredths: bool = False
+) -> bytes:
+    """The parts of a statement that immutability covers, in one canonical serialisation.
+
+    `hundredths` (2.0.0 rules): durations are compared to 0.01 s; 1.0.3 compares them as
+    strings (Data 2.3.1).
+    """
+    part = _comparable_part(statement, hundredths)
     if ignore_timestamp:
         part.pop("timestamp", None)
     return orjson.dumps(part, option=orjson.OPT_SORT_KEYS)
@@ -290,7 +309,7 @@ def _ids_agent(agent: Mapping[str, Any]) -> JsonObject:
 def _ids_object(obj: Mapping[str, Any]) -> JsonObject:
     kind = object_type(obj)
     if kind == "Activity":
-        return {"objectType": "Activity", "id": obj["id"]}
+        return {"id": obj["id"]}
     if kind in ("Agent", "Group"):
         return _ids_agent(obj)
     if kind == "SubStatement":
@@ -314,8 +333,7 @@ def _ids_part(part: Mapping[str, Any]) -> JsonObject:
         activities = context.get("contextActivities")
         if isinstance(activities, dict):
             context["contextActivities"] = {
-                kind: [{"objectType": "Activity", "id": a["id"]} for a in value]
-                for kind, value in activities.items()
+                kind: [{"id": a["id"]} for a in value] for kind, value in activities.items()
             }
         if "contextAgents" in context:
             context["contextAgents"] = [

@@ -22,7 +22,7 @@ import orjson
 from lang_portal.repository import xapi_statements as repo
 from lang_portal.service.context import ServiceContext
 from lang_portal.xapi import statement_parts as parts
-from lang_portal.xapi.context import VERSION_2, Credential
+from lang_portal.xapi.context import VERSION_1, VERSION_2, Credential
 from lang_portal.xapi.errors import XapiBadRequest, XapiConflict, XapiForbidden
 from lang_portal.xapi.validation import validate_timestamp
 
@@ -55,6 +55,7 @@ class PreparedStatement:
     id: str
     review_id: int | None = None
     timestamp_given: bool = True
+    version: str = VERSION_1  # the rules it came in under
 
 
 def _dumps(value: Any) -> str:
@@ -100,7 +101,9 @@ class StatementStore:
                 context["registration"] = context["registration"].lower()
             completed["context"] = context
         parts.normalise(completed)
-        return PreparedStatement(completed, statement_id, timestamp_given=timestamp_given)
+        return PreparedStatement(
+            completed, statement_id, timestamp_given=timestamp_given, version=version
+        )
 
     def store(
         self,
@@ -137,8 +140,12 @@ class StatementStore:
                 fresh.append(item)
                 continue
             before = orjson.loads(old.statement)
-            if parts.comparable(before, ignore_timestamp=not item.timestamp_given) != (
-                parts.comparable(item.statement, ignore_timestamp=not item.timestamp_given)
+            ignore_timestamp = not item.timestamp_given
+            hundredths = item.version == VERSION_2
+            if parts.comparable(
+                before, ignore_timestamp=ignore_timestamp, hundredths=hundredths
+            ) != parts.comparable(
+                item.statement, ignore_timestamp=ignore_timestamp, hundredths=hundredths
             ):
                 raise XapiConflict(
                     f"statement {item.id} is already stored with different content; "
@@ -343,10 +350,6 @@ class StatementStore:
         if activity_id in definitions:
             activity["definition"] = orjson.loads(definitions[activity_id])
         return activity
-
-    def consistent_through(self) -> str:
-        """Every committed statement is readable at once (one SQLite file): now."""
-        return parts.stored_form(self.context.now())
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from lang_portal.xapi import statement_parts as parts
-from lang_portal.xapi.context import XapiRequestContext, require_credential, xapi_context
+from lang_portal.xapi.context import (
+    VERSION_2,
+    XapiRequestContext,
+    require_credential,
+    xapi_context,
+)
 from lang_portal.xapi.errors import XapiBadRequest, XapiForbidden, XapiNotFound
 from lang_portal.xapi.multipart import build_multipart, media_type, parse_multipart
 from lang_portal.xapi.signature import check_signature, signature_attachments
@@ -35,7 +40,6 @@ from lang_portal.xapi.validation import (
 
 router = APIRouter()
 
-CONSISTENT_THROUGH = "X-Experience-API-Consistent-Through"
 HASH_HEADER = "x-experience-api-hash"
 SINGLE_PARAMETERS = frozenset({"statementId", "voidedStatementId", "attachments", "format"})
 LIST_PARAMETERS = frozenset(
@@ -61,10 +65,6 @@ _SHA2_BY_LENGTH = {56: "sha224", 64: "sha256", 96: "sha384", 128: "sha512"}
 def store_of(request: Request) -> StatementStore:
     store: StatementStore = request.app.state.statement_store
     return store
-
-
-def _headers(store: StatementStore) -> dict[str, str]:
-    return {CONSISTENT_THROUGH: store.consistent_through()}
 
 
 def _check_parameters(request: Request, allowed: frozenset[str]) -> dict[str, str]:
@@ -103,6 +103,10 @@ def _read_body(body: bytes, content_type: str | None) -> tuple[Any, dict[str, At
             )
         attachments: dict[str, Attachment] = {}
         for part in rest:
+            if part.headers.get("content-transfer-encoding", "").lower() != "binary":
+                raise XapiBadRequest(
+                    "each attachment part needs the header Content-Transfer-Encoding: binary"
+                )
             declared = part.headers.get(HASH_HEADER)
             if not declared:
                 raise XapiBadRequest(
@@ -131,7 +135,10 @@ def _read_body(body: bytes, content_type: str | None) -> tuple[Any, dict[str, At
 
 
 def _check_attachments(
-    statements: Sequence[Mapping[str, Any]], attachments: Mapping[str, Attachment], multipart: bool
+    statements: Sequence[Mapping[str, Any]],
+    attachments: Mapping[str, Attachment],
+    multipart: bool,
+    version: str,
 ) -> None:
     declared: set[str] = set()
     for index, statement in enumerate(statements):
@@ -153,7 +160,9 @@ def _check_attachments(
             sha2 = str(signature["sha2"]).lower()
             if sha2 not in attachments:
                 raise XapiBadRequest("a statement signature must be sent as an attachment part")
-            check_signature(statement, signature, attachments[sha2].content)
+            check_signature(
+                statement, signature, attachments[sha2].content, hundredths=version == VERSION_2
+            )
     for sha2 in attachments:
         if sha2 not in declared:
             raise XapiBadRequest(f"attachment part {sha2} belongs to no statement's attachments")
@@ -167,7 +176,8 @@ def _accept(
     if single and not isinstance(document, dict):
         raise XapiBadRequest("PUT /statements takes one statement (a JSON object)")
     statements = validate_statements(document, context.version)
-    _check_attachments(statements, attachments, media_type(content_type) == "multipart/mixed")
+    multipart = media_type(content_type) == "multipart/mixed"
+    _check_attachments(statements, attachments, multipart, context.version)
     return statements, attachments
 
 
@@ -186,7 +196,7 @@ async def put_statement(request: Request) -> Response:
     await run_in_threadpool(
         store.store, [statement], require_credential(request), context.version, attachments
     )
-    return Response(status_code=204, headers=_headers(store))
+    return Response(status_code=204)
 
 
 @router.post("/statements")
@@ -198,7 +208,7 @@ async def post_statements(request: Request) -> Response:
     ids = await run_in_threadpool(
         store.store, statements, require_credential(request), context.version, attachments
     )
-    return Response(orjson.dumps(ids), media_type="application/json", headers=_headers(store))
+    return Response(orjson.dumps(ids), media_type="application/json")
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -355,13 +365,12 @@ async def get_statements(request: Request) -> Response:
         [row[2] for row in page.rows], form, store, request.headers.get("accept-language")
     )
     body = b'{"statements":[' + b",".join(shaped) + b"]"
+    more = ""
     if page.more is not None:
         token = encode_more(query_parameters, page.more)
-        body += b',"more":' + orjson.dumps(
-            f"{request.scope.get('root_path', '')}/statements?more={token}"
-        )
-    body += b"}"
-    headers = _headers(store)
+        more = f"{request.scope.get('root_path', '')}/statements?more={token}"
+    body += b',"more":' + orjson.dumps(more) + b"}"
+    headers: dict[str, str] = {}
     if page.rows:
         newest = max(row[1] for row in page.rows)
         headers["Last-Modified"] = _last_modified(newest)
@@ -385,8 +394,8 @@ def _get_one(request: Request, context: XapiRequestContext, store: StatementStor
             raise XapiForbidden("this launch key may only read its own registration")
     if found is None:
         what = "voided statement" if voided else "statement"
-        raise XapiNotFound(f"no {what} with id {statement_id}", headers=_headers(store))
+        raise XapiNotFound(f"no {what} with id {statement_id}")
     (body,) = _shape([found.statement], form, store, request.headers.get("accept-language"))
-    headers = _headers(store)
+    headers: dict[str, str] = {}
     headers["Last-Modified"] = _last_modified(found.stored)
     return _respond(request, body, [found.statement], with_attachments, store, headers)

@@ -107,6 +107,13 @@ def test_xapi_attachment_part_without_hash_header_is_400(xapi: XapiClient) -> No
     assert xapi.post("/statements", content=body, headers=headers).status_code == 400
 
 
+def test_xapi_attachment_part_without_binary_transfer_encoding_is_400(xapi: XapiClient) -> None:
+    part = part_headers(CONTENT)
+    del part["Content-Transfer-Encoding"]
+    body, headers = multipart(statement(attachments=[attachment_meta(CONTENT)]), [(CONTENT, part)])
+    assert xapi.post("/statements", content=body, headers=headers).status_code == 400
+
+
 def test_xapi_attachment_part_belonging_to_no_statement_is_400(xapi: XapiClient) -> None:
     body, headers = multipart(statement(), [(CONTENT, part_headers(CONTENT))])
     assert xapi.post("/statements", content=body, headers=headers).status_code == 400
@@ -209,4 +216,19 @@ def test_xapi_signed_statement_with_bad_signature_is_400(
 def test_xapi_signed_statement_that_is_not_a_jws_is_400(xapi: XapiClient) -> None:
     original = with_id()
     body, headers = signed_request(original, original, b"this is no signature")
+    assert xapi.post("/statements", content=body, headers=headers).status_code == 400
+
+
+def test_xapi_2_0_signature_compares_durations_to_hundredths(
+    xapi2: XapiClient, xapi: XapiClient, signer: tuple[rsa.RSAPrivateKey, str]
+) -> None:
+    key, x5c = signer
+    signed = with_id(result={"duration": "P1DT12H36M0.12S"})
+    sent = dict(signed, result={"duration": "P1DT12H36M0.1237S"})
+    body, headers = signed_request(signed, sent, sign(signed, key, x5c))
+    assert xapi2.post("/statements", content=body, headers=headers).status_code == 200
+    # 1.0.3 compares a duration as a string
+    signed = with_id(result={"duration": "PT0.12S"})
+    sent = dict(signed, result={"duration": "PT0.1237S"})
+    body, headers = signed_request(signed, sent, sign(signed, key, x5c))
     assert xapi.post("/statements", content=body, headers=headers).status_code == 400

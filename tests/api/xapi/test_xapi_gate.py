@@ -102,3 +102,17 @@ def test_xapi_unknown_resource_is_404_in_xapi_shape(xapi: XapiClient) -> None:
     assert response.status_code == 404
     assert set(response.json()) == {"message"}
     assert response.headers["X-Experience-API-Version"] == "1.0.3"
+
+
+def test_xapi_request_without_version_is_answered_in_the_version_its_key_last_spoke(
+    xapi: XapiClient, xapi2: XapiClient
+) -> None:
+    assert xapi2.get("/statements").status_code == 200
+    response = xapi.client.get(
+        "/xapi/statements", headers={"Authorization": xapi.key.basic_header()}
+    )
+    assert response.status_code == 400
+    assert response.headers["X-Experience-API-Version"] == "2.0.0"
+    assert xapi.get("/statements").status_code == 200
+    again = xapi.client.get("/xapi/statements", headers={"Authorization": xapi.key.basic_header()})
+    assert again.headers["X-Experience-API-Version"] == "1.0.3"

@@ -64,7 +64,7 @@ def test_xapi_statements_filter_by_verb_activity_registration(xapi: XapiClient) 
     both = xapi.get("/statements", params={"verb": EXPERIENCED, "activity": OTHER_ACTIVITY})
     assert ids(both.json()) == [other]
     unknown = xapi.get("/statements", params={"verb": "http://example.com/never"})
-    assert unknown.json() == {"statements": []}
+    assert unknown.json() == {"statements": [], "more": ""}
 
 
 def test_xapi_statements_filter_by_agent_actor_or_object(xapi: XapiClient) -> None:
@@ -162,6 +162,24 @@ def test_xapi_statements_limit_and_more_link_pages_through_all(xapi: XapiClient)
     assert sorted(seen) == sorted(posted) and len(seen) == 7
 
 
+def test_xapi_statements_result_says_more_is_empty_at_the_end(xapi: XapiClient) -> None:
+    post(xapi, statement())
+    body = xapi.get("/statements", params={"limit": 1}).json()
+    assert body["more"] == "" and len(body["statements"]) == 1
+
+
+def test_xapi_statements_consistent_through_on_every_answer_errors_included(
+    xapi: XapiClient,
+) -> None:
+    (statement_id,) = post(xapi, statement())
+    refused = xapi.get("/statements", params={"statementId": statement_id, "verb": EXPERIENCED})
+    assert refused.status_code == 400
+    missing = xapi.get("/statements", params={"statementId": with_id()["id"]})
+    assert missing.status_code == 404
+    for response in (refused, missing, xapi.get("/statements")):
+        assert response.headers["X-Experience-API-Consistent-Through"].endswith("Z")
+
+
 def test_xapi_statements_more_link_with_other_parameters_is_400(xapi: XapiClient) -> None:
     post(xapi, [statement(), statement()])
     more = xapi.get("/statements", params={"limit": 1}).json()["more"]
@@ -184,7 +202,7 @@ def test_xapi_statements_format_ids_keeps_only_identifiers(xapi: XapiClient) -> 
     got = xapi.get("/statements", params={"statementId": statement_id, "format": "ids"}).json()
     assert got["actor"] == {"objectType": "Agent", "mbox": LEARNER["mbox"]}
     assert got["verb"] == {"id": EXPERIENCED}
-    assert got["object"] == {"objectType": "Activity", "id": ACTIVITY}
+    assert got["object"] == {"id": ACTIVITY}
 
 
 def test_xapi_statements_format_canonical_uses_merged_definition_in_one_language(
@@ -252,8 +270,15 @@ def test_xapi_activities_resource_returns_merged_definition(xapi: XapiClient) ->
         "id": ACTIVITY,
         "definition": {"name": {"en-US": "Kana", "ja": "かな"}},
     }
-    assert xapi.get("/activities", params={"activityId": OTHER_ACTIVITY}).status_code == 404
     assert xapi.get("/activities").status_code == 400
+
+
+def test_xapi_activities_resource_knows_no_definition_still_returns_an_activity(
+    xapi2: XapiClient,
+) -> None:
+    response = xapi2.get("/activities", params={"activityId": OTHER_ACTIVITY})
+    assert response.status_code == 200
+    assert response.json() == {"objectType": "Activity", "id": OTHER_ACTIVITY}
 
 
 def test_xapi_agents_resource_returns_a_person(xapi: XapiClient) -> None:
