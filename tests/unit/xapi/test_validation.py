@@ -14,6 +14,7 @@ import pytest
 from lang_portal.xapi.errors import XapiError, XapiValidationError
 from lang_portal.xapi.validation import (
     is_absent_timestamp,
+    validate_activity,
     validate_activity_id,
     validate_agent,
     validate_identified_agent,
@@ -1775,3 +1776,30 @@ def test_keys_that_dots_would_blur_are_bracketed_in_paths() -> None:
     assert error.path == 'result.extensions["x.y"]'
     error = refusal(changed(minimal(), "verb.display", {"en US": "x"}))
     assert error.path == 'verb.display["en US"]'
+
+
+def test_object_types_checked_wherever_the_kind_is_fixed() -> None:
+    group = {"objectType": "Group", "member": [{"objectType": "agent", "mbox": MBOX}]}
+    assert refusal(changed(minimal(), "actor", group)).path == "actor.member[0].objectType"
+    parent = {"parent": [{"objectType": "activity", "id": ACTIVITY_ID}]}
+    error = refusal(changed(minimal(), "context", {"contextActivities": parent}))
+    assert (error.path, error.rule) == (
+        "context.contextActivities.parent[0].objectType",
+        "must be 'Activity' for an Activity",
+    )
+    sub = substatement()["object"]
+    validate_statement(sub, V2, substatement=True)
+    del sub["objectType"]
+    assert refusal(sub, V2, substatement=True).path == "objectType"
+
+
+def test_activity_on_its_own() -> None:
+    validate_activity({"id": ACTIVITY_ID, "definition": INTERACTIONS[1]})
+    with pytest.raises(XapiValidationError) as raised:
+        validate_activity(
+            {"id": ACTIVITY_ID, "definition": {"interactionType": "likert", "choices": []}}
+        )
+    assert raised.value.path == "activity.definition.choices"
+    with pytest.raises(XapiValidationError) as raised:
+        validate_activity("http://example.com", "object")
+    assert raised.value.path == "object"
