@@ -205,6 +205,10 @@ _TIMESTAMP_RFC3339: Final = re.compile(
 
 JsonObject = dict[str, Any]
 
+# Real durations, timestamps and language tags are a few dozen characters; refusing longer
+# ones up front keeps a hostile megabyte-long value from costing the regexes anything.
+_MAX_FORMATTED_LENGTH: Final = 128
+
 
 def is_2_0(version: str) -> bool:
     """Whether `version` (the negotiated X-Experience-API-Version) takes the 2.0 rules."""
@@ -345,6 +349,8 @@ def validate_activity_id(value: object, path: str = "activityId") -> str:
 
 
 def _language_tag_problem(tag: str) -> str | None:
+    if len(tag) > _MAX_FORMATTED_LENGTH:
+        return f"a {len(tag)}-character key is too long for a language tag"
     lowered = tag.lower()
     if lowered in _GRANDFATHERED or _PRIVATE_USE_TAG.fullmatch(tag) is not None:
         return None
@@ -391,6 +397,8 @@ def validate_language_map(value: object, path: str) -> JsonObject:
 def validate_iso8601_duration(value: object, path: str = "result.duration") -> str:
     """An ISO 8601:2004 4.4.3.2 duration: PnYnMnDTnHnMnS or PnW, not the alternative format."""
     text = _string(value, path, "a duration")
+    if len(text) > _MAX_FORMATTED_LENGTH:
+        raise _fail(path, f"is too long for a duration ({len(text)} characters)")
     if _DURATION_WEEKS.fullmatch(text) is not None:
         return text
     match = _DURATION.fullmatch(text)
@@ -429,6 +437,8 @@ def validate_timestamp(value: object, version: str, path: str = "timestamp") -> 
     offset is converted to UTC, never refused, and `-00:00` is refused.
     """
     text = _string(value, path, "a timestamp")
+    if len(text) > _MAX_FORMATTED_LENGTH:
+        raise _fail(path, f"is too long for a timestamp ({len(text)} characters)")
     pattern = _TIMESTAMP_RFC3339 if is_2_0(version) else _TIMESTAMP_ISO
     match = pattern.fullmatch(text)
     if match is None:

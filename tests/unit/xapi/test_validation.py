@@ -1803,3 +1803,15 @@ def test_activity_on_its_own() -> None:
     with pytest.raises(XapiValidationError) as raised:
         validate_activity("http://example.com", "object")
     assert raised.value.path == "object"
+
+
+def test_overlong_formatted_values_refused_up_front() -> None:
+    long_fraction = "2020-01-01T00:00:00." + "1" * 200 + "Z"
+    assert "too long" in refusal(changed(minimal(), "timestamp", long_fraction)).rule
+    long_duration = "PT" + "1" * 200 + "S"
+    error = refusal(changed(minimal(), "result", {"duration": long_duration}))
+    assert (error.path, "too long" in error.rule) == ("result.duration", True)
+    long_tag = "-".join(["abcdefgh"] * 20)
+    error = refusal(changed(minimal(), "verb.display", {long_tag: "x"}))
+    assert "too long" in error.rule
+    validate_iso8601_duration("PT" + "1" * 100 + "S")
