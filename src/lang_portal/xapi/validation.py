@@ -208,6 +208,8 @@ JsonObject = dict[str, Any]
 # Real durations, timestamps and language tags are a few dozen characters; refusing longer
 # ones up front keeps a hostile megabyte-long value from costing the regexes anything.
 _MAX_FORMATTED_LENGTH: Final = 128
+MAX_IRI_LENGTH: Final = 8192
+_MAX_CACHED_IRI_LENGTH: Final = 512
 
 
 def is_2_0(version: str) -> bool:
@@ -318,8 +320,22 @@ def validate_uuid(value: object, path: str = "id") -> str:
     return text
 
 
-@lru_cache(maxsize=4096)
 def _iri_problem(text: str) -> str | None:
+    # The same few IRIs recur in every batch; only short ones are remembered, so hostile
+    # long values cannot fill the memory.
+    if len(text) <= _MAX_CACHED_IRI_LENGTH:
+        return _cached_iri_problem(text)
+    if len(text) > MAX_IRI_LENGTH:
+        return f"is too long for an IRI ({len(text)} characters; at most {MAX_IRI_LENGTH})"
+    return _iri_syntax_problem(text)
+
+
+@lru_cache(maxsize=4096)
+def _cached_iri_problem(text: str) -> str | None:
+    return _iri_syntax_problem(text)
+
+
+def _iri_syntax_problem(text: str) -> str | None:
     if not text:
         return "must be an IRI, not the empty string"
     scheme = _IRI_SCHEME.match(text)

@@ -1815,3 +1815,12 @@ def test_overlong_formatted_values_refused_up_front() -> None:
     error = refusal(changed(minimal(), "verb.display", {long_tag: "x"}))
     assert "too long" in error.rule
     validate_iso8601_duration("PT" + "1" * 100 + "S")
+
+
+def test_long_iris_checked_uncached_and_bounded() -> None:
+    long_iri = "http://example.com/" + "a" * 4000
+    validate_statement(changed(minimal(), "object.id", long_iri), V1)
+    error = refusal(changed(minimal(), "object.id", long_iri + " "))
+    assert (error.path, "no spaces" in error.rule) == ("object.id", True)
+    error = refusal(changed(minimal(), "object.id", "http://example.com/" + "a" * 9000))
+    assert (error.path, "too long" in error.rule) == ("object.id", True)
