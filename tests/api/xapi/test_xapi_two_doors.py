@@ -236,3 +236,22 @@ def test_xapi_other_statements_about_words_are_not_answers(
     assert xapi.post("/statements", json=[no_success, experienced]).status_code == 200
     assert word(client, 1)["stats"] == {"correct_count": 0, "wrong_count": 0}
     assert word(client, 1)["srs"]["state"] == "new"
+
+
+def test_xapi_statements_outlive_a_history_reset_and_can_still_be_voided(
+    client: TestClient, xapi: XapiClient
+) -> None:
+    session_id = start_session(client)
+    client.post(f"/api/v1/study_sessions/{session_id}/words/1/review", json={"correct": True})
+    assert client.post("/api/v1/reset_history").status_code == 200
+    (statement,) = answered_statements(xapi)
+    voiding = {
+        "actor": LEARNER,
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+        "object": {"objectType": "StatementRef", "id": statement["id"]},
+    }
+    assert xapi.post("/statements", json=voiding).status_code == 200
+    assert xapi.get("/statements", params={"statementId": statement["id"]}).status_code == 404
+    voided = xapi.get("/statements", params={"voidedStatementId": statement["id"]})
+    assert voided.status_code == 200
+    assert word(client, 1)["stats"] == {"correct_count": 0, "wrong_count": 0}
