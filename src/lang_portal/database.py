@@ -18,12 +18,27 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Generic, Literal, TypeVar
 
 SynchronousMode = Literal["off", "normal", "full", "extra"]
 
 QueryObserver = Callable[[str, float], None]
+T = TypeVar("T")
+
+# Writes that share one transaction at most: bounds the wait of the last one in the group.
+MAX_GROUPED_WRITES = 64
+
+
+@dataclass
+class _Job(Generic[T]):
+    """One caller's work in a group commit, and what came of it."""
+
+    work: Callable[[sqlite3.Connection], T]
+    result: T | None = None
+    error: BaseException | None = None
+    finished: bool = False
 
 
 # A reading connection's identity and its `PRAGMA data_version`: SQLite's number moves on every
@@ -79,6 +94,8 @@ class Database:
         self.synchronous = synchronous
         self._local = threading.local()
         self._write_lock = threading.Lock()
+        self._pending_lock = threading.Lock()
+        self._pending: list[_Job[Any]] = []
         self._writer: sqlite3.Connection | None = None
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
@@ -181,40 +198,93 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: all of it commits, or none of it does."""
-        with self._write_lock:
-            started = time.perf_counter()
+        with self._write_lock, self._transaction() as connection:
+            yield connection
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction on the writer; the caller holds `_write_lock`."""
+        started = time.perf_counter()
+        try:
+            connection = self._writer_connection()
+        except (sqlite3.Error, DatabaseUnavailableError) as exc:
+            self._note_write_fault(exc)
+            raise
+        lock_fd = self._process_lock()
+        if lock_fd is not None:
+            fcntl.flock(lock_fd, fcntl.LOCK_EX)
+        try:
             try:
-                connection = self._writer_connection()
-            except (sqlite3.Error, DatabaseUnavailableError) as exc:
+                connection.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
                 self._note_write_fault(exc)
                 raise
-            lock_fd = self._process_lock()
-            if lock_fd is not None:
-                fcntl.flock(lock_fd, fcntl.LOCK_EX)
             try:
-                try:
-                    connection.execute("BEGIN IMMEDIATE")
-                except sqlite3.Error as exc:
-                    self._note_write_fault(exc)
-                    raise
-                try:
-                    yield connection
-                    connection.execute("COMMIT")
-                except BaseException as exc:
-                    # SQLite may already have rolled back (a full disk can end the
-                    # transaction): a ROLLBACK then would raise and hide the real error, and a
-                    # transaction left open after a failed COMMIT would refuse every BEGIN.
-                    if connection.in_transaction:
-                        connection.execute("ROLLBACK")
-                    self._note_write_fault(exc)
-                    raise
-                else:
-                    self.write_fault = None
-            finally:
-                if lock_fd is not None:
-                    fcntl.flock(lock_fd, fcntl.LOCK_UN)
-                if self.observers:
-                    self._observe("write", started)
+                yield connection
+                connection.execute("COMMIT")
+            except BaseException as exc:
+                # SQLite may already have rolled back (a full disk can end the
+                # transaction): a ROLLBACK then would raise and hide the real error, and a
+                # transaction left open after a failed COMMIT would refuse every BEGIN.
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                self._note_write_fault(exc)
+                raise
+            else:
+                self.write_fault = None
+        finally:
+            if lock_fd is not None:
+                fcntl.flock(lock_fd, fcntl.LOCK_UN)
+            if self.observers:
+                self._observe("write", started)
+
+    def write_grouped(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `work` in a write transaction shared with the writes queued meanwhile (group
+        commit): one COMMIT, so one fsync, for all of them.
+
+        Each piece of work runs in its own savepoint, so one that raises is rolled back alone
+        and its caller gets its error; the others commit. Every caller returns only after the
+        COMMIT that holds its work, so an acknowledged write is as durable as with `write()`.
+        Work must not keep state outside the database that a rollback would not undo.
+        """
+        job: _Job[T] = _Job(work)
+        with self._pending_lock:
+            self._pending.append(job)
+        with self._write_lock:
+            if not job.finished:
+                with self._pending_lock:
+                    batch = self._pending[:MAX_GROUPED_WRITES]
+                    del self._pending[:MAX_GROUPED_WRITES]
+                self._run_group(batch)
+        if job.error is not None:
+            raise job.error
+        return job.result  # type: ignore[return-value]
+
+    def _run_group(self, batch: list[_Job[Any]]) -> None:
+        try:
+            with self._transaction() as connection:
+                for job in batch:
+                    connection.execute("SAVEPOINT grouped_write")
+                    try:
+                        job.result = job.work(connection)
+                    except Exception as exc:
+                        if not connection.in_transaction or storage_fault(exc) is not None:
+                            raise  # the transaction as a whole is lost: every job fails
+                        connection.execute("ROLLBACK TO grouped_write")
+                        connection.execute("RELEASE grouped_write")
+                        job.error = exc
+                    else:
+                        connection.execute("RELEASE grouped_write")
+        except BaseException as exc:
+            for job in batch:
+                if job.error is None:
+                    job.error = exc
+                    job.result = None
+            if not isinstance(exc, Exception):
+                raise
+        finally:
+            for job in batch:
+                job.finished = True
 
     def data_version(self) -> DataVersion:
         """A token that changes whenever a write has been committed, by any connection.

@@ -13,7 +13,7 @@ def route_mounts(app: Any) -> dict[tuple[str, str], str]:
     "system". Taken from the routes themselves, since the legacy mount also answers under /api."""
     mounts: dict[tuple[str, str], str] = {}
     for route in app.routes:
-        fixed = getattr(route, "fixed_mount", None)
+        fixed = getattr(route, "mount", None)
         name = "system" if fixed is None else fixed.value
         for method in getattr(route, "methods", None) or ():
             mounts[(method, route.path)] = name
