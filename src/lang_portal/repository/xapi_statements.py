@@ -190,13 +190,20 @@ def referrers(connection: sqlite3.Connection, statement_id: str) -> list[int]:
     ]
 
 
+def statement_id_at(connection: sqlite3.Connection, seq: int) -> str:
+    row = connection.execute("SELECT id FROM xapi_statements WHERE seq = ?", (seq,)).fetchone()
+    return str(row[0])
+
+
 def seq_after_stored(connection: sqlite3.Connection, moment: str) -> int:
     """The last seq stored at or before `moment` (0 when none): statements after it are
     stored after `moment`, as `stored` grows with `seq`."""
+    # one step down the stored index (seq is its tail), however many statements came before
     row = connection.execute(
-        "SELECT max(seq) FROM xapi_statements WHERE stored <= ?", (moment,)
+        "SELECT seq FROM xapi_statements WHERE stored <= ? ORDER BY stored DESC, seq DESC LIMIT 1",
+        (moment,),
     ).fetchone()
-    return int(row[0] or 0)
+    return 0 if row is None else int(row[0])
 
 
 def max_seq(connection: sqlite3.Connection) -> int:

@@ -244,10 +244,7 @@ class StatementStore:
                     continue
                 visited.add(referrer)
                 repo.insert_index_rows(connection, [(t, b, referrer) for t, b in rows])
-                referrer_row = connection.execute(
-                    "SELECT id FROM xapi_statements WHERE seq = ?", (referrer,)
-                ).fetchone()
-                pending.append((referrer_row[0], referrer))
+                pending.append((repo.statement_id_at(connection, referrer), referrer))
 
     def _merge_activities(
         self, connection: Any, definitions: Mapping[str, JsonObject], stored: str

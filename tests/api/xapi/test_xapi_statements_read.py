@@ -291,3 +291,19 @@ def test_xapi_agents_resource_returns_a_person(xapi: XapiClient) -> None:
     }
     assert xapi.get("/agents", params={"agent": '{"name": "x"}'}).status_code == 400
     assert xapi.get("/agents").status_code == 400
+
+
+def test_xapi_statements_statement_ref_stored_before_its_target_matches_once_it_arrives(
+    xapi: XapiClient,
+) -> None:
+    target = with_id(object={"id": OTHER_ACTIVITY})
+    confirm = statement(
+        actor=TEACHER,
+        verb={"id": "http://example.com/verbs/confirmed"},
+        object={"objectType": "StatementRef", "id": target["id"]},
+    )
+    (confirming,) = post(xapi, confirm)
+    assert ids(xapi.get("/statements", params={"activity": OTHER_ACTIVITY}).json()) == []
+    post(xapi, target)
+    found = xapi.get("/statements", params={"activity": OTHER_ACTIVITY}).json()
+    assert set(ids(found)) == {target["id"], confirming}
