@@ -9,6 +9,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from lang_portal.clock import FixedClock
 from lang_portal.service.container import Services
@@ -636,3 +637,34 @@ def test_a_launch_key_reaches_its_own_learners_agent_profile_only(launched: Xapi
     assert launched.get(AGENT_PROFILE, params=own).json() == {"lang": "ja"}
     other = {**own, "agent": json.dumps({"mbox": "mailto:other@example.com"})}
     assert launched.get(AGENT_PROFILE, params=other).status_code == 403
+
+
+def test_a_launched_app_keeps_its_state_with_the_launch_parameters(
+    client: TestClient, xapi: XapiClient
+) -> None:
+    """What a launched xAPI app does with endpoint, auth, actor, registration and activity_id:
+    its bookmark goes to the State of the launch, and no other registration's."""
+    launch = client.post(
+        "/api/v1/study_activities/1/launch", json={"group_id": 1, "xapi": True}
+    ).json()["data"]["xapi"]
+    headers = {"Authorization": launch["auth"], "X-Experience-API-Version": "1.0.3"}
+    params = {
+        "activityId": launch["activity_id"],
+        "agent": json.dumps(launch["actor"]),
+        "registration": launch["registration"],
+        "stateId": "bookmark",
+    }
+    put = client.put(
+        "/xapi/activities/state",
+        params=params,
+        content=b'{"word": 12}',
+        headers={**headers, "Content-Type": "application/json"},
+    )
+    assert put.status_code == 204, put.text
+    got = client.get("/xapi/activities/state", params=params, headers=headers)
+    assert got.json() == {"word": 12}
+    assert xapi.get(STATE, params=params).json() == {"word": 12}  # a full key sees it too
+
+    another = {**params, "registration": REGISTRATION}
+    refused = client.get("/xapi/activities/state", params=another, headers=headers)
+    assert refused.status_code == 403
