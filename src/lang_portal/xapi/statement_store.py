@@ -157,9 +157,8 @@ class StatementStore:
         if not fresh:
             return
         stored = self._stored_now(connection)
-        batch_ids = {item.id for item in fresh}
         for item in fresh:
-            self._check_voiding(connection, item, batch_ids)
+            self._check_voiding(connection, item)
         for attachment in attachments.values():
             repo.insert_attachment(
                 connection, attachment.sha2, attachment.content_type, attachment.content
@@ -169,16 +168,21 @@ class StatementStore:
             statement = item.statement
             statement["stored"] = stored
             statement.setdefault("timestamp", stored)
-            if item.review_id is None and self.answer_door is not None:
+            # a voiding statement that came first voids this one on arrival: then it is no
+            # answer to record either
+            voided = not parts.is_voiding(statement) and repo.is_voided_by_existing(
+                connection, item.id
+            )
+            if item.review_id is None and self.answer_door is not None and not voided:
                 item.review_id = self.answer_door.record_statement(connection, statement)
-            self._insert(connection, item)
+            self._insert(connection, item, voided)
             for activity_id, definition in parts.activity_definitions(statement):
                 definitions[activity_id] = parts.merge_definition(
                     definitions.get(activity_id, {}), definition
                 )
         self._merge_activities(connection, definitions, stored)
 
-    def _check_voiding(self, connection: Any, item: PreparedStatement, batch_ids: set[str]) -> None:
+    def _check_voiding(self, connection: Any, item: PreparedStatement) -> None:
         if not parts.is_voiding(item.statement):
             return
         target = parts.statement_ref(item.statement)
@@ -191,11 +195,10 @@ class StatementStore:
                 "be voided"
             )
 
-    def _insert(self, connection: Any, item: PreparedStatement) -> None:
+    def _insert(self, connection: Any, item: PreparedStatement, voided: bool) -> None:
         statement = item.statement
         voiding = parts.is_voiding(statement)
         ref = parts.statement_ref(statement)
-        voided = not voiding and repo.is_voided_by_existing(connection, item.id)
         seq = repo.insert_statement(
             connection,
             statement_id=item.id,

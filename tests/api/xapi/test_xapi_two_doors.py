@@ -255,3 +255,18 @@ def test_xapi_statements_outlive_a_history_reset_and_can_still_be_voided(
     voided = xapi.get("/statements", params={"voidedStatementId": statement["id"]})
     assert voided.status_code == 200
     assert word(client, 1)["stats"] == {"correct_count": 0, "wrong_count": 0}
+
+
+def test_xapi_answered_statement_voided_before_it_arrives_is_no_answer(
+    client: TestClient, xapi: XapiClient, services: Services
+) -> None:
+    session_id = start_session(client)
+    statement = answered(1, registration_of(services, session_id), True, id=str(uuid.uuid4()))
+    voiding = {
+        "actor": LEARNER,
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+        "object": {"objectType": "StatementRef", "id": statement["id"]},
+    }
+    assert xapi.post("/statements", json=[voiding, statement]).status_code == 200
+    assert word(client, 1)["stats"] == {"correct_count": 0, "wrong_count": 0}
+    assert xapi.get("/statements", params={"voidedStatementId": statement["id"]}).status_code == 200
