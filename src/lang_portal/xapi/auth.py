@@ -53,6 +53,8 @@ def create_key(
     """Store a new key (its secret hashed) and return the only copy of the secret."""
     key = NewKey(username="lp" + secrets.token_hex(8), secret=secrets.token_urlsafe(32))
     with db.write() as connection:
+        # launch keys pile up, one per launch: the ones past their time go as new ones come
+        xapi_keys.delete_expired_keys(connection, to_stored(now))
         xapi_keys.insert_key(
             connection,
             username=key.username,

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 from fastapi.testclient import TestClient
 
 from lang_portal.clock import FixedClock
+from lang_portal.service.container import Services
 from tests.api.xapi.conftest import XapiClient
 
 BASE = "https://lang-portal.example/xapi/"
@@ -96,3 +97,16 @@ def test_xapi_launch_key_expires(client: TestClient, clock: FixedClock) -> None:
     response = client.get("/xapi/statements", headers=launched_headers(launched))
     assert response.status_code == 401
     assert "expired" in response.json()["message"]
+
+
+def test_xapi_expired_launch_keys_are_deleted_as_new_ones_are_made(
+    client: TestClient, clock: FixedClock, services: Services
+) -> None:
+    launch(client, xapi=True)
+    clock.advance(minutes=241)
+    launch(client, xapi=True)
+    with services.context.db.read() as connection:
+        count = connection.execute(
+            "SELECT count(*) FROM xapi_keys WHERE registration IS NOT NULL"
+        ).fetchone()[0]
+    assert count == 1
