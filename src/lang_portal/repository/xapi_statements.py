@@ -211,11 +211,6 @@ def max_seq(connection: sqlite3.Connection) -> int:
     return int(row[0] or 0)
 
 
-@dataclass(frozen=True)
-class Page:
-    rows: list[tuple[int, str, str]]  # (seq, stored, statement JSON)
-
-
 def list_statements(
     connection: sqlite3.Connection,
     *,
@@ -224,8 +219,9 @@ def list_statements(
     through_seq: int,
     ascending: bool,
     limit: int,
-) -> list[tuple[int, str, str]]:
-    """Statements not voided with after_seq < seq <= through_seq, each matching every
+) -> list[tuple[int, str, bytes]]:
+    """(seq, stored, statement JSON as UTF-8 bytes, served as they are) of the statements not
+    voided with after_seq < seq <= through_seq, each matching every
     (term, broad) constraint, in seq order, at most `limit`.
 
     The first constraint drives the query through its index range (term, broad, seq), read in
@@ -235,7 +231,7 @@ def list_statements(
     order = "ASC" if ascending else "DESC"
     if not constraints:
         sql = (
-            "SELECT seq, stored, statement FROM xapi_statements "
+            "SELECT seq, stored, CAST(statement AS BLOB) FROM xapi_statements "
             "WHERE seq > ? AND seq <= ? AND voided = 0 "
             f"ORDER BY seq {order} LIMIT ?"
         )
@@ -250,7 +246,7 @@ def list_statements(
         for _ in others
     )
     sql = (
-        "SELECT s.seq, s.stored, s.statement FROM xapi_statement_index d "
+        "SELECT s.seq, s.stored, CAST(s.statement AS BLOB) FROM xapi_statement_index d "
         "JOIN xapi_statements s ON s.seq = d.seq "
         "WHERE d.term = ? AND d.broad = ? AND d.seq > ? AND d.seq <= ? AND s.voided = 0"
         f"{checks} ORDER BY d.seq {order} LIMIT ?"

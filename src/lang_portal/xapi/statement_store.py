@@ -372,7 +372,7 @@ class StatementQuery:
 
 @dataclass(frozen=True)
 class QueryPage:
-    rows: list[tuple[int, str, str]]  # (seq, stored, statement JSON)
+    rows: list[tuple[int, str, bytes]]  # (seq, stored, statement JSON)
     more: tuple[int, int] | None
 
 

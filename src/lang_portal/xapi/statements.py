@@ -276,11 +276,11 @@ def _query(parameters: Mapping[str, str], version: str) -> StatementQuery:
 
 
 def _shape(
-    raw: Sequence[str], form: str, store: StatementStore, accept_language: str | None
+    raw: Sequence[bytes], form: str, store: StatementStore, accept_language: str | None
 ) -> list[bytes]:
     """Each statement's JSON in the asked format; `exact` is served as stored."""
     if form == "exact":
-        return [text.encode() for text in raw]
+        return list(raw)
     statements = [orjson.loads(text) for text in raw]
     if form == "ids":
         return [orjson.dumps(parts.ids_format(statement)) for statement in statements]
@@ -296,7 +296,7 @@ def _shape(
 def _respond(
     request: Request,
     body: bytes,
-    statements_json: Sequence[str],
+    statements_json: Sequence[bytes],
     with_attachments: bool,
     store: StatementStore,
     headers: dict[str, str],
@@ -372,7 +372,8 @@ async def get_statements(request: Request) -> Response:
     body += b',"more":' + orjson.dumps(more) + b"}"
     headers: dict[str, str] = {}
     if page.rows:
-        newest = max(row[1] for row in page.rows)
+        # stored grows with the order of the rows
+        newest = page.rows[-1][1] if query.ascending else page.rows[0][1]
         headers["Last-Modified"] = _last_modified(newest)
     return _respond(request, body, [row[2] for row in page.rows], with_attachments, store, headers)
 
@@ -395,7 +396,8 @@ def _get_one(request: Request, context: XapiRequestContext, store: StatementStor
     if found is None:
         what = "voided statement" if voided else "statement"
         raise XapiNotFound(f"no {what} with id {statement_id}")
-    (body,) = _shape([found.statement], form, store, request.headers.get("accept-language"))
+    exact = found.statement.encode()
+    (body,) = _shape([exact], form, store, request.headers.get("accept-language"))
     headers: dict[str, str] = {}
     headers["Last-Modified"] = _last_modified(found.stored)
-    return _respond(request, body, [found.statement], with_attachments, store, headers)
+    return _respond(request, body, [exact], with_attachments, store, headers)
