@@ -163,8 +163,13 @@ class StatementStore:
             repo.insert_attachment(
                 connection, attachment.sha2, attachment.content_type, attachment.content
             )
+        terms = [parts.filter_terms(item.statement) for item in fresh]
+        # each filter value looked up (or made) once for the whole batch
+        term_ids = repo.term_ids(
+            connection, {(kind, value) for found in terms for kind, value, _ in found}
+        )
         definitions: dict[str, JsonObject] = {}
-        for item in fresh:
+        for item, item_terms in zip(fresh, terms, strict=True):
             statement = item.statement
             statement["stored"] = stored
             statement.setdefault("timestamp", stored)
@@ -175,7 +180,8 @@ class StatementStore:
             )
             if item.review_id is None and self.answer_door is not None and not voided:
                 item.review_id = self.answer_door.record_statement(connection, statement)
-            self._insert(connection, item, voided)
+            rows = [(term_ids[(kind, value)], broad) for kind, value, broad in item_terms]
+            self._insert(connection, item, voided, rows)
             for activity_id, definition in parts.activity_definitions(statement):
                 definitions[activity_id] = parts.merge_definition(
                     definitions.get(activity_id, {}), definition
@@ -195,7 +201,13 @@ class StatementStore:
                 "be voided"
             )
 
-    def _insert(self, connection: Any, item: PreparedStatement, voided: bool) -> None:
+    def _insert(
+        self,
+        connection: Any,
+        item: PreparedStatement,
+        voided: bool,
+        term_rows: Sequence[tuple[int, int]],
+    ) -> None:
         statement = item.statement
         voiding = parts.is_voiding(statement)
         ref = parts.statement_ref(statement)
@@ -211,9 +223,7 @@ class StatementStore:
             has_attachments=bool(statement.get("attachments")),
             review_id=item.review_id,
         )
-        terms = parts.filter_terms(statement)
-        ids = repo.term_ids(connection, {(kind, value) for kind, value, _ in terms})
-        rows = [(ids[(kind, value)], broad, seq) for kind, value, broad in terms]
+        rows = [(term, broad, seq) for term, broad in term_rows]
         if ref is not None:
             target = repo.statement_by_id(connection, ref)
             if target is not None:
