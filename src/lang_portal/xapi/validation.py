@@ -1007,3 +1007,40 @@ def validate_statements(body: object, version: str) -> list[JsonObject]:
 def is_absent_timestamp(statement: Mapping[str, Any]) -> bool:
     """Whether the statement leaves its timestamp to the LRS (absent, or null under 2.0)."""
     return statement.get("timestamp") is None
+
+
+class _RepeatedProperty(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _object_without_repeats(pairs: list[tuple[str, Any]]) -> JsonObject:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _RepeatedProperty(key)
+            seen.add(key)
+    return obj
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(name)
+
+
+def reject_repeated_properties(raw: bytes | str) -> None:
+    """Refuse a JSON text in which an object uses a property twice (Data 2.2; 2.0: "shall").
+
+    Parsers keep the last of two equal keys silently, so this reads the raw text once more;
+    call it on a body that already parsed (it assumes valid JSON).
+    """
+    try:
+        json.loads(raw, object_pairs_hook=_object_without_repeats, parse_constant=_no_constant)
+    except _RepeatedProperty as repeated:
+        raise _fail(
+            "", f"uses the property {repeated.key!r} twice in one object (each at most once)"
+        ) from None
+    except (ValueError, RecursionError):
+        return  # not this check's business: the body's own parser judged the JSON

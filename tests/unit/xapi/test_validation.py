@@ -14,6 +14,7 @@ import pytest
 from lang_portal.xapi.errors import XapiError, XapiValidationError
 from lang_portal.xapi.validation import (
     is_absent_timestamp,
+    reject_repeated_properties,
     validate_activity,
     validate_activity_id,
     validate_agent,
@@ -2000,3 +2001,22 @@ def test_long_iris_checked_uncached_and_bounded() -> None:
     assert (error.path, "no spaces" in error.rule) == ("object.id", True)
     error = refusal(changed(minimal(), "object.id", "http://example.com/" + "a" * 9000))
     assert (error.path, "too long" in error.rule) == ("object.id", True)
+
+
+def test_a_property_used_twice_is_refused() -> None:
+    reject_repeated_properties(b'{"actor": {"mbox": "mailto:a@b.c"}, "verb": {"id": "urn:x:v"}}')
+    reject_repeated_properties('[{"a": 1}, {"a": 2}, {"b": {"a": 1, "c": {"a": 2}}}]')
+    for raw in (
+        b'{"actor": {"mbox": "mailto:a@b.c"}, "actor": {"mbox": "mailto:d@e.f"}}',
+        '[{"ok": 1}, {"context": {"extensions": {"urn:x:e": 1, "urn:x:e": 2}}}]',
+    ):
+        with pytest.raises(XapiValidationError) as raised:
+            reject_repeated_properties(raw)
+        assert "twice" in raised.value.rule
+    assert "'actor'" in refusal_of_raw(b'{"actor": 1, "actor": 2}').rule
+
+
+def refusal_of_raw(raw: bytes) -> XapiValidationError:
+    with pytest.raises(XapiValidationError) as raised:
+        reject_repeated_properties(raw)
+    return raised.value
