@@ -20,7 +20,7 @@ from lang_portal.xapi import about, activities, agents, document_routes, stateme
 from lang_portal.xapi.alternate_syntax import AlternateSyntaxMiddleware
 from lang_portal.xapi.answers import AnswerDoor
 from lang_portal.xapi.auth import Authenticator
-from lang_portal.xapi.context import XAPI_PREFIX
+from lang_portal.xapi.context import VERSION_1, VERSION_2, VERSION_HEADER, XAPI_PREFIX
 from lang_portal.xapi.documents import DocumentService
 from lang_portal.xapi.gate import XapiGateMiddleware
 from lang_portal.xapi.responses import XapiJson, error_response, install_xapi_error_handlers
@@ -40,10 +40,15 @@ class XapiMount(Mount):
 
 class XapiBodyLimitMiddleware(BodyLimitMiddleware):
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # outside the gate, so it labels its answer with the version itself
+        asked = dict(scope["headers"]).get(VERSION_HEADER.lower().encode(), b"")
         response: Response = error_response(
             413,
             {"message": f"the request body is larger than {self.max_bytes} bytes"},
-            headers={"Connection": "close"},
+            headers={
+                "Connection": "close",
+                VERSION_HEADER: VERSION_2 if asked.startswith(b"2.") else VERSION_1,
+            },
         )
         await response(scope, receive, send)
 
