@@ -307,3 +307,15 @@ def test_xapi_statements_statement_ref_stored_before_its_target_matches_once_it_
     post(xapi, target)
     found = xapi.get("/statements", params={"activity": OTHER_ACTIVITY}).json()
     assert set(ids(found)) == {target["id"], confirming}
+
+
+def test_xapi_statements_more_link_still_works_a_day_later(
+    xapi: XapiClient, clock: FixedClock
+) -> None:
+    posted = post(xapi, [statement(), statement()])
+    first = xapi.get("/statements", params={"limit": 1}).json()
+    clock.advance(hours=25)
+    post(xapi, statement())
+    later = xapi.client.get(first["more"], headers=xapi.headers())
+    assert later.status_code == 200
+    assert ids(first) + ids(later.json()) == list(reversed(posted))
