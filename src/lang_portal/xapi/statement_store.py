@@ -282,7 +282,9 @@ class StatementStore:
         return found
 
     def query(self, query: StatementQuery) -> QueryPage:
-        with self.context.db.snapshot() as connection:
+        # No snapshot needed: the page is bounded by `through`, read before it, so a commit in
+        # between cannot slip into it.
+        with self.context.db.read() as connection:
             constraints = self._constraints(connection, query)
             if constraints is None:
                 return QueryPage([], None)
