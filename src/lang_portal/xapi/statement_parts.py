@@ -96,23 +96,6 @@ def statement_ref(statement: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _agents_of(part: Mapping[str, Any], *, broad: bool) -> Iterator[Mapping[str, Any]]:
-    yield part["actor"]
-    obj = part["object"]
-    if object_type(obj) in ("Agent", "Group"):
-        yield obj
-    if not broad:
-        return
-    context = part.get("context") or {}
-    for key in ("instructor", "team"):
-        if key in context:
-            yield context[key]
-    for entry in context.get("contextAgents") or ():
-        yield entry["agent"]
-    for entry in context.get("contextGroups") or ():
-        yield entry["group"]
-
-
 def _activities_of(part: Mapping[str, Any], *, broad: bool) -> Iterator[str]:
     obj = part["object"]
     if object_type(obj) == "Activity":
@@ -123,33 +106,63 @@ def _activities_of(part: Mapping[str, Any], *, broad: bool) -> Iterator[str]:
                 yield str(activity["id"])
 
 
-def filter_terms(statement: Mapping[str, Any]) -> set[tuple[int, str, int]]:
-    """Every (kind, value, broad) a statement is found by, StatementRef targets aside."""
-    terms: set[tuple[int, str, int]] = {(TERM_VERB, statement["verb"]["id"], NARROW)}
-    registration = (statement.get("context") or {}).get("registration")
+Term = tuple[int, str, int]
+
+
+def _add_agent(terms: set[Term], agent: Mapping[str, Any], *, narrow: bool) -> None:
+    for identity in agent_identities(agent):
+        if narrow:
+            terms.add((TERM_AGENT, identity, NARROW))
+        terms.add((TERM_AGENT, identity, BROAD))
+
+
+def _add_context(terms: set[Term], context: Mapping[str, Any]) -> None:
+    """The broad places of a context: instructor, team, context agents and activities."""
+    for key in ("instructor", "team"):
+        if key in context:
+            _add_agent(terms, context[key], narrow=False)
+    for entry in context.get("contextAgents") or ():
+        _add_agent(terms, entry["agent"], narrow=False)
+    for entry in context.get("contextGroups") or ():
+        _add_agent(terms, entry["group"], narrow=False)
+    for activities in context_activity_lists(context):
+        for activity in activities:
+            terms.add((TERM_ACTIVITY, str(activity["id"]), BROAD))
+
+
+def filter_terms(statement: Mapping[str, Any]) -> set[Term]:
+    """Every (kind, value, broad) a statement is found by, StatementRef targets aside.
+
+    Narrow (the plain filters): the verb, the registration, the actor and an Agent or Group
+    object (a Group's members too), an Activity object. Broad (related_agents,
+    related_activities) adds the context's agents and activities, the authority and a
+    SubStatement's parts; every narrow place is broad too.
+    """
+    terms: set[Term] = {(TERM_VERB, statement["verb"]["id"], NARROW)}
+    context = statement.get("context") or {}
+    registration = context.get("registration")
     if registration:
         terms.add((TERM_REGISTRATION, str(registration).lower(), NARROW))
-    for agent in _agents_of(statement, broad=False):
-        for identity in agent_identities(agent):
-            terms.add((TERM_AGENT, identity, NARROW))
-    for activity in _activities_of(statement, broad=False):
-        terms.add((TERM_ACTIVITY, activity, NARROW))
-    broad_parts: list[Mapping[str, Any]] = [statement]
-    if object_type(statement["object"]) == "SubStatement":
-        broad_parts.append(statement["object"])
-    for part in broad_parts:
-        for agent in _agents_of(part, broad=True):
-            for identity in agent_identities(agent):
-                terms.add((TERM_AGENT, identity, BROAD))
-        for activity in _activities_of(part, broad=True):
-            terms.add((TERM_ACTIVITY, activity, BROAD))
+    _add_agent(terms, statement["actor"], narrow=True)
+    obj = statement["object"]
+    kind = object_type(obj)
+    if kind == "Activity":
+        terms.add((TERM_ACTIVITY, str(obj["id"]), NARROW))
+        terms.add((TERM_ACTIVITY, str(obj["id"]), BROAD))
+    elif kind in ("Agent", "Group"):
+        _add_agent(terms, obj, narrow=True)
+    elif kind == "SubStatement":
+        _add_agent(terms, obj["actor"], narrow=False)
+        inner = obj["object"]
+        inner_kind = object_type(inner)
+        if inner_kind == "Activity":
+            terms.add((TERM_ACTIVITY, str(inner["id"]), BROAD))
+        elif inner_kind in ("Agent", "Group"):
+            _add_agent(terms, inner, narrow=False)
+        _add_context(terms, obj.get("context") or {})
+    _add_context(terms, context)
     if "authority" in statement:
-        for identity in agent_identities(statement["authority"]):
-            terms.add((TERM_AGENT, identity, BROAD))
-    # the plain places are found by the broad filters too
-    for kind, value, breadth in list(terms):
-        if breadth == NARROW and kind in (TERM_AGENT, TERM_ACTIVITY):
-            terms.add((kind, value, BROAD))
+        _add_agent(terms, statement["authority"], narrow=False)
     return terms
 
 
