@@ -668,3 +668,10 @@ def test_a_launched_app_keeps_its_state_with_the_launch_parameters(
     another = {**params, "registration": REGISTRATION}
     refused = client.get("/xapi/activities/state", params=another, headers=headers)
     assert refused.status_code == 403
+
+
+def test_documents_outlive_the_portals_resets(client: TestClient, xapi: XapiClient) -> None:
+    send_json(xapi, "PUT", STATE, state_params(), {"page": 4})
+    assert client.post("/api/v1/reset_history").status_code == 200
+    assert client.post("/api/v1/full_reset").status_code == 200
+    assert xapi.get(STATE, params=state_params()).json() == {"page": 4}
