@@ -107,7 +107,9 @@ def test_xapi_attachment_part_without_hash_header_is_400(xapi: XapiClient) -> No
     assert xapi.post("/statements", content=body, headers=headers).status_code == 400
 
 
-def test_xapi_attachment_part_without_binary_transfer_encoding_is_400(xapi: XapiClient) -> None:
+def test_xapi_00135_attachment_part_without_binary_transfer_encoding_is_400(
+    xapi: XapiClient,
+) -> None:
     part = part_headers(CONTENT)
     del part["Content-Transfer-Encoding"]
     body, headers = multipart(statement(attachments=[attachment_meta(CONTENT)]), [(CONTENT, part)])

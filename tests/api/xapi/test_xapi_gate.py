@@ -104,7 +104,7 @@ def test_xapi_unknown_resource_is_404_in_xapi_shape(xapi: XapiClient) -> None:
     assert response.headers["X-Experience-API-Version"] == "1.0.3"
 
 
-def test_xapi_request_without_version_is_answered_in_the_version_its_key_last_spoke(
+def test_xapi_00331_request_without_version_is_answered_in_the_version_its_key_last_spoke(
     xapi: XapiClient, xapi2: XapiClient
 ) -> None:
     assert xapi2.get("/statements").status_code == 200

@@ -144,7 +144,7 @@ def test_xapi_statements_since_and_until(xapi: XapiClient, clock: FixedClock) ->
     assert xapi.get("/statements", params={"since": "yesterday"}).status_code == 400
 
 
-def test_xapi_statements_limit_and_more_link_pages_through_all(xapi: XapiClient) -> None:
+def test_xapi_00111_00114_limit_and_more_link_pages_through_all(xapi: XapiClient) -> None:
     posted = post(xapi, [statement() for _ in range(7)])
     seen: list[str] = []
     response = xapi.get("/statements", params={"limit": 3, "verb": EXPERIENCED})
@@ -168,7 +168,7 @@ def test_xapi_statements_result_says_more_is_empty_at_the_end(xapi: XapiClient) 
     assert body["more"] == "" and len(body["statements"]) == 1
 
 
-def test_xapi_statements_consistent_through_on_every_answer_errors_included(
+def test_xapi_00153_consistent_through_on_every_answer_errors_included(
     xapi: XapiClient,
 ) -> None:
     (statement_id,) = post(xapi, statement())
@@ -187,7 +187,7 @@ def test_xapi_statements_more_link_with_other_parameters_is_400(xapi: XapiClient
     assert response.status_code == 400
 
 
-def test_xapi_statements_statement_id_with_other_filters_is_400(xapi: XapiClient) -> None:
+def test_xapi_00150_00151_statement_id_with_other_filters_is_400(xapi: XapiClient) -> None:
     (statement_id,) = post(xapi, statement())
     params = {"statementId": statement_id, "verb": EXPERIENCED}
     assert xapi.get("/statements", params=params).status_code == 400
@@ -197,7 +197,7 @@ def test_xapi_statements_statement_id_with_other_filters_is_400(xapi: XapiClient
     assert xapi.get("/statements", params=allowed).status_code == 200
 
 
-def test_xapi_statements_format_ids_keeps_only_identifiers(xapi: XapiClient) -> None:
+def test_xapi_00171_format_ids_keeps_only_identifiers(xapi: XapiClient) -> None:
     (statement_id,) = post(xapi, statement())
     got = xapi.get("/statements", params={"statementId": statement_id, "format": "ids"}).json()
     assert got["actor"] == {"objectType": "Agent", "mbox": LEARNER["mbox"]}
