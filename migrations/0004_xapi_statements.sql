@@ -52,14 +52,15 @@ CREATE TABLE xapi_terms (
 -- related_activities / related_agents look too (context activities, authority, instructor,
 -- team, a sub-statement's parts), the plain places included. A statement whose object is a
 -- StatementRef also carries the rows of the statement it targets (recursively), so that the
--- spec's StatementRef filter rule is one index range, as fast as any other filter.
+-- spec's StatementRef filter rule is one index range, as fast as any other filter. No index
+-- by seq: a statement's own rows are worked out again from its JSON when needed (rare), which
+-- spares every write an entry per row.
 CREATE TABLE xapi_statement_index (
-    term   INTEGER NOT NULL REFERENCES xapi_terms (id),
+    term   INTEGER NOT NULL,   -- xapi_terms.id (no foreign key: a lookup per row written)
     broad  INTEGER NOT NULL CHECK (broad IN (0, 1)),
-    seq    INTEGER NOT NULL REFERENCES xapi_statements (seq),
+    seq    INTEGER NOT NULL,
     PRIMARY KEY (term, broad, seq)
 ) WITHOUT ROWID;
-CREATE INDEX idx_xapi_statement_index_seq ON xapi_statement_index (seq);
 
 -- Attachment contents, once per SHA-2 hash, whichever statements name them.
 CREATE TABLE xapi_attachments (

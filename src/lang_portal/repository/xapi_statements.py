@@ -171,15 +171,6 @@ def insert_index_rows(connection: sqlite3.Connection, rows: Iterable[tuple[int, 
     )
 
 
-def index_rows_of(connection: sqlite3.Connection, seq: int) -> list[tuple[int, int]]:
-    return [
-        (row[0], row[1])
-        for row in connection.execute(
-            "SELECT term, broad FROM xapi_statement_index WHERE seq = ?", (seq,)
-        )
-    ]
-
-
 def referrers(connection: sqlite3.Connection, statement_id: str) -> list[int]:
     """The seq of every stored statement whose object is a StatementRef to `statement_id`."""
     return [

@@ -229,35 +229,51 @@ class StatementStore:
             if target is not None:
                 # the StatementRef filter rule: found by whatever finds its target
                 rows.extend(
-                    (term, broad, seq) for term, broad in repo.index_rows_of(connection, target.seq)
+                    (term, broad, seq) for term, broad in self._found_by(connection, target)
                 )
                 if voiding and not target.voided and not self._is_voiding_row(target):
                     repo.mark_voided(connection, ref)
                     if target.review_id is not None and self.answer_door is not None:
                         self.answer_door.retract_review(connection, target.review_id)
         repo.insert_index_rows(connection, rows)
-        self._propagate_to_referrers(connection, item.id, seq)
+        self._propagate_to_referrers(connection, item.id, [(t, b) for t, b, _ in rows])
 
     @staticmethod
     def _is_voiding_row(target: repo.StoredStatement) -> bool:
         return bool(parts.is_voiding(orjson.loads(target.statement)))
 
-    def _propagate_to_referrers(self, connection: Any, statement_id: str, seq: int) -> None:
-        """Statements stored earlier that target this one now are found by its filters too."""
-        pending = [(statement_id, seq)]
-        visited = {seq}
+    def _found_by(self, connection: Any, stored: repo.StoredStatement) -> set[tuple[int, int]]:
+        """The (term, broad) rows a stored statement is found by: its own filter values and,
+        when it targets a stored statement, that one's, recursively."""
+        rows: set[tuple[int, int]] = set()
+        seen: set[str] = set()
+        current: repo.StoredStatement | None = stored
+        while current is not None and current.id not in seen:
+            seen.add(current.id)
+            statement = orjson.loads(current.statement)
+            terms = parts.filter_terms(statement)
+            ids = repo.term_ids(connection, {(kind, value) for kind, value, _ in terms})
+            rows.update((ids[(kind, value)], broad) for kind, value, broad in terms)
+            ref = parts.statement_ref(statement)
+            current = None if ref is None else repo.statement_by_id(connection, ref)
+        return rows
+
+    def _propagate_to_referrers(
+        self, connection: Any, statement_id: str, rows: Sequence[tuple[int, int]]
+    ) -> None:
+        """Statements stored earlier that target this one (directly or through others) are
+        found by its filters too, now that it is here."""
+        pending = [statement_id]
+        visited = {statement_id}
         while pending:
-            target_id, target_seq = pending.pop()
-            referrers = repo.referrers(connection, target_id)
-            if not referrers:
-                continue
-            rows = repo.index_rows_of(connection, target_seq)
-            for referrer in referrers:
-                if referrer in visited:
+            target_id = pending.pop()
+            for referrer in repo.referrers(connection, target_id):
+                referrer_id = repo.statement_id_at(connection, referrer)
+                if referrer_id in visited:
                     continue
-                visited.add(referrer)
+                visited.add(referrer_id)
                 repo.insert_index_rows(connection, [(t, b, referrer) for t, b in rows])
-                pending.append((repo.statement_id_at(connection, referrer), referrer))
+                pending.append(referrer_id)
 
     def _merge_activities(
         self, connection: Any, definitions: Mapping[str, JsonObject], stored: str
