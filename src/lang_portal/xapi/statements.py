@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from datetime import datetime
+from email.utils import format_datetime
 from typing import Any
 
 import orjson
@@ -324,9 +326,6 @@ def _respond(
 
 
 def _last_modified(stored: str) -> str:
-    from datetime import datetime
-    from email.utils import format_datetime
-
     moment = datetime.fromisoformat(stored.replace("Z", "+00:00"))
     return format_datetime(moment, usegmt=True)
 
