@@ -197,3 +197,23 @@ def test_xapi_substatement_is_stored_and_found_by_related_activity(xapi: XapiCli
         "/statements", params={"activity": lesson, "related_activities": "true"}
     ).json()["statements"]
     assert plain == [] and [s["id"] for s in related] == [statement_id]
+
+
+def test_xapi_statement_repeating_a_property_is_400(xapi: XapiClient) -> None:
+    body = (
+        b'{"actor": {"mbox": "mailto:a@example.com"}, "verb": {"id": "http://example.com/v"},'
+        b' "verb": {"id": "http://example.com/w"}, "object": {"id": "http://example.com/a"}}'
+    )
+    response = xapi.post("/statements", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert "verb" in response.json()["rule"]
+    assert xapi.get("/statements").json()["statements"] == []
+
+
+def test_xapi_statement_with_nan_is_400(xapi: XapiClient) -> None:
+    body = (
+        b'{"actor": {"mbox": "mailto:a@example.com"}, "verb": {"id": "http://example.com/v"},'
+        b' "object": {"id": "http://example.com/a"}, "result": {"score": {"raw": NaN}}}'
+    )
+    response = xapi.post("/statements", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
