@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from email.utils import format_datetime
@@ -21,12 +20,7 @@ from lang_portal.xapi.context import (
     require_credential,
     xapi_context,
 )
-from lang_portal.xapi.errors import (
-    XapiBadRequest,
-    XapiForbidden,
-    XapiNotFound,
-    XapiValidationError,
-)
+from lang_portal.xapi.errors import XapiBadRequest, XapiForbidden, XapiNotFound
 from lang_portal.xapi.multipart import build_multipart, media_type, parse_multipart
 from lang_portal.xapi.signature import check_signature, signature_attachments
 from lang_portal.xapi.statement_store import (
@@ -39,6 +33,7 @@ from lang_portal.xapi.statement_store import (
     stored_bound,
 )
 from lang_portal.xapi.validation import (
+    reject_repeated_properties,
     validate_activity_id,
     validate_identified_agent,
     validate_iri,
@@ -136,40 +131,12 @@ def _read_body(body: bytes, content_type: str | None) -> tuple[Any, dict[str, At
         raise XapiBadRequest(
             f"statements are sent as application/json or multipart/mixed, not {kind}"
         )
-    return parse_statements_json(payload), attachments
-
-
-class _RepeatedProperty(ValueError):
-    pass
-
-
-def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    found = dict(pairs)
-    if len(found) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _RepeatedProperty(key)
-            seen.add(key)
-    return found
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def parse_statements_json(payload: bytes) -> Any:
-    """The body as JSON, refusing an object that repeats a property (Data 2.2: "a Statement
-    MUST use each property no more than one time"), which a plain parse would hide by keeping
-    the last; the standard library's parser can report it, at about 0.4 ms per batch of 50."""
     try:
-        return json.loads(payload, object_pairs_hook=_unique_object, parse_constant=_no_constant)
-    except _RepeatedProperty as repeated:
-        raise XapiValidationError(
-            "", f"an object repeats the property {str(repeated)!r}: each property at most once"
-        ) from None
-    except (ValueError, UnicodeDecodeError) as exc:
+        document = orjson.loads(payload)
+    except orjson.JSONDecodeError as exc:
         raise XapiBadRequest(f"the statements are not valid JSON: {exc}") from None
+    reject_repeated_properties(payload)
+    return document, attachments
 
 
 def _check_attachments(
