@@ -319,3 +319,15 @@ def test_xapi_statements_more_link_still_works_a_day_later(
     later = xapi.client.get(first["more"], headers=xapi.headers())
     assert later.status_code == 200
     assert ids(first) + ids(later.json()) == list(reversed(posted))
+
+
+def test_xapi_head_on_activities_and_agents(xapi: XapiClient) -> None:
+    post(xapi, statement())
+    for path, params in (
+        ("/activities", {"activityId": ACTIVITY}),
+        ("/agents", {"agent": json.dumps(LEARNER)}),
+    ):
+        got = xapi.get(path, params=params)
+        head = xapi.head(path, params=params)
+        assert head.status_code == 200 and head.content == b""
+        assert head.headers["content-length"] == got.headers["content-length"]
