@@ -54,3 +54,25 @@ def test_xapi_add_key_needs_a_name_and_a_schema(
     assert main(["migrate"]) == 0
     assert main(["xapi", "add-key", "  "]) == 1
     assert "NAME" in capsys.readouterr().err
+
+
+def test_xapi_keys_lists_and_remove_key_revokes(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["migrate"]) == 0
+    assert main(["xapi", "add-key", "flashcards"]) == 0
+    username, secret = capsys.readouterr().out.strip().splitlines()[-1].split(":", 1)
+    assert main(["xapi", "keys"]) == 0
+    listed = capsys.readouterr().out
+    assert username in listed and "'flashcards'" in listed and secret not in listed
+    assert main(["xapi", "remove-key", username]) == 0
+    assert "removed" in capsys.readouterr().out
+    app = create_app(load_settings(database_path=database, rate_limit_enabled=False))
+    token = base64.b64encode(f"{username}:{secret}".encode()).decode()
+    with TestClient(app) as client:
+        response = client.get(
+            "/xapi/statements",
+            headers={"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"},
+        )
+    assert response.status_code == 401
+    assert main(["xapi", "remove-key", username]) == 1

@@ -44,3 +44,8 @@ def list_keys(connection: sqlite3.Connection) -> list[sqlite3.Row]:
         "SELECT username, name, created_at, registration, expires_at FROM xapi_keys "
         "ORDER BY created_at, username"
     ).fetchall()
+
+
+def delete_key(connection: sqlite3.Connection, username: str) -> bool:
+    cursor = connection.execute("DELETE FROM xapi_keys WHERE username = ?", (username,))
+    return cursor.rowcount > 0
