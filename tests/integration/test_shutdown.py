@@ -24,9 +24,11 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.helpers import session_body
+
 SRC = Path(__file__).resolve().parents[2] / "src"
 IN_FLIGHT = 4
-BODY = json.dumps({"group_id": 1, "study_activity_id": 1}).encode()
+BODY = json.dumps(session_body()).encode()
 
 
 def _free_port() -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lang_portal.api.deps import ServicesDep
 from lang_portal.api.rendering import ApiResult
-from lang_portal.models.study import LastStudySession, QuickStats, StudyProgress
+from lang_portal.models.dashboard import LastStudySession, QuickStats, StudyProgress
 from lang_portal.route_policy import CACHED_READ, READ, PolicyRouter
 
 router = PolicyRouter(tags=["dashboard"])
