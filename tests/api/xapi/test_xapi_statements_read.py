@@ -331,3 +331,20 @@ def test_xapi_head_on_activities_and_agents(xapi: XapiClient) -> None:
         head = xapi.head(path, params=params)
         assert head.status_code == 200 and head.content == b""
         assert head.headers["content-length"] == got.headers["content-length"]
+
+
+def test_xapi_2_0_related_agents_finds_context_agents_and_groups(xapi2: XapiClient) -> None:
+    context = {
+        "contextAgents": [{"objectType": "contextAgent", "agent": TEACHER}],
+        "contextGroups": [
+            {
+                "objectType": "contextGroup",
+                "group": {"objectType": "Group", "member": [{"mbox": "mailto:kai@example.com"}]},
+            }
+        ],
+    }
+    (statement_id,) = post(xapi2, statement(context=context))
+    for agent in (TEACHER, {"mbox": "mailto:kai@example.com"}):
+        params = {"agent": json.dumps(agent), "related_agents": "true"}
+        assert ids(xapi2.get("/statements", params=params).json()) == [statement_id]
+        assert ids(xapi2.get("/statements", params={"agent": json.dumps(agent)}).json()) == []
