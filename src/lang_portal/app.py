@@ -55,6 +55,7 @@ from lang_portal.service.container import Services
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.summaries import ensure_daily_stats_zone
 from lang_portal.settings import SEEDS_DIR, Settings, load_settings
+from lang_portal.xapi.app import XAPI_PREFIX, XapiMount, build_xapi_app
 
 logger = logging.getLogger("lang_portal.app")
 
@@ -174,6 +175,8 @@ def create_app(
     app.router.routes.append(PrefixGroup("/api", bare))
     # as declared, with their policies (include_router would copy them without)
     app.router.routes.extend(system_routes.router.routes)
+    # First in the table: an xAPI request is then matched against the xAPI routes alone.
+    app.router.routes.insert(0, XapiMount(XAPI_PREFIX, app=build_xapi_app(services), name="xapi"))
     app.router.routes.extend(apps.router.routes)
     app.mount(apps.APPS_PREFIX, apps.static_apps(), name="apps")
     app.router.routes.extend(portal.router.routes)
@@ -195,6 +198,11 @@ EXPOSED_HEADERS = [
     "X-RateLimit-Limit",
     "X-RateLimit-Remaining",
     "X-RateLimit-Reset",
+    # xAPI's (docs/xapi.md)
+    "X-Experience-API-Version",
+    "X-Experience-API-Consistent-Through",
+    "ETag",
+    "Last-Modified",
 ]
 
 
@@ -209,7 +217,12 @@ def add_middlewares(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(TimeoutMiddleware, seconds=settings.request_timeout_seconds)
     if settings.rate_limit_enabled:
         app.add_middleware(RateLimitMiddleware, limiter=RateLimiterService(settings))
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_size)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_request_size,
+        max_upload_bytes=settings.max_upload_size,
+        exempt_prefixes=(XAPI_PREFIX + "/",),
+    )
     app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_size)
     services: Services = app.state.services
     app.add_middleware(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from lang_portal.database import data_version
@@ -21,6 +21,9 @@ from lang_portal.service.context import ServiceContext, pagination_for
 from lang_portal.service.word_items import word_item
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+
+if TYPE_CHECKING:
+    from lang_portal.service.optimizer import SrsOptimizer
 
 
 def activity_item(row: sqlite3.Row) -> dict[str, Any]:
@@ -61,10 +64,16 @@ def launch_url_for(base_url: str, group_id: int, session_id: int) -> str:
 
 
 class StudyService:
-    def __init__(self, context: ServiceContext, answers: AnswerPipeline) -> None:
+    def __init__(
+        self,
+        context: ServiceContext,
+        answers: AnswerPipeline,
+        optimizer: SrsOptimizer | None = None,
+    ) -> None:
         self.context = context
         self.db = context.db
         self.answers = answers
+        self.optimizer = optimizer
         self._origins: VersionMemo[str, frozenset[str]] = VersionMemo(budget=1)
 
     # -- activities ----------------------------------------------------------------------------
@@ -208,8 +217,12 @@ class StudyService:
         Answers arriving together share one commit (group commit): at the default
         `synchronous=full` the fsync of each commit, not the work, bounds answers per second.
         """
-        return self.db.write_grouped(
+        recorded = self.db.write_grouped(
             lambda connection: self.answers.record_once(
                 connection, answers, idempotency_key=idempotency_key, scope=scope
             )
         )
+        if self.optimizer is not None and recorded:
+            # after the commit: a refit starts in the background, never in the answer's way
+            self.optimizer.after_answers(max(item.review_id for item in recorded))
+        return recorded
