@@ -173,3 +173,15 @@ def test_create_word_into_full_group_is_refused(api: MountClient) -> None:
     assert answer.status == 422
     assert answer.error is not None and answer.error["code"] == "BUSINESS_RULE_VIOLATION"
     assert api.get("/words").pagination["total_items"] == 10  # type: ignore[index]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch"])
+def test_parts_json_cannot_hold_are_refused(api: MountClient, method: str) -> None:
+    parts = [{"text": "猫", "reading": "ねこ", "count": 2**64}]
+    if method == "post":
+        answer = api.post("/words", json={**NEW_WORD, "parts": parts})
+    else:
+        answer = getattr(api, method)("/words/1", json={"parts": parts})
+    assert answer.status == 422
+    assert answer.error is not None and answer.error["code"] == "VALIDATION_FAILED"
+    assert "parts" in str(answer.error["details"])

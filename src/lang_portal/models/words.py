@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import orjson
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from lang_portal.models.common import RowId
@@ -15,7 +16,19 @@ Romaji = Annotated[str, AfterValidator(clean_romaji)]
 English = Annotated[str, AfterValidator(clean_english)]
 MAX_PARTS = 50
 
-PartsList = Annotated[list[dict[str, Any]], Field(max_length=MAX_PARTS)]
+
+def storable_parts(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Parts are stored as JSON text: refuse what JSON cannot hold (an integer past 64 bits)."""
+    try:
+        orjson.dumps(parts)
+    except TypeError as exc:
+        raise ValueError(f"parts cannot be stored as JSON: {exc}") from exc
+    return parts
+
+
+PartsList = Annotated[
+    list[dict[str, Any]], Field(max_length=MAX_PARTS), AfterValidator(storable_parts)
+]
 
 _WORD_EXAMPLE: dict[str, Any] = {
     "japanese": "食べる",
@@ -137,3 +150,17 @@ class WordDetail:
     srs: WordSrs | None = None
     created_at: str | None
     updated_at: str | None
+
+
+class WordReview(BaseModel):
+    """One answer to a word, with where it was given."""
+
+    id: int = Field(examples=[301])
+    study_session_id: int = Field(examples=[12])
+    group_id: int = Field(examples=[1])
+    group_name: str = Field(examples=["JLPT N5 - Verbs"])
+    study_activity_id: int = Field(examples=[2])
+    study_activity_name: str = Field(examples=["Flashcards"])
+    correct: bool = Field(examples=[True])
+    duration_ms: int | None = Field(examples=[2300], description="time taken to answer")
+    created_at: str = Field(examples=["2026-01-12T09:00:00+00:00"])
