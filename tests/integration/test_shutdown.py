@@ -12,11 +12,11 @@ import os
 import queue
 import signal
 import socket
-import time
 import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
