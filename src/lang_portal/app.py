@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import logging
@@ -35,7 +34,7 @@ from lang_portal.api.errors import install_error_handlers
 from lang_portal.api.route_table import PortalApp, PrefixGroup
 from lang_portal.api.routing import BareRoute, LegacyRoute, ShapedRoute, V1Route, mounted
 from lang_portal.clock import Clock, SystemClock
-from lang_portal.database import Database, DatabaseUnavailableError
+from lang_portal.database import CircuitBreaker, Database, DatabaseUnavailableError
 from lang_portal.middleware import metrics
 from lang_portal.middleware.body_limit import BodyLimitMiddleware
 from lang_portal.middleware.logging import (
@@ -49,9 +48,10 @@ from lang_portal.middleware.request_id import RequestIdMiddleware
 from lang_portal.middleware.security_headers import SecurityHeadersMiddleware
 from lang_portal.middleware.timeout import TimeoutMiddleware
 from lang_portal.mounts import JsonResponse
-from lang_portal.service import backup
 from lang_portal.service.container import Services
 from lang_portal.service.context import ServiceContext
+from lang_portal.service.health import HealthService
+from lang_portal.service.maintenance import Maintenance, running_tasks
 from lang_portal.service.summaries import ensure_daily_stats_zone
 from lang_portal.settings import SEEDS_DIR, Settings, load_settings
 
@@ -118,6 +118,9 @@ def build_services(
         settings.database_path,
         busy_timeout_ms=settings.database_busy_timeout_ms,
         synchronous=settings.database_synchronous,
+        breaker=CircuitBreaker(
+            settings.breaker_max_failures, settings.breaker_reset_timeout_seconds
+        ),
     )
     context = ServiceContext(db=database, settings=settings, clock=clock or SystemClock())
     return Services.build(context, seeds_dir)
@@ -134,6 +137,10 @@ def create_app(
 
     if settings.metrics_enabled:
         services.context.db.observers.append(metrics.instruments().observe_query)
+        breaker = services.context.db.breaker
+        breaker.listeners.append(
+            lambda _state, failure: metrics.instruments().breaker_changed(breaker.level, failure)
+        )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -144,8 +151,8 @@ def create_app(
             # clear DATABASE_ERROR, where a failed start would leave nothing to ask.
             logger.error("database not usable at start: %s", exc)
         async with contextlib.AsyncExitStack() as stack:
-            if settings.backup_interval_minutes > 0:
-                await stack.enter_async_context(_backup_schedule(services))
+            if settings.maintenance_enabled:
+                await stack.enter_async_context(running_tasks(app.state.maintenance))
             yield
         metrics.mark_worker_stopped()
         services.context.db.close()
@@ -162,6 +169,8 @@ def create_app(
     )
     app.state.settings = settings
     app.state.services = services
+    app.state.maintenance = Maintenance(services.context)
+    app.state.health = HealthService(app.state.maintenance)
 
     v1, bare = mounted_api()
     # The shared, already-built route objects go straight into the app's route table, grouped
@@ -220,36 +229,6 @@ def add_middlewares(app: FastAPI, settings: Settings) -> None:
         observers.append(metrics.RequestMetrics(static_prefixes=(system_routes.SWAGGER_STATIC,)))
     app.add_middleware(ObserveRequestsMiddleware, observers=observers)
     app.add_middleware(RequestIdMiddleware)
-
-
-@contextlib.asynccontextmanager
-async def _backup_schedule(services: Services) -> AsyncIterator[None]:
-    """Scheduled backups in the one worker that wins the lock; the others skip them."""
-    settings = services.context.settings
-    with backup.scheduler_lock(settings.backup_path) as holder:
-        if not holder:
-            yield
-            return
-        logging.getLogger("lang_portal.backup").info(
-            "scheduled backups every %s minutes into %s",
-            settings.backup_interval_minutes,
-            settings.backup_path,
-        )
-        task = asyncio.create_task(
-            backup.run_schedule(
-                services.context.db,
-                settings.backup_path,
-                settings.backup_retention,
-                settings.backup_interval_minutes,
-                services.context.clock,
-            )
-        )
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
 
 
 def app_from_environment() -> FastAPI:
