@@ -103,9 +103,7 @@ class CircuitBreaker:
     @property
     def level(self) -> int:
         """0 closed, 1 half-open, 2 open: for a gauge."""
-        return {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}[
-            self.state
-        ]
+        return {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}[self.state]
 
     def _tell(self, storage_failure: bool = False) -> None:
         for listener in self.listeners:
@@ -492,13 +490,20 @@ class Database:
                     connection.close()
                 self._readers.clear()
             if self._writer is not None:
+                lock_fd = self._process_lock()
                 try:
-                    # Worth doing, never worth failing a shutdown for: another worker may hold
-                    # the database (SQLITE_BUSY) or the disk may have failed.
+                    # In line with the other workers' writes, so that it rarely meets a locked
+                    # database; worth doing, never worth failing a shutdown for (another
+                    # process may still hold the database past the busy timeout, or the disk
+                    # may have failed).
+                    if lock_fd is not None:
+                        fcntl.flock(lock_fd, fcntl.LOCK_EX)
                     self._writer.execute("PRAGMA optimize")
                 except sqlite3.Error as exc:
                     logger.warning("PRAGMA optimize skipped at close: %s", exc)
                 finally:
+                    if lock_fd is not None:
+                        fcntl.flock(lock_fd, fcntl.LOCK_UN)
                     self._writer.close()
                     self._writer = None
             if self._process_lock_fd is not None:

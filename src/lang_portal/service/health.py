@@ -71,7 +71,9 @@ class HealthService:
     def __init__(self, maintenance: Maintenance) -> None:
         self.maintenance = maintenance
         self.context = maintenance.context
-        self._errors: dict[str, int] = dict.fromkeys(("database", "disk", "backups", "tasks"), 0)
+        self._errors: dict[str, int] = dict.fromkeys(
+            ("database", "disk", "backups", "task_runner"), 0
+        )
         self._cached: dict[str, tuple[float, Component]] = {}
         self._lock = threading.Lock()
 
@@ -84,7 +86,7 @@ class HealthService:
             database,
             self._cached_check("disk", self.disk),
             self._cached_check("backups", self.backups),
-            self._cached_check("tasks", self.task_runner),
+            self._cached_check("task_runner", self.task_runner),
         ]
         if database.status == DOWN:
             status, code = "unhealthy", 503
