@@ -4,8 +4,8 @@
 (uvicorn's) write the same shape, to stderr and, with LOG_FILE, to a file rotated at
 LOG_FILE_MAX_MB with LOG_FILE_BACKUPS kept (safe with several workers: rotation takes a file
 lock). Both formatters mask sensitive values (`mask`): passwords, tokens, API keys, secrets,
-any Authorization header, in `details`, in messages and in stack traces alike. `log_request` writes the request line;
-`UnhandledErrorMiddleware` sits innermost and turns an exception into the mount's 500 body, so
+any Authorization header, in `details`, in messages and in stack traces alike. `log_request`
+writes the request line; `UnhandledErrorMiddleware` sits innermost and turns an exception into the mount's 500 body, so
 the outer middlewares (request id, security headers, metrics) still see a response.
 """
 
@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from concurrent_log_handler import ConcurrentRotatingFileHandler
-
 from pythonjsonlogger.core import LogData
 from pythonjsonlogger.orjson import OrjsonFormatter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
