@@ -5,8 +5,9 @@
 LOG_FILE_MAX_MB with LOG_FILE_BACKUPS kept (safe with several workers: rotation takes a file
 lock). Both formatters mask sensitive values (`mask`): passwords, tokens, API keys, secrets,
 any Authorization header, in `details`, in messages and in stack traces alike. `log_request`
-writes the request line; `UnhandledErrorMiddleware` sits innermost and turns an exception into the mount's 500 body, so
-the outer middlewares (request id, security headers, metrics) still see a response.
+writes the request line; `UnhandledErrorMiddleware` sits innermost and turns an exception into
+the mount's 500 body, so the outer middlewares (request id, security headers, metrics) still
+see a response.
 """
 
 from __future__ import annotations
