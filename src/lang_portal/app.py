@@ -36,6 +36,7 @@ from lang_portal.api.routing import BareRoute, LegacyRoute, ShapedRoute, V1Route
 from lang_portal.clock import Clock, SystemClock
 from lang_portal.database import CircuitBreaker, Database, DatabaseUnavailableError
 from lang_portal.middleware import metrics
+from lang_portal.middleware.access import AddressList, BlockListMiddleware
 from lang_portal.middleware.body_limit import BodyLimitMiddleware
 from lang_portal.middleware.logging import (
     UnhandledErrorMiddleware,
@@ -205,14 +206,18 @@ EXPOSED_HEADERS = [
 def add_middlewares(app: FastAPI, settings: Settings) -> None:
     """The stack, listed innermost first (each `add_middleware` wraps the ones before it).
 
-    Outermost to innermost: request id, access log and metrics, security headers, CORS, gzip,
-    body limit, rate limit, timeout, unhandled errors. So every response, a 429, 413 or 500
+    Outermost to innermost: request id, access log and metrics, security headers, block-list,
+    CORS, gzip, body limit, rate limit, timeout, unhandled errors. So every response, a 429, 413 or 500
     included, carries the request id and the security headers and is logged and counted.
     """
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(TimeoutMiddleware, seconds=settings.request_timeout_seconds)
     if settings.rate_limit_enabled:
-        app.add_middleware(RateLimitMiddleware, limiter=RateLimiterService(settings))
+        app.add_middleware(
+            RateLimitMiddleware,
+            limiter=RateLimiterService(settings),
+            allowed=AddressList(settings.ip_allowlist),
+        )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_size)
     app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_size)
     app.add_middleware(
@@ -223,6 +228,8 @@ def add_middlewares(app: FastAPI, settings: Settings) -> None:
         expose_headers=EXPOSED_HEADERS,
         max_age=600,
     )
+    if settings.ip_blocklist:
+        app.add_middleware(BlockListMiddleware, blocked=AddressList(settings.ip_blocklist))
     app.add_middleware(SecurityHeadersMiddleware)
     observers: list[RequestObserver] = [log_request]
     if settings.metrics_enabled:

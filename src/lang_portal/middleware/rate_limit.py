@@ -31,6 +31,7 @@ from limits.aio.strategies import (
 from limits.storage import storage_from_string
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from lang_portal.middleware.access import AddressList
 from lang_portal.mounts import matched_route, render_error, route_mount
 from lang_portal.route_policy import RateClass, policy_of
 from lang_portal.settings import Settings
@@ -135,9 +136,12 @@ def _tighter(candidate: Verdict, current: Verdict) -> bool:
 
 
 class RateLimitMiddleware:
-    def __init__(self, app: ASGIApp, limiter: RateLimiterService) -> None:
+    def __init__(
+        self, app: ASGIApp, limiter: RateLimiterService, allowed: AddressList | None = None
+    ) -> None:
         self.app = app
         self.limiter = limiter
+        self.allowed = allowed or AddressList(())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -149,6 +153,9 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         client = scope["client"][0] if scope.get("client") else "unknown"
+        if self.allowed and self.allowed.contains(client):
+            await self.app(scope, receive, send)  # IP_ALLOWLIST: never limited, never counted
+            return
         try:
             verdict = await self.limiter.check(client, rate_class)
         except Exception:
