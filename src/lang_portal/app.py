@@ -207,8 +207,9 @@ def add_middlewares(app: FastAPI, settings: Settings) -> None:
     """The stack, listed innermost first (each `add_middleware` wraps the ones before it).
 
     Outermost to innermost: request id, access log and metrics, security headers, block-list,
-    CORS, gzip, body limit, rate limit, timeout, unhandled errors. So every response, a 429, 413 or 500
-    included, carries the request id and the security headers and is logged and counted.
+    CORS, gzip, body limit, rate limit, timeout, unhandled errors. So every response, a 403,
+    429, 413 or 500 included, carries the request id and the security headers and is logged
+    and counted.
     """
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(TimeoutMiddleware, seconds=settings.request_timeout_seconds)
