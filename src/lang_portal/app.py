@@ -44,6 +44,7 @@ from lang_portal.middleware.logging import (
     log_request,
 )
 from lang_portal.middleware.observe import ObserveRequestsMiddleware, RequestObserver
+from lang_portal.middleware.profiling import ProfilerMiddleware
 from lang_portal.middleware.rate_limit import RateLimiterService, RateLimitMiddleware
 from lang_portal.middleware.request_id import RequestIdMiddleware
 from lang_portal.middleware.security_headers import SecurityHeadersMiddleware
@@ -236,6 +237,13 @@ def add_middlewares(app: FastAPI, settings: Settings) -> None:
     if settings.metrics_enabled:
         observers.append(metrics.RequestMetrics(static_prefixes=(system_routes.SWAGGER_STATIC,)))
     app.add_middleware(ObserveRequestsMiddleware, observers=observers)
+    if settings.profiling_enabled:
+        app.add_middleware(
+            ProfilerMiddleware,
+            header=settings.profiling_header,
+            directory=settings.profiling_path,
+            max_profiles=settings.profiling_max_profiles,
+        )
     app.add_middleware(RequestIdMiddleware)
 
 

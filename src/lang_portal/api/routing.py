@@ -20,6 +20,7 @@ from lang_portal.api.cache import cached_handler
 from lang_portal.api.documentation import document
 from lang_portal.api.rendering import ApiResult
 from lang_portal.mounts import Mount
+from lang_portal.profiling import profiled_in_thread
 from lang_portal.route_policy import DeclaredRoute, Deprecation, RoutePolicy, Runs
 
 
@@ -60,6 +61,8 @@ class ShapedRoute(APIRoute):
             endpoint = on_event_loop(endpoint)
         elif policy.runs is Runs.THREAD_POOL and is_async:
             raise ValueError(f"{path}: an async handler cannot run in the thread pool")
+        elif policy.runs is Runs.THREAD_POOL:
+            endpoint = profiled_in_thread(endpoint)
         document(self.mount, kwargs)
         super().__init__(path, endpoint, **kwargs)
 
