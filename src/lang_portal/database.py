@@ -435,6 +435,20 @@ class Database:
             return "read_only"
         return self.write_fault
 
+    def outside_transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `work` on the writer with no transaction open (VACUUM cannot run in one), in
+        line with every other writer of every process."""
+        with self._write_lock:
+            connection = self._writer_connection()
+            lock_fd = self._process_lock()
+            if lock_fd is not None:
+                fcntl.flock(lock_fd, fcntl.LOCK_EX)
+            try:
+                return work(connection)
+            finally:
+                if lock_fd is not None:
+                    fcntl.flock(lock_fd, fcntl.LOCK_UN)
+
     def ensure_writable(self) -> None:
         """Open the writer now, so that a bad path is reported at start rather than mid-request."""
         with self._write_lock:

@@ -29,6 +29,7 @@ import contextlib
 import fcntl
 import logging
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -309,6 +310,26 @@ class Maintenance:
             if now - previous >= interval:
                 due.append(task)
         return due
+
+
+def enable_incremental_vacuum(db: Database) -> bool:
+    """Put the database in incremental auto-vacuum mode, which the weekly vacuum needs.
+
+    A new database only needs the setting; an existing one needs one full VACUUM to take it,
+    which holds the write lock while it rewrites the file: so it is done by `migrate` (and
+    `serve` before it starts serving), never while answers come in. True if it converted.
+    """
+
+    def convert(connection: sqlite3.Connection) -> bool:
+        if maintenance_repo.auto_vacuum_mode(connection) == 2:
+            return False
+        had_tables = maintenance_repo.has_tables(connection)
+        maintenance_repo.set_incremental_auto_vacuum(connection)
+        if had_tables:
+            maintenance_repo.vacuum(connection)
+        return had_tables
+
+    return db.outside_transaction(convert)
 
 
 # -- the runner in the server ----------------------------------------------------------------------
