@@ -53,7 +53,7 @@ def optimize(connection: sqlite3.Connection) -> None:
 
 def auto_vacuum_mode(connection: sqlite3.Connection) -> int:
     """0 none, 1 full, 2 incremental."""
-    return int(connection.execute("PRAGMA auto_vacuum").fetchone()[0])
+    return int(connection.execute("PRAGMA auto_vacuum").fetchall()[0][0])
 
 
 def set_incremental_auto_vacuum(connection: sqlite3.Connection) -> None:
@@ -65,20 +65,24 @@ def vacuum(connection: sqlite3.Connection) -> None:
 
 
 def free_pages(connection: sqlite3.Connection) -> int:
-    return int(connection.execute("PRAGMA freelist_count").fetchone()[0])
+    # fetchall: a statement left unfinished would keep incremental_vacuum from running
+    return int(connection.execute("PRAGMA freelist_count").fetchall()[0][0])
 
 
 def page_size(connection: sqlite3.Connection) -> int:
-    return int(connection.execute("PRAGMA page_size").fetchone()[0])
+    return int(connection.execute("PRAGMA page_size").fetchall()[0][0])
 
 
 def incremental_vacuum(connection: sqlite3.Connection, pages: int) -> None:
-    connection.execute(f"PRAGMA incremental_vacuum({int(pages)})").fetchall()
+    # One page per statement: the sqlite3 module steps a statement without result columns only
+    # once, and `incremental_vacuum(N)` frees one page per step.
+    for _ in range(pages):
+        connection.execute("PRAGMA incremental_vacuum(1)").close()
 
 
 def checkpoint(connection: sqlite3.Connection) -> tuple[int, int, int]:
     """A PASSIVE WAL checkpoint: copies what it can without waiting for readers or writers."""
-    row = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    row = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()[0]
     return int(row[0]), int(row[1]), int(row[2])
 
 

@@ -188,8 +188,8 @@ class Maintenance:
                 freed += before - maintenance_repo.free_pages(connection)
             steps += 1
             longest = max(longest, time.perf_counter() - started)
-        with self.db.write_within(deadline.at) as connection:
-            maintenance_repo.checkpoint(connection)
+        # a checkpoint cannot run inside a transaction; PASSIVE waits for no one
+        self.db.outside_transaction(maintenance_repo.checkpoint)
         return (
             f"freed {freed} pages ({freed * page_size} bytes) in {steps} steps, "
             f"longest step {longest * 1000:.1f} ms"
@@ -270,6 +270,7 @@ class Maintenance:
             extra={
                 "details": {
                     "task": task,
+                    "pid": os.getpid(),
                     "status": status,
                     "attempts": attempts,
                     "duration_ms": outcome.duration_ms,
