@@ -155,9 +155,11 @@ def test_sql_past_its_deadline_is_interrupted(services: Services) -> None:
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000000) "
         "SELECT count(*) FROM n"
     )
-    with pytest.raises(sqlite3.OperationalError, match="interrupted"):
-        with services.context.db.write_within(time.monotonic() + 0.05) as connection:
-            connection.execute(long_query).fetchone()
+    with (
+        pytest.raises(sqlite3.OperationalError, match="interrupted"),
+        services.context.db.write_within(time.monotonic() + 0.05) as connection,
+    ):
+        connection.execute(long_query).fetchone()
     # the writer is fine afterwards, and has no deadline left on it
     with services.context.db.write() as connection:
         assert connection.execute(long_query.replace("10000000", "300000")).fetchone()[0] == (
