@@ -123,7 +123,7 @@ class Settings(BaseSettings):
     maintenance_max_retries: int = Field(3, ge=0, le=20)
     maintenance_retry_backoff_seconds: float = Field(30, ge=0)
     # pages freed per step of the incremental vacuum: each step is one short write transaction
-    maintenance_vacuum_step_pages: int = Field(256, ge=1)
+    maintenance_vacuum_step_pages: int = Field(64, ge=1)
 
     # -- retention (spec, "Data Lifecycle"); deleting the learning record is off by default
     retention_enabled: bool = False

@@ -302,3 +302,15 @@ def test_cli_runs_a_task_by_hand(
     assert lines[4].split() == ["retention", "off", "never", "run"]
     with pytest.raises(SystemExit):
         cli.main(["maintenance", "run", "reindex"])
+
+
+def test_migrate_makes_new_and_old_databases_incremental(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, services: Services
+) -> None:
+    monkeypatch.setenv("BACKUP_PATH", str(tmp_path / "backups"))
+    fresh = tmp_path / "fresh.db"
+    for path in (fresh, services.context.settings.database_path):  # new; migrated, seeded
+        monkeypatch.setenv("DATABASE_PATH", str(path))
+        assert cli.main(["migrate"]) == 0
+        with sqlite3.connect(path) as connection:
+            assert connection.execute("PRAGMA auto_vacuum").fetchone()[0] == 2

@@ -185,7 +185,10 @@ class Maintenance:
                 if before == 0:
                     break
                 maintenance_repo.incremental_vacuum(connection, step)
-                freed += before - maintenance_repo.free_pages(connection)
+                step_freed = before - maintenance_repo.free_pages(connection)
+            if step_freed <= 0:
+                break  # nothing more will come of it (never loop on a stuck freelist)
+            freed += step_freed
             steps += 1
             longest = max(longest, time.perf_counter() - started)
         # a checkpoint cannot run inside a transaction; PASSIVE waits for no one
@@ -316,9 +319,10 @@ class Maintenance:
 def enable_incremental_vacuum(db: Database) -> bool:
     """Put the database in incremental auto-vacuum mode, which the weekly vacuum needs.
 
-    A new database only needs the setting; an existing one needs one full VACUUM to take it,
-    which holds the write lock while it rewrites the file: so it is done by `migrate` (and
-    `serve` before it starts serving), never while answers come in. True if it converted.
+    The setting takes effect with a full VACUUM, which holds the write lock while it rewrites
+    the file: so it is done by `migrate` (and `serve` before it starts serving), never while
+    answers come in; on a new, empty database it is instant. True if it converted a database
+    that held tables.
     """
 
     def convert(connection: sqlite3.Connection) -> bool:
@@ -326,8 +330,8 @@ def enable_incremental_vacuum(db: Database) -> bool:
             return False
         had_tables = maintenance_repo.has_tables(connection)
         maintenance_repo.set_incremental_auto_vacuum(connection)
-        if had_tables:
-            maintenance_repo.vacuum(connection)
+        # even an empty file needs it: opening it in WAL mode has written its header already
+        maintenance_repo.vacuum(connection)
         return had_tables
 
     return db.outside_transaction(convert)
