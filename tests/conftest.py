@@ -14,11 +14,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from lang_portal.app import build_services, create_app
 from lang_portal.clock import FixedClock
-from lang_portal.repository import migrations
 from lang_portal.service.container import Services
-from lang_portal.settings import MIGRATIONS_DIR, Settings, load_settings
+from lang_portal.settings import Settings, load_settings
+from tests.helpers import app_client, migrated_services
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_SEEDS = FIXTURES / "seeds"
@@ -53,15 +52,12 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def services(settings: Settings, clock: FixedClock) -> Iterator[Services]:
-    built = build_services(settings, clock, seeds_dir=FIXTURE_SEEDS)
-    migrations.apply(built.context.db, MIGRATIONS_DIR, clock)
-    built.seeding.seed(FIXTURE_SEEDS)
+    built = migrated_services(settings, clock, FIXTURE_SEEDS)
     yield built
     built.context.db.close()
 
 
 @pytest.fixture
 def client(services: Services) -> Iterator[TestClient]:
-    app = create_app(services.context.settings, services=services)
-    with TestClient(app) as test_client:
+    with app_client(services) as test_client:
         yield test_client

@@ -47,13 +47,3 @@ class SessionExpiredError(ApiError):
 class DuplicateEntryError(ApiError):
     code = "DUPLICATE_ENTRY"
     status_code = 409
-
-
-class RateLimitExceededError(ApiError):
-    code = "RATE_LIMIT_EXCEEDED"
-    status_code = 429
-
-
-class DatabaseError(ApiError):
-    code = "DATABASE_ERROR"
-    status_code = 503

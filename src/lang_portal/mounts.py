@@ -53,15 +53,22 @@ def unbind_request_id(token: Token[str | None]) -> None:
 # -- bodies -------------------------------------------------------------------------------------
 
 
-def _model_dump(value: Any) -> Any:
-    # services and routes may return response models as they are: dumped as the model's JSON
+def _encode(value: Any) -> Any:
+    """What orjson cannot write itself (it does dataclasses): a pydantic model, by alias.
+
+    Its fields by name or alias, the values left to orjson (a nested model comes back here):
+    several times cheaper than `model_dump`. Result models hold JSON types and dataclasses only.
+    """
     if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+        return {
+            field.alias or name: getattr(value, name)
+            for name, field in type(value).model_fields.items()
+        }
+    raise TypeError(f"cannot serialise {type(value).__name__} as JSON")
 
 
 def dump_json(content: Any) -> bytes:
-    return orjson.dumps(content, default=_model_dump, option=orjson.OPT_NON_STR_KEYS)
+    return orjson.dumps(content, default=_encode, option=orjson.OPT_NON_STR_KEYS)
 
 
 class JsonResponse(JSONResponse):

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from lang_portal.clock import FixedClock
+from tests.helpers import record_answer, start_session
 
 
 @pytest.fixture
@@ -30,15 +31,9 @@ def _answer_at(
     group_id: int = 1,
 ) -> None:
     clock.set(moment)
-    session = client.post(
-        "/api/study_sessions", json={"group_id": group_id, "study_activity_id": activity_id}
-    ).json()["id"]
+    session = start_session(client, group_id, activity_id)
     for word_id, correct in answers:
-        response = client.post(
-            f"/api/study_sessions/{session}/words/{word_id}/review",
-            json={"correct": correct, "duration_ms": 2000},
-        )
-        assert response.status_code == 201
+        record_answer(client, session, word_id, correct, duration_ms=2000)
 
 
 @pytest.fixture

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lang_portal.clock import FixedClock
-from tests.api.conftest import MountClient
-from tests.api.test_study_api import review, start
+from tests.helpers import MountClient, record_answer, start_session
 
 
 def test_dashboard_before_any_study(api: MountClient) -> None:
@@ -28,13 +27,13 @@ def test_dashboard_before_any_study(api: MountClient) -> None:
 
 
 def test_dashboard_follows_study(api: MountClient, clock: FixedClock) -> None:
-    first = start(api, group_id=1)
-    review(api, first, 1, True)
-    review(api, first, 2, True)
-    review(api, first, 3, False)
+    first = start_session(api, group_id=1)
+    record_answer(api, first, 1, True)
+    record_answer(api, first, 2, True)
+    record_answer(api, first, 3, False)
     clock.advance(days=1)
-    second = start(api, group_id=2, activity_id=2)
-    review(api, second, 6, True)
+    second = start_session(api, group_id=2, activity_id=2)
+    record_answer(api, second, 6, True)
 
     last = api.get("/dashboard/last_study_session").data
     assert last["id"] == second
@@ -63,17 +62,17 @@ def test_dashboard_follows_study(api: MountClient, clock: FixedClock) -> None:
 @pytest.mark.parametrize("settings_overrides", [{"timezone": "Asia/Tokyo"}])
 def test_streak_counts_days_in_configured_zone(api: MountClient, clock: FixedClock) -> None:
     # 09:00 UTC is 18:00 in Tokyo; 16:00 UTC is 01:00 the next day there.
-    session = start(api)
-    review(api, session, 1, True)
+    session = start_session(api)
+    record_answer(api, session, 1, True)
     clock.advance(hours=7)
-    session = start(api)
-    review(api, session, 2, True)
+    session = start_session(api)
+    record_answer(api, session, 2, True)
     assert api.get("/dashboard/quick-stats").data["study_streak_days"] == 2
 
 
 def test_reset_history_keeps_inventory(api: MountClient) -> None:
-    session = start(api)
-    review(api, session, 1, True)
+    session = start_session(api)
+    record_answer(api, session, 1, True)
     api.post("/words", json={"japanese": "犬", "romaji": "inu", "english": "dog"})
     answer = api.post("/reset_history")
     assert answer.status == 200
@@ -87,8 +86,8 @@ def test_reset_history_keeps_inventory(api: MountClient) -> None:
 
 
 def test_full_reset_returns_to_seeded_state(api: MountClient) -> None:
-    session = start(api)
-    review(api, session, 1, True)
+    session = start_session(api)
+    record_answer(api, session, 1, True)
     api.post("/words", json={"japanese": "犬", "romaji": "inu", "english": "dog"})
     api.post("/groups", json={"name": "Pets"})
     answer = api.post("/full_reset")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import MountClient
+from tests.helpers import MountClient, start_session
 
 
 def test_list_groups(api: MountClient) -> None:
@@ -51,12 +51,12 @@ def test_unknown_group_is_404(api: MountClient, path: str) -> None:
 
 
 def test_group_sessions_newest_first(api: MountClient) -> None:
-    first = api.post("/study_sessions", json={"group_id": 1, "study_activity_id": 1})
-    second = api.post("/study_sessions", json={"group_id": 1, "study_activity_id": 2})
-    api.post("/study_sessions", json={"group_id": 2, "study_activity_id": 1})
+    first = start_session(api, 1, 1)
+    second = start_session(api, 1, 2)
+    start_session(api, 2, 1)
     answer = api.get("/groups/1/study_sessions")
     assert answer.status == 200
-    assert [s["id"] for s in answer.data] == [second.data["id"], first.data["id"]]
+    assert [s["id"] for s in answer.data] == [second, first]
     assert answer.data[0]["activity_name"] == "Flashcards"
     assert answer.data[0]["group_name"] == "Basic Greetings"
     assert answer.pagination is not None and answer.pagination["total_items"] == 2

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from lang_portal.clock import FixedClock
 from lang_portal.repository import activities as activity_repo
 from lang_portal.service.container import Services
+from tests.helpers import session_body
 
 # id -> (kanji, romaji, english), as seeded from tests/fixtures/seeds.
 SEEDED = {
@@ -67,9 +68,7 @@ def kanji_of(ids: list[int]) -> list[str]:
 
 def start_session(client: TestClient, group_id: int = GREETINGS, activity_id: int = TYPING) -> int:
     body = ok(
-        client.post(
-            "/study_sessions", json={"group_id": group_id, "study_activity_id": activity_id}
-        ),
+        client.post("/study_sessions", json=session_body(group_id, activity_id)),
         201,
     )
     assert set(body) == {"session_id"}
@@ -688,7 +687,7 @@ class TestStatsAfterStudy:
             "active_groups": 2,
             "current_streak": 2,
         }
-        assert services.analytics.mastery()["mastered"] == 3  # the same rule as /analytics
+        assert services.analytics.mastery().mastered == 3  # the same rule as /analytics
 
 
 # -- the mount itself -----------------------------------------------------------------------------
@@ -712,7 +711,7 @@ class TestSwitchedOff:
     def test_the_mount_is_gone_and_the_spec_stays(self, client: TestClient) -> None:
         for path in ("/words", "/groups/1/words/raw", "/api/study-sessions", "/dashboard/stats"):
             assert client.get(path).status_code == 404, path
-        created = client.post("/study_sessions", json={"group_id": 1, "study_activity_id": 1})
+        created = client.post("/study_sessions", json=session_body())
         assert created.status_code == 404
         assert client.get("/api/v1/words").status_code == 200
         paths = client.get("/openapi.json").json()["paths"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.helpers import session_body
+
 FRONTEND = "http://localhost:5173"
 TYPING_APP = "http://localhost:8080"
 
@@ -35,9 +37,7 @@ def test_simple_requests_carry_the_origin(client: TestClient, origin: str) -> No
     response = client.get("/groups/1/words/raw", headers={"Origin": origin})
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == origin
-    created = client.post(
-        "/study_sessions", json={"group_id": 1, "study_activity_id": 1}, headers={"Origin": origin}
-    )
+    created = client.post("/study_sessions", json=session_body(), headers={"Origin": origin})
     assert created.status_code == 201
     assert created.headers["access-control-allow-origin"] == origin
 

@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from lang_portal.clock import FixedClock
+from tests.helpers import record_answer, start_session
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
@@ -57,18 +58,11 @@ def test_requests_are_counted_by_route_template(client: TestClient) -> None:
 
 def test_active_sessions_are_those_not_yet_expired(client: TestClient, clock: FixedClock) -> None:
     assert _value(_samples(client), "study_sessions_active") == 0
-    for _ in range(2):
-        created = client.post(
-            "/api/v1/study_sessions", json={"group_id": 1, "study_activity_id": 1}
-        )
-        assert created.status_code == 201
+    first_id = start_session(client, prefix="/api/v1")
+    start_session(client, prefix="/api/v1")
     assert _value(_samples(client), "study_sessions_active") == 2
 
     clock.advance(minutes=20)
-    first_id = created.json()["data"]["id"] - 1
-    review = client.post(
-        f"/api/v1/study_sessions/{first_id}/words/1/review", json={"correct": True}
-    )
-    assert review.status_code == 201
+    record_answer(client, first_id, 1, True, prefix="/api/v1")
     clock.advance(minutes=15)  # the second session idle 35 min: expired; the first 15 min
     assert _value(_samples(client), "study_sessions_active") == 1

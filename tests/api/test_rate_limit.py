@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from lang_portal.app import create_app
 from lang_portal.service.container import Services
 from lang_portal.settings import Settings
+from tests.helpers import app_client
 
 REDIS_URI = "redis://127.0.0.1:6379/0"
 
@@ -74,6 +75,11 @@ def test_429_after_the_limit_with_headers_and_body(client: TestClient) -> None:
     assert bare.status_code == 429
     assert set(bare.json()) == {"error"}
     assert bare.json()["error"]["code"] == "RATE_LIMIT_EXCEEDED"
+    # and so does the legacy mount, under /api too: `{"error": message}`
+    for path in ("/words", "/api/study-sessions"):
+        legacy = client.get(path)
+        assert legacy.status_code == 429
+        assert legacy.json() == {"error": "Too many requests"}
 
 
 def test_health_and_metrics_are_exempt(client: TestClient) -> None:
@@ -160,8 +166,8 @@ def test_redis_store_shares_counts_between_processes(
     )
     # Two apps with their own limiters stand for two worker processes or two hosts.
     with (
-        TestClient(create_app(shared, services=services)) as first,
-        TestClient(create_app(shared, services=services)) as second,
+        app_client(services, shared) as first,
+        app_client(services, shared) as second,
     ):
         for _ in range(3):
             assert first.get("/api/v1/words").status_code == 200

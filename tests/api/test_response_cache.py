@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from lang_portal.api.cache import cached_body, response_cache
+from tests.helpers import record_answer, start_session
 
 
 def word_counts(body: dict[str, object], word_id: int) -> tuple[int, int]:
@@ -42,13 +43,8 @@ def test_a_write_changes_the_answer_at_once(client: TestClient) -> None:
     before = client.get("/api/v1/words")
     etag = before.headers["etag"]
     correct, wrong = word_counts(before.json(), 1)
-    session = client.post("/api/v1/study_sessions", json={"group_id": 1, "study_activity_id": 1})
-    assert session.status_code == 201
-    session_id = session.json()["data"]["id"]
-    review = client.post(
-        f"/api/v1/study_sessions/{session_id}/words/1/review", json={"correct": False}
-    )
-    assert review.status_code == 201
+    session_id = start_session(client, prefix="/api/v1")
+    record_answer(client, session_id, 1, False, prefix="/api/v1")
 
     after = client.get("/api/v1/words", headers={"If-None-Match": etag})
     assert after.status_code == 200

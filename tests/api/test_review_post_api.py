@@ -5,14 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import MountClient
-
-
-def start_session(api: MountClient) -> int:
-    created = api.post("/study_sessions", json={"group_id": 1, "study_activity_id": 1})
-    assert created.status == 201
-    session_id: int = created.data["id"]
-    return session_id
+from tests.helpers import MountClient, review_path, session_body, start_session
 
 
 def word_counts(api: MountClient, word_id: int) -> tuple[int, int]:
@@ -25,7 +18,7 @@ def test_a_resent_answer_is_stored_once_and_answered_with_the_first_result(
     api: MountClient,
 ) -> None:
     session_id = start_session(api)
-    path = f"/study_sessions/{session_id}/words/1/review"
+    path = review_path(session_id, 1)
     headers = {"Idempotency-Key": "3f1c8a52-answer-1"}
     first = api.post(path, json={"correct": True, "duration_ms": 900}, headers=headers)
     again = api.post(path, json={"correct": True, "duration_ms": 900}, headers=headers)
@@ -38,7 +31,7 @@ def test_a_resent_answer_is_stored_once_and_answered_with_the_first_result(
 
 def test_a_new_key_is_a_new_answer(api: MountClient) -> None:
     session_id = start_session(api)
-    path = f"/study_sessions/{session_id}/words/1/review"
+    path = review_path(session_id, 1)
     for key in ("key-a", "key-b"):
         assert (
             api.post(path, json={"correct": False}, headers={"Idempotency-Key": key}).status == 201
@@ -49,7 +42,7 @@ def test_a_new_key_is_a_new_answer(api: MountClient) -> None:
 def test_a_key_reused_for_another_answer_is_refused_and_stores_nothing(api: MountClient) -> None:
     session_id = start_session(api)
     headers = {"Idempotency-Key": "reused"}
-    path = f"/study_sessions/{session_id}/words/1/review"
+    path = review_path(session_id, 1)
     assert api.post(path, json={"correct": True}, headers=headers).status == 201
     refused = api.post(path, json={"correct": False}, headers=headers)
     assert refused.status == 422
@@ -62,7 +55,7 @@ def test_a_key_reused_for_another_answer_is_refused_and_stores_nothing(api: Moun
 def test_a_malformed_key_is_a_validation_error(api: MountClient) -> None:
     session_id = start_session(api)
     refused = api.post(
-        f"/study_sessions/{session_id}/words/1/review",
+        review_path(session_id, 1),
         json={"correct": True},
         headers={"Idempotency-Key": "has spaces in it"},
     )
@@ -72,7 +65,7 @@ def test_a_malformed_key_is_a_validation_error(api: MountClient) -> None:
 
 def test_correct_as_a_query_parameter(api: MountClient) -> None:
     session_id = start_session(api)
-    stored = api.post(f"/study_sessions/{session_id}/words/2/review?correct=false")
+    stored = api.post(review_path(session_id, 2) + "?correct=false")
     assert stored.status == 201
     assert stored.data["correct"] is False
     assert stored.data["word_id"] == 2
@@ -81,16 +74,14 @@ def test_correct_as_a_query_parameter(api: MountClient) -> None:
 
 def test_a_body_wins_over_the_query(api: MountClient) -> None:
     session_id = start_session(api)
-    stored = api.post(
-        f"/study_sessions/{session_id}/words/2/review?correct=false", json={"correct": True}
-    )
+    stored = api.post(review_path(session_id, 2) + "?correct=false", json={"correct": True})
     assert stored.status == 201
     assert stored.data["correct"] is True
 
 
 def test_a_query_value_that_is_not_a_boolean_is_named(api: MountClient) -> None:
     session_id = start_session(api)
-    refused = api.post(f"/study_sessions/{session_id}/words/2/review?correct=maybe")
+    refused = api.post(review_path(session_id, 2) + "?correct=maybe")
     assert refused.status == 422
     assert refused.error is not None
     assert "correct" in str(refused.error["details"])
@@ -99,14 +90,14 @@ def test_a_query_value_that_is_not_a_boolean_is_named(api: MountClient) -> None:
 
 def test_no_answer_at_all_is_named(api: MountClient) -> None:
     session_id = start_session(api)
-    refused = api.post(f"/study_sessions/{session_id}/words/2/review")
+    refused = api.post(review_path(session_id, 2))
     assert refused.status == 422
     assert refused.error is not None
     assert "correct" in refused.error["details"]
 
 
 def test_the_legacy_review_takes_a_key_too(client: TestClient) -> None:
-    created = client.post("/study_sessions", json={"group_id": 1, "study_activity_id": 1})
+    created = client.post("/study_sessions", json=session_body())
     session_id = created.json()["session_id"]
     body = {"reviews": [{"word_id": 1, "is_correct": True}, {"word_id": 2, "is_correct": False}]}
     headers = {"Idempotency-Key": "batch-1"}

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from lang_portal.app import create_app
 from lang_portal.service.container import Services
+from tests.helpers import session_body
 
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
@@ -31,7 +32,7 @@ def _assert_security_headers(response: Any) -> None:
     [
         ("GET", "/api/v1/words", None, 200),
         ("GET", "/api/groups/1", None, 200),
-        ("POST", "/api/v1/study_sessions", {"group_id": 1, "study_activity_id": 1}, 201),
+        ("POST", "/api/v1/study_sessions", session_body(), 201),
         ("GET", "/api/v1/words/999999", None, 404),
         ("GET", "/nowhere", None, 404),
         ("POST", "/api/v1/groups", {"name": ""}, 422),

@@ -11,6 +11,7 @@ from fsrs import Card, Rating, Scheduler
 
 from lang_portal.clock import FixedClock
 from tests.conftest import START
+from tests.helpers import record_answer, start_session
 
 
 @pytest.fixture
@@ -23,22 +24,6 @@ def _group_id(client: TestClient, name: str) -> int:
     return next(g["id"] for g in groups if g["name"] == name)
 
 
-def _start(client: TestClient, group_id: int, activity_id: int = 1) -> int:
-    response = client.post(
-        "/api/study_sessions", json={"group_id": group_id, "study_activity_id": activity_id}
-    )
-    assert response.status_code == 201
-    return int(response.json()["id"])
-
-
-def _answer(client: TestClient, session_id: int, word_id: int, correct: bool) -> None:
-    response = client.post(
-        f"/api/study_sessions/{session_id}/words/{word_id}/review",
-        json={"correct": correct, "duration_ms": 1500},
-    )
-    assert response.status_code == 201, response.text
-
-
 def test_new_words_are_limited_per_day_and_come_after_due(
     client: TestClient, clock: FixedClock
 ) -> None:
@@ -49,9 +34,9 @@ def test_new_words_are_limited_per_day_and_come_after_due(
     first, second = queue["items"][0]["word_id"], queue["items"][1]["word_id"]
     assert first < second  # new words by id
 
-    session = _start(client, group)
-    _answer(client, session, first, True)
-    _answer(client, session, second, False)
+    session = start_session(client, group)
+    record_answer(client, session, first, True, duration_ms=1500)
+    record_answer(client, session, second, False, duration_ms=1500)
     queue = client.get("/api/v1/review_queue", params={"group_id": group}).json()["data"]
     # two new words used today; both are in learning steps, not due yet
     assert queue["new_words_today"] == 2 and queue["new_words_left_today"] == 1
@@ -83,7 +68,7 @@ def test_word_state_matches_fsrs(client: TestClient, clock: FixedClock) -> None:
     answers = [True, True, False]
     for moment, correct in zip(moments, answers, strict=True):
         clock.set(moment)
-        _answer(client, _start(client, group), word_id, correct)
+        record_answer(client, start_session(client, group), word_id, correct, duration_ms=1500)
         rating = Rating.Good if correct else Rating.Again
         card, _ = scheduler.review_card(card, rating, review_datetime=moment)
 
@@ -114,7 +99,7 @@ def test_a_whole_session_from_the_api(client: TestClient, clock: FixedClock) -> 
         if not items:
             break
         for item in items:
-            _answer(client, session, item["word_id"], True)
+            record_answer(client, session, item["word_id"], True, duration_ms=1500)
             answered.append(item["word_id"])
     assert len(answered) == 3  # the daily new-word limit
     result = client.get(f"/api/study_sessions/{session}/result").json()
@@ -134,13 +119,15 @@ def test_a_whole_session_from_the_api(client: TestClient, clock: FixedClock) -> 
 
 def test_forecast_counts_due_words_per_local_day(client: TestClient, clock: FixedClock) -> None:
     group = _group_id(client, "Basic Greetings")
-    session = _start(client, group)
+    session = start_session(client, group)
     words = [item["word_id"] for item in client.get("/api/review_queue").json()["items"]]
     for word_id in words[:2]:
-        _answer(client, session, word_id, True)
+        record_answer(client, session, word_id, True, duration_ms=1500)
     clock.advance(minutes=10)
     for word_id in words[:2]:
-        _answer(client, session, word_id, True)  # graduates: due in a few days
+        record_answer(
+            client, session, word_id, True, duration_ms=1500
+        )  # graduates: due in a few days
     forecast = client.get("/api/srs/forecast", params={"days": 5}).json()
     assert len(forecast["days"]) == 5 and forecast["overdue"] == 0
     assert forecast["days"][0]["date"] == "2026-01-15"
@@ -151,9 +138,9 @@ def test_forecast_counts_due_words_per_local_day(client: TestClient, clock: Fixe
 
 def test_reset_history_clears_scheduling_state(client: TestClient) -> None:
     group = _group_id(client, "Basic Greetings")
-    session = _start(client, group)
+    session = start_session(client, group)
     word_id = client.get("/api/review_queue").json()["items"][0]["word_id"]
-    _answer(client, session, word_id, False)
+    record_answer(client, session, word_id, False, duration_ms=1500)
     assert client.get(f"/api/words/{word_id}").json()["srs"]["state"] == "learning"
     assert client.post("/api/reset_history").status_code == 200
     assert client.get(f"/api/words/{word_id}").json()["srs"]["state"] == "new"

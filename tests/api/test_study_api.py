@@ -7,25 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from lang_portal.clock import FixedClock
-from tests.api.conftest import MountClient
-
-
-def start(api: MountClient, group_id: int = 1, activity_id: int = 1) -> int:
-    answer = api.post(
-        "/study_sessions", json={"group_id": group_id, "study_activity_id": activity_id}
-    )
-    assert answer.status == 201
-    session_id: int = answer.data["id"]
-    return session_id
-
-
-def review(api: MountClient, session_id: int, word_id: int, correct: bool) -> dict[str, object]:
-    answer = api.post(
-        f"/study_sessions/{session_id}/words/{word_id}/review", json={"correct": correct}
-    )
-    assert answer.status == 201, answer.error
-    data: dict[str, object] = answer.data
-    return data
+from tests.helpers import MountClient, record_answer, review_path, session_body, start_session
 
 
 def test_activities_list_and_detail(api: MountClient) -> None:
@@ -62,7 +44,7 @@ def test_launch_creates_session_and_url(api: MountClient) -> None:
 
 
 def test_post_study_activities_creates_a_session(api: MountClient) -> None:
-    answer = api.post("/study_activities", json={"group_id": 1, "study_activity_id": 2})
+    answer = api.post("/study_activities", json=session_body(1, 2))
     assert answer.status == 201
     assert set(answer.data) == {"id", "group_id"}
     assert answer.data["group_id"] == 1
@@ -72,7 +54,7 @@ def test_post_study_activities_creates_a_session(api: MountClient) -> None:
 
 
 def test_session_item_before_and_after_reviews(api: MountClient, clock: FixedClock) -> None:
-    session_id = start(api)
+    session_id = start_session(api)
     item = api.get(f"/study_sessions/{session_id}").data
     assert item == {
         "id": session_id,
@@ -85,7 +67,7 @@ def test_session_item_before_and_after_reviews(api: MountClient, clock: FixedClo
         "review_items_count": 0,
     }
     clock.advance(minutes=5)
-    stored = review(api, session_id, 1, True)
+    stored = record_answer(api, session_id, 1, True)
     assert stored == {
         "success": True,
         "id": stored["id"],
@@ -95,8 +77,8 @@ def test_session_item_before_and_after_reviews(api: MountClient, clock: FixedClo
         "created_at": "2026-01-15T09:05:00+00:00",
     }
     clock.advance(minutes=1)
-    review(api, session_id, 1, False)
-    review(api, session_id, 2, True)
+    record_answer(api, session_id, 1, False)
+    record_answer(api, session_id, 2, True)
     item = api.get(f"/study_sessions/{session_id}").data
     assert item["end_time"] == "2026-01-15T09:06:00+00:00"
     assert item["review_items_count"] == 3
@@ -111,8 +93,8 @@ def test_session_item_before_and_after_reviews(api: MountClient, clock: FixedClo
     assert word["stats"] == {"correct_count": 1, "wrong_count": 1}
 
     # another session's answers count for the word, not for this session's list
-    other = start(api, group_id=2)
-    review(api, other, 1, True)
+    other = start_session(api, group_id=2)
+    record_answer(api, other, 1, True)
     assert api.get("/words/1").data["stats"] == {"correct_count": 2, "wrong_count": 1}
     again = api.get(f"/study_sessions/{session_id}/words", params={"sort_by": "id"})
     assert again.data[0]["correct_count"] == 1
@@ -121,7 +103,7 @@ def test_session_item_before_and_after_reviews(api: MountClient, clock: FixedClo
 def test_sessions_list_newest_first_with_paging(api: MountClient, clock: FixedClock) -> None:
     ids = []
     for _ in range(3):
-        ids.append(start(api))
+        ids.append(start_session(api))
         clock.advance(minutes=1)
     answer = api.get("/study_sessions", params={"per_page": 2})
     assert [s["id"] for s in answer.data] == [ids[2], ids[1]]
@@ -136,22 +118,19 @@ def test_sessions_list_newest_first_with_paging(api: MountClient, clock: FixedCl
 
 
 def test_review_errors(api: MountClient) -> None:
-    session_id = start(api)
-    assert (
-        api.post(f"/study_sessions/{session_id}/words/999/review", json={"correct": True}).status
-        == 404
-    )
-    assert api.post("/study_sessions/999/words/1/review", json={"correct": True}).status == 404
+    session_id = start_session(api)
+    assert api.post(review_path(session_id, 999), json={"correct": True}).status == 404
+    assert api.post(review_path(999, 1), json={"correct": True}).status == 404
     for body in ({}, {"correct": "yes"}, {"correct": 1}, {"correct": True, "duration_ms": -5}):
-        answer = api.post(f"/study_sessions/{session_id}/words/1/review", json=body)
+        answer = api.post(review_path(session_id, 1), json=body)
         assert answer.status == 422, body
         assert answer.error is not None and answer.error["code"] == "VALIDATION_FAILED"
     assert api.get(f"/study_sessions/{session_id}").data["review_items_count"] == 0
 
 
 def test_session_creation_errors(api: MountClient) -> None:
-    assert api.post("/study_sessions", json={"group_id": 99, "study_activity_id": 1}).status == 404
-    assert api.post("/study_sessions", json={"group_id": 1, "study_activity_id": 99}).status == 404
+    assert api.post("/study_sessions", json=session_body(99, 1)).status == 404
+    assert api.post("/study_sessions", json=session_body(1, 99)).status == 404
     missing = api.post("/study_sessions", json={"group_id": 1})
     assert missing.status == 422
     assert missing.error is not None and "study_activity_id" in missing.error["details"]
@@ -159,13 +138,13 @@ def test_session_creation_errors(api: MountClient) -> None:
 
 
 def test_idle_session_expires(api: MountClient, clock: FixedClock) -> None:
-    session_id = start(api)
+    session_id = start_session(api)
     clock.advance(minutes=29)
-    review(api, session_id, 1, True)
+    record_answer(api, session_id, 1, True)
     clock.advance(minutes=30)
-    review(api, session_id, 2, True)  # exactly the timeout since the last answer: still live
+    record_answer(api, session_id, 2, True)  # exactly the timeout since the last answer: still live
     clock.advance(minutes=30, seconds=1)
-    answer = api.post(f"/study_sessions/{session_id}/words/1/review", json={"correct": True})
+    answer = api.post(review_path(session_id, 1), json={"correct": True})
     assert answer.status == 422
     assert answer.error is not None
     assert answer.error["code"] == "SESSION_EXPIRED"
@@ -175,11 +154,11 @@ def test_idle_session_expires(api: MountClient, clock: FixedClock) -> None:
 
 @pytest.mark.parametrize("settings_overrides", [{"max_words_per_session": 2}])
 def test_distinct_words_per_session_limit(api: MountClient) -> None:
-    session_id = start(api)
-    review(api, session_id, 1, True)
-    review(api, session_id, 2, False)
-    review(api, session_id, 1, True)  # a word already in the session is always welcome
-    answer = api.post(f"/study_sessions/{session_id}/words/3/review", json={"correct": True})
+    session_id = start_session(api)
+    record_answer(api, session_id, 1, True)
+    record_answer(api, session_id, 2, False)
+    record_answer(api, session_id, 1, True)  # a word already in the session is always welcome
+    answer = api.post(review_path(session_id, 3), json={"correct": True})
     assert answer.status == 422
     assert answer.error is not None and answer.error["code"] == "BUSINESS_RULE_VIOLATION"
     assert api.get("/words/3").data["stats"] == {"correct_count": 0, "wrong_count": 0}
@@ -187,7 +166,7 @@ def test_distinct_words_per_session_limit(api: MountClient) -> None:
 
 @pytest.mark.parametrize("settings_overrides", [{"timezone": "America/New_York"}])
 def test_times_in_configured_zone(api: MountClient) -> None:
-    session_id = start(api)
+    session_id = start_session(api)
     item = api.get(f"/study_sessions/{session_id}").data
     assert item["start_time"] == "2026-01-15T04:00:00-05:00"
 
@@ -196,7 +175,7 @@ def test_times_in_configured_zone(api: MountClient) -> None:
 def test_ids_beyond_sqlite_range_are_refused_cleanly(api: MountClient, huge: int) -> None:
     assert api.get(f"/words/{huge}").status == 404
     assert api.get(f"/study_sessions/{huge}/words").status == 404
-    body = api.post("/study_sessions", json={"group_id": huge, "study_activity_id": 1})
+    body = api.post("/study_sessions", json=session_body(huge, 1))
     assert body.status == 422
     assert body.error is not None and "group_id" in body.error["details"]
     added = api.post("/groups/1/words", json={"word_ids": [huge]})

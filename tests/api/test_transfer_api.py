@@ -8,26 +8,16 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from lang_portal.app import build_services, create_app
 from lang_portal.clock import FixedClock
-from lang_portal.repository import migrations
-from lang_portal.settings import MIGRATIONS_DIR, Settings, load_settings
-
-
-def _review(client: TestClient, session: int, word_id: int, correct: bool) -> None:
-    response = client.post(
-        f"/api/study_sessions/{session}/words/{word_id}/review",
-        json={"correct": correct, "duration_ms": 2500},
-    )
-    assert response.status_code == 201
+from lang_portal.settings import Settings, load_settings
+from tests.helpers import app_client, migrated_services, record_answer, start_session
 
 
 @pytest.fixture
 def empty_client(tmp_path: Path, clock: FixedClock) -> Iterator[TestClient]:
     settings: Settings = load_settings(database_path=tmp_path / "empty.db", timezone="UTC")
-    services = build_services(settings, clock)
-    migrations.apply(services.context.db, MIGRATIONS_DIR, clock)
-    with TestClient(create_app(settings, services=services)) as client:
+    services = migrated_services(settings, clock)
+    with app_client(services) as client:
         yield client
     services.context.db.close()
 
@@ -36,11 +26,9 @@ def test_history_round_trip_into_an_empty_database(
     client: TestClient, empty_client: TestClient, clock: FixedClock
 ) -> None:
     for day in range(3):
-        session = client.post(
-            "/api/study_sessions", json={"group_id": 1, "study_activity_id": 1 + day % 2}
-        ).json()["id"]
+        session = start_session(client, 1, 1 + day % 2)
         for word_id in (1, 2, 3):
-            _review(client, session, word_id, word_id != 2 or day == 2)
+            record_answer(client, session, word_id, word_id != 2 or day == 2, duration_ms=2500)
         clock.advance(days=1)
     exported = client.get("/api/export/history")
     assert exported.status_code == 200
@@ -136,8 +124,7 @@ def test_words_csv_round_trip_and_line_errors(client: TestClient) -> None:
 
 
 def test_reset_after_import_clears_state(client: TestClient, clock: FixedClock) -> None:
-    session = client.post("/api/study_sessions", json={"group_id": 1, "study_activity_id": 1})
-    _review(client, session.json()["id"], 1, True)
+    record_answer(client, start_session(client), 1, True, duration_ms=2500)
     clock.advance(minutes=1)
     assert client.post("/api/full_reset").status_code == 200
     assert client.get("/api/words/1").json()["srs"]["state"] == "new"

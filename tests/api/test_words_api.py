@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import MountClient
+from tests.helpers import MountClient
 
 NEW_WORD = {"japanese": "猫", "romaji": "neko", "english": "cat"}
 

@@ -25,6 +25,7 @@ from lang_portal.repository import sessions as session_repo
 from lang_portal.repository import words as word_repo
 from lang_portal.service.answers import Answer
 from lang_portal.service.container import Services
+from tests.helpers import record_answer, start_session
 
 # Whole-table reads no request may do. count(*) of a table is allowed: SQLite answers it from
 # the b-tree's page counts ("SCAN ... USING COVERING INDEX" with no per-row work in Python).
@@ -51,13 +52,8 @@ def plan(connection: sqlite3.Connection, sql: str, params: tuple[object, ...] = 
 
 
 def page_load_paths(client: TestClient) -> list[str]:
-    session = client.post("/api/v1/study_sessions", json={"group_id": 1, "study_activity_id": 1})
-    assert session.status_code == 201
-    session_id = session.json()["data"]["id"]
-    review = client.post(
-        f"/api/v1/study_sessions/{session_id}/words/1/review", json={"correct": True}
-    )
-    assert review.status_code == 201
+    session_id = start_session(client, prefix="/api/v1")
+    record_answer(client, session_id, 1, True, prefix="/api/v1")
     return [
         "/api/v1/words",
         "/api/v1/words?sort_by=correct_count&order=desc",

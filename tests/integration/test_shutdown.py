@@ -25,10 +25,11 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from lang_portal.database import Database, DatabaseUnavailableError
+from tests.helpers import session_body
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 IN_FLIGHT = 4
-BODY = json.dumps({"group_id": 1, "study_activity_id": 1}).encode()
+BODY = json.dumps(session_body()).encode()
 
 
 def _free_port() -> int:
@@ -211,7 +212,11 @@ def test_metrics_add_up_across_worker_processes(start_server: object) -> None:
         with httpx.Client(base_url=server.url) as client:
             scrapes.append(client.get("/metrics").text)
     assert [_requests_counted(text) for text in scrapes] == [30.0] * 6
-    pids = {line.split('"')[1] for line in scrapes[-1].splitlines() if line.startswith("memory_")}
+    pids = {
+        line.split('"')[1]
+        for line in scrapes[-1].splitlines()
+        if line.startswith("memory_usage_bytes{")
+    }
     assert len(pids) == 2, "each worker reports its own memory"
     server.process.send_signal(signal.SIGTERM)
     assert server.process.wait(timeout=60) == 0

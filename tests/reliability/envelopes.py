@@ -13,8 +13,8 @@ def route_mounts(app: Any) -> dict[tuple[str, str], str]:
     "system". Taken from the routes themselves, since the legacy mount also answers under /api."""
     mounts: dict[tuple[str, str], str] = {}
     for route in app.routes:
-        fixed = getattr(route, "mount", None)
-        name = "system" if fixed is None else fixed.value
+        mount = getattr(route, "mount", None)
+        name = "system" if mount is None else mount.value
         for method in getattr(route, "methods", None) or ():
             mounts[(method, route.path)] = name
     return mounts

@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 
 from lang_portal.settings import PROJECT_ROOT
+from tests.helpers import review_path, session_body
 
 START_TIMEOUT_SECONDS = 60.0
 
@@ -184,7 +185,7 @@ def drive_load(
                         group_id = rng.choice(sorted(found.group_words))
                         response = client.post(
                             "/api/study_sessions",
-                            json={"group_id": group_id, "study_activity_id": found.activity_id},
+                            json=session_body(group_id, found.activity_id),
                         )
                         if response.status_code != 201:
                             _refused(result, "POST /api/study_sessions", response)
@@ -197,7 +198,7 @@ def drive_load(
                     word_id = rng.choice(words)
                     correct = rng.random() < 0.7
                     response = client.post(
-                        f"/api/study_sessions/{session_id}/words/{word_id}/review",
+                        "/api" + review_path(session_id, word_id),
                         json={"correct": correct, "duration_ms": rng.randint(300, 9000)},
                     )
                     in_session += 1

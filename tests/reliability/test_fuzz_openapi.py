@@ -31,11 +31,11 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
     status_code_conformance,
 )
 
-from lang_portal.app import build_services, create_app  # noqa: E402
+from lang_portal.app import create_app  # noqa: E402
 from lang_portal.clock import SystemClock  # noqa: E402
-from lang_portal.repository import migrations  # noqa: E402
-from lang_portal.settings import MIGRATIONS_DIR, Settings, load_settings  # noqa: E402
+from lang_portal.settings import Settings, load_settings  # noqa: E402
 from tests.conftest import FIXTURE_SEEDS  # noqa: E402
+from tests.helpers import migrated_services  # noqa: E402
 from tests.reliability.envelopes import envelope_problem, route_mounts  # noqa: E402
 from tests.reliability.figures import record_figure  # noqa: E402
 
@@ -54,9 +54,7 @@ def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     settings = load_settings(
         database_path=directory / "fuzz.db", timezone="UTC", **_rate_limit_off()
     )
-    services = build_services(settings, SystemClock(), seeds_dir=FIXTURE_SEEDS)
-    migrations.apply(services.context.db, MIGRATIONS_DIR, SystemClock())
-    services.seeding.seed(FIXTURE_SEEDS)
+    services = migrated_services(settings, SystemClock(), FIXTURE_SEEDS)
     app = create_app(settings, services=services)
     yield app
     services.context.db.close()

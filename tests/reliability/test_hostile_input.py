@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 
 from lang_portal.mounts import mount_for_path
 from lang_portal.settings import Settings
+from tests.helpers import record_answer, start_session
 from tests.reliability.envelopes import envelope_problem, route_mounts
 from tests.reliability.figures import record_figure
 
@@ -341,12 +342,9 @@ IMPORT_STRINGS = [
 def test_hostile_history_imports_are_refused_or_stored_never_a_5xx(
     client: TestClient, settings: Settings
 ) -> None:
-    session = client.post("/api/study_sessions", json={"group_id": 1, "study_activity_id": 1})
+    session_id = start_session(client)
     for word_id in (1, 2):
-        client.post(
-            f"/api/study_sessions/{session.json()['id']}/words/{word_id}/review",
-            json={"correct": True, "duration_ms": 1200},
-        )
+        record_answer(client, session_id, word_id, True, duration_ms=1200)
     exported = client.get("/api/v1/export/history")
     assert exported.status_code == 200
     document = exported.json()

@@ -1,6 +1,8 @@
 """Storage faults: a read-only database, a missing or unwritable directory, a full disk.
 
-Each gives a clear 503 DATABASE_ERROR to writes and a 503 health, and never a corrupted file.
+Each gives a clear 503 DATABASE_ERROR to writes, never a corrupted file, and a health that says
+what is wrong: 503 when nothing can be read, 200 "degraded" in read-only mode (a full disk).
+The circuit breaker is tested here too, on a real full disk.
 The read-only and full-disk cases need to mount a small tmpfs (root, as in CI); where that is
 not allowed they are skipped with the reason.
 """
@@ -20,9 +22,9 @@ from fastapi.testclient import TestClient
 
 from lang_portal.app import build_services, create_app
 from lang_portal.clock import SystemClock
-from lang_portal.repository import migrations
-from lang_portal.settings import MIGRATIONS_DIR, Settings, load_settings
+from lang_portal.settings import Settings, load_settings
 from tests.conftest import FIXTURE_SEEDS
+from tests.helpers import migrated_services, record_answer, review_path, start_session
 from tests.reliability.figures import record_figure
 
 
@@ -31,12 +33,7 @@ def _settings(path: Path, **overrides: Any) -> Settings:
 
 
 def _seeded(path: Path) -> None:
-    services = build_services(_settings(path), SystemClock(), seeds_dir=FIXTURE_SEEDS)
-    try:
-        migrations.apply(services.context.db, MIGRATIONS_DIR, SystemClock())
-        services.seeding.seed(FIXTURE_SEEDS)
-    finally:
-        services.context.db.close()
+    migrated_services(_settings(path), SystemClock(), FIXTURE_SEEDS).context.db.close()
 
 
 @pytest.fixture
@@ -103,12 +100,6 @@ def _database_check(response: Any) -> dict[str, Any]:
     return next(c for c in response.json()["checks"] if c["component"] == "database")
 
 
-def _new_session(client: TestClient) -> int:
-    response = client.post("/api/study_sessions", json={"group_id": 1, "study_activity_id": 1})
-    assert response.status_code == 201, response.text
-    return int(response.json()["id"])
-
-
 def test_missing_directory_gives_503_health_and_503_writes(client_for: Any, tmp_path: Path) -> None:
     client = client_for(tmp_path / "gone" / "words.db")
     health = client.get("/health")
@@ -126,13 +117,8 @@ def test_full_disk_refuses_writes_with_503_and_keeps_the_file_intact(
     database = tmpfs / "words.db"
     _seeded(database)
     client = client_for(database)
-    session_id = _new_session(client)
-    assert (
-        client.post(
-            f"/api/study_sessions/{session_id}/words/1/review", json={"correct": True}
-        ).status_code
-        == 201
-    )
+    session_id = start_session(client)
+    record_answer(client, session_id, 1, True)
     before = _stored_reviews(database)
 
     filler = tmpfs / "filler"
@@ -147,7 +133,7 @@ def test_full_disk_refuses_writes_with_503_and_keeps_the_file_intact(
     refused = 0
     for attempt in range(40):
         response = client.post(
-            f"/api/study_sessions/{session_id}/words/{1 + attempt % 5}/review",
+            "/api" + review_path(session_id, 1 + attempt % 5),
             json={"correct": attempt % 2 == 0, "duration_ms": 1000},
         )
         if response.status_code == 201:
@@ -168,10 +154,7 @@ def test_full_disk_refuses_writes_with_503_and_keeps_the_file_intact(
     filler.unlink()
     assert _integrity(database) == "ok"
     # Space is back: the next write goes in, and health says so.
-    response = client.post(
-        f"/api/study_sessions/{session_id}/words/2/review", json={"correct": True}
-    )
-    assert response.status_code == 201, response.text
+    record_answer(client, session_id, 2, True)
     assert client.get("/health").json()["mode"] == "read_write"
     assert _stored_reviews(database) > before
     assert _integrity(database) == "ok"
@@ -282,7 +265,7 @@ def test_breaker_opens_after_repeated_write_failures_serves_reads_and_a_probe_cl
     database = tmpfs / "words.db"
     _seeded(database)
     client = client_for(database, breaker_max_failures=3, breaker_reset_timeout_seconds=1)
-    session_id = _new_session(client)
+    session_id = start_session(client)
     filler = _fill(tmpfs)
 
     failures = _open_breaker(client, session_id)

@@ -67,7 +67,7 @@ def build_forgetting_curve_history(
             rating = Rating.Good if recalled else Rating.Again
             card, _ = truth.review_card(card, rating, review_datetime=moment)
     events.sort()
-    group = services.inventory.create_group("Synthetic", word_ids)["id"]
+    group = services.inventory.create_group("Synthetic", word_ids).id
     for t, word_id, recalled in events:
         clock.set(START + timedelta(days=t))
         session = services.study.create_session(group, 1)["id"]
@@ -94,9 +94,9 @@ def test_fsrs_beats_the_baseline_on_a_forgetting_curve(
 
 def test_rebuild_gives_back_the_live_state(services: Services, clock: FixedClock) -> None:
     build_forgetting_curve_history(services, clock, words=4, reviews=8)
-    before = [services.inventory.get_word(w)["srs"] for w in range(1, 5)]
+    before = [services.inventory.get_word(w).srs for w in range(1, 5)]
     evaluation = services.srs.evaluation()
     with services.context.db.write() as connection:
         services.answers.rebuild(connection)
-    assert [services.inventory.get_word(w)["srs"] for w in range(1, 5)] == before
+    assert [services.inventory.get_word(w).srs for w in range(1, 5)] == before
     assert services.srs.evaluation() == evaluation

@@ -6,125 +6,21 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Query
-from pydantic import BaseModel, Field
 
 from lang_portal.api.deps import ServicesDep
 from lang_portal.api.rendering import ApiResult
+from lang_portal.models.analytics import (
+    ActivityEffect,
+    DifficultWord,
+    Evaluation,
+    LearningCurve,
+    Mastery,
+    Progress,
+    Streaks,
+)
 from lang_portal.route_policy import READ, PolicyRouter
 
 router = PolicyRouter(tags=["analytics"])
-
-
-class ProgressDay(BaseModel):
-    date: str
-    reviews: int
-    correct: int
-    accuracy: float | None
-    words_studied: int = Field(description="distinct words reviewed that day")
-    new_words: int = Field(description="words reviewed for the first time that day")
-    time_spent_ms: int
-
-
-class ProgressTotals(BaseModel):
-    reviews: int
-    correct: int
-    accuracy: float | None
-    new_words: int
-    time_spent_ms: int
-    study_days: int
-
-
-class Progress(BaseModel):
-    from_: str = Field(alias="from")
-    to: str
-    timezone: str
-    days: list[ProgressDay]
-    totals: ProgressTotals
-
-
-class SeenPoint(BaseModel):
-    times_seen: int = Field(description="answers to the word before this one (50 = 50 or more)")
-    reviews: int
-    accuracy: float | None
-
-
-class GapPoint(BaseModel):
-    days: int = Field(description="whole days since the word's previous review")
-    reviews: int
-    retention: float | None
-
-
-class LearningCurve(BaseModel):
-    by_times_seen: list[SeenPoint]
-    by_days_since_review: list[GapPoint]
-
-
-class DifficultWord(BaseModel):
-    word_id: int
-    japanese: str
-    romaji: str
-    english: str
-    attempts: int
-    correct_count: int
-    wrong_count: int
-    accuracy: float | None
-    stability: float | None
-    lapses: int
-
-
-class GroupMastery(BaseModel):
-    group_id: int
-    name: str
-    word_count: int
-    studied: int
-    mastered: int
-    studied_share: float | None
-    mastered_share: float | None
-
-
-class Mastery(BaseModel):
-    stability_threshold_days: float
-    total_words: int
-    studied: int
-    mastered: int
-    studied_share: float | None
-    mastered_share: float | None
-    groups: list[GroupMastery]
-
-
-class ActivityEffect(BaseModel):
-    study_activity_id: int
-    name: str
-    reviews: int
-    accuracy: float | None
-    later_reviews: int = Field(
-        description="next answers to words practised here, a day or more later"
-    )
-    later_retention: float | None
-
-
-class Streaks(BaseModel):
-    today: str
-    timezone: str
-    current: int
-    longest: int
-    longest_start: str | None
-    longest_end: str | None
-    studied_today: bool
-
-
-class Scores(BaseModel):
-    log_loss: float
-    rmse_bins: float
-    auc: float | None
-
-
-class Evaluation(BaseModel):
-    reviews_scored: int
-    average_recall: float | None
-    bins: int | None = None
-    fsrs: Scores | None
-    baseline: Scores | None
 
 
 @router.get(

@@ -6,7 +6,7 @@ from datetime import date
 
 from lang_portal.api.deps import ServicesDep
 from lang_portal.api.rendering import ApiResult
-from lang_portal.models.study import LastStudySession, QuickStats, StudyProgress
+from lang_portal.models.dashboard import LastStudySession, QuickStats, StudyProgress
 from lang_portal.route_policy import CACHED_READ, READ, Deprecation, PolicyRouter
 
 router = PolicyRouter(tags=["dashboard"])

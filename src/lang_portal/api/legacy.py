@@ -13,16 +13,27 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 from urllib.parse import urljoin, urlsplit
 
-from fastapi import Path, Query, Request
+from fastapi import Query, Request
 from pydantic import BaseModel, Field, model_validator
 
-from lang_portal.api.deps import MAX_PAGE_NUMBER, IdempotencyKey, ServicesDep
-from lang_portal.models.common import SQLITE_MAX_INTEGER, PageRequest, Pagination
-from lang_portal.models.study import review_stored
+from lang_portal.api.deps import (
+    MAX_PAGE_NUMBER,
+    ActivityId,
+    GroupId,
+    IdempotencyKey,
+    ServicesDep,
+    SessionId,
+    WordId,
+)
+from lang_portal.clock import to_stored
+from lang_portal.models.common import PageRequest, Pagination, SqliteInteger
+from lang_portal.models.groups import GroupItem
+from lang_portal.models.words import WordItem
 from lang_portal.mounts import JsonResponse
 from lang_portal.repository.sessions import SESSION_SORT_COLUMNS
 from lang_portal.route_policy import READ, SESSION_READ, SESSION_WRITE, PolicyRouter
-from lang_portal.service.answers import Answer
+from lang_portal.service.answers import Answer, RecordedAnswer
+from lang_portal.service.context import ServiceContext
 
 router = PolicyRouter(tags=["legacy (the school's Flask contract)"])
 
@@ -32,9 +43,6 @@ GROUP_WORDS_PER_PAGE = 10
 SESSIONS_PER_PAGE = 10
 MAX_REVIEWS_PER_BATCH = 1000
 
-# Ids as SQLite stores them: anything wider could not be looked up, so it is refused early.
-RowId = Annotated[int, Field(ge=-SQLITE_MAX_INTEGER - 1, le=SQLITE_MAX_INTEGER)]
-PathId = Annotated[int, Path(ge=1, le=SQLITE_MAX_INTEGER)]
 
 # Their sort keys, translated to the services' keys; the first entry is the fallback.
 WORD_SORTS = {
@@ -106,14 +114,14 @@ def _absolute(request: Request, url: str | None) -> str | None:
 # -- shapes -------------------------------------------------------------------------------------
 
 
-def _word(item: Mapping[str, Any]) -> dict[str, Any]:
+def _word(item: WordItem) -> dict[str, Any]:
     return {
-        "id": item["id"],
-        "kanji": item["japanese"],
-        "romaji": item["romaji"],
-        "english": item["english"],
-        "correct_count": item["correct_count"],
-        "wrong_count": item["wrong_count"],
+        "id": item.id,
+        "kanji": item.japanese,
+        "romaji": item.romaji,
+        "english": item.english,
+        "correct_count": item.correct_count,
+        "wrong_count": item.wrong_count,
     }
 
 
@@ -137,6 +145,20 @@ def _activity(request: Request, item: Mapping[str, Any]) -> dict[str, Any]:
         "launch_url": _absolute(request, item["launch_url"]),
         "preview_url": _absolute(request, item["thumbnail_url"]),
     }
+
+
+def _review(context: ServiceContext, answer: RecordedAnswer) -> dict[str, Any]:
+    return {
+        "id": answer.review_id,
+        "word_id": answer.word_id,
+        "study_session_id": answer.session_id,
+        "correct": answer.correct,
+        "created_at": context.api_time(to_stored(answer.answered_at)),
+    }
+
+
+def _group(item: GroupItem) -> dict[str, Any]:
+    return {"id": item.id, "group_name": item.name, "word_count": item.word_count}
 
 
 def _paged(pagination: Pagination, **lists: list[dict[str, Any]]) -> dict[str, Any]:
@@ -170,10 +192,18 @@ def legacy_list_words(
 
 
 @router.get("/words/{word_id}", policy=READ, summary="One word with its groups")
-def legacy_get_word(services: ServicesDep, word_id: PathId) -> JsonResponse:
+def legacy_get_word(services: ServicesDep, word_id: WordId) -> JsonResponse:
     detail = services.inventory.get_word(word_id)
-    word = _word({**detail, **detail["stats"]})
-    return JsonResponse({"word": {**word, "groups": detail["groups"]}})
+    counts = detail.stats
+    word = WordItem(
+        detail.id,
+        detail.japanese,
+        detail.romaji,
+        detail.english,
+        counts.correct_count,
+        counts.wrong_count,
+    )
+    return JsonResponse({"word": {**_word(word), "groups": detail.groups}})
 
 
 # -- groups -------------------------------------------------------------------------------------
@@ -188,29 +218,20 @@ def legacy_list_groups(
 ) -> JsonResponse:
     request = _sorted_page(page, GROUPS_PER_PAGE, sort_by, order, GROUP_SORTS)
     items, pagination = services.inventory.list_groups(request)
-    groups = [
-        {"id": item["id"], "group_name": item["name"], "word_count": item["word_count"]}
-        for item in items
-    ]
+    groups = [_group(item) for item in items]
     return JsonResponse(_paged(pagination, groups=groups))
 
 
 @router.get("/groups/{group_id}", policy=READ, summary="One group")
-def legacy_get_group(services: ServicesDep, group_id: PathId) -> JsonResponse:
+def legacy_get_group(services: ServicesDep, group_id: GroupId) -> JsonResponse:
     group = services.inventory.get_group(group_id)
-    return JsonResponse(
-        {
-            "id": group["id"],
-            "group_name": group["name"],
-            "word_count": group["stats"]["total_word_count"],
-        }
-    )
+    return JsonResponse(_group(GroupItem(group.id, group.name, group.stats.total_word_count)))
 
 
 @router.get("/groups/{group_id}/words", policy=READ, summary="A group's words, 10 a page")
 def legacy_group_words(
     services: ServicesDep,
-    group_id: PathId,
+    group_id: GroupId,
     page: PageQuery = None,
     sort_by: SortQuery = None,
     order: OrderQuery = None,
@@ -223,21 +244,21 @@ def legacy_group_words(
 @router.get(
     "/groups/{group_id}/words/raw", policy=READ, summary="All of a group's words, with parts"
 )
-def legacy_group_words_raw(services: ServicesDep, group_id: PathId) -> JsonResponse:
-    group, words = services.inventory.all_group_words(group_id)
+def legacy_group_words_raw(services: ServicesDep, group_id: GroupId) -> JsonResponse:
+    found = services.inventory.all_group_words(group_id)
     return JsonResponse(
         {
-            "group_id": group["id"],
-            "group_name": group["name"],
+            "group_id": found.group.id,
+            "group_name": found.group.name,
             "words": [
                 {
-                    "id": word["id"],
-                    "kanji": word["japanese"],
-                    "romaji": word["romaji"],
-                    "english": word["english"],
-                    "parts": word["parts"],
+                    "id": word.id,
+                    "kanji": word.japanese,
+                    "romaji": word.romaji,
+                    "english": word.english,
+                    "parts": word.parts,
                 }
-                for word in words
+                for word in found.words
             ],
         }
     )
@@ -248,7 +269,7 @@ def legacy_group_words_raw(services: ServicesDep, group_id: PathId) -> JsonRespo
 )
 def legacy_group_sessions(
     services: ServicesDep,
-    group_id: PathId,
+    group_id: GroupId,
     page: PageQuery = None,
     sort_by: SortQuery = None,
     order: OrderQuery = None,
@@ -265,19 +286,19 @@ def legacy_group_sessions(
 
 
 class LegacySessionCreate(BaseModel):
-    group_id: RowId
-    study_activity_id: RowId
+    group_id: SqliteInteger
+    study_activity_id: SqliteInteger
 
 
 class LegacyReview(BaseModel):
-    word_id: RowId
+    word_id: SqliteInteger
     is_correct: bool
 
 
 class LegacyReviewBody(BaseModel):
     """The typing app's `{word_id, correct}`, or the frontend's `{reviews: [...]}`."""
 
-    word_id: RowId | None = None
+    word_id: SqliteInteger | None = None
     correct: bool | None = None
     reviews: list[LegacyReview] | None = Field(
         default=None, min_length=1, max_length=MAX_REVIEWS_PER_BATCH
@@ -321,7 +342,7 @@ def legacy_create_session(services: ServicesDep, body: LegacySessionCreate) -> J
 )
 def legacy_review(
     services: ServicesDep,
-    session_id: PathId,
+    session_id: SessionId,
     body: LegacyReviewBody,
     idempotency_key: IdempotencyKey = None,
 ) -> JsonResponse:
@@ -329,9 +350,7 @@ def legacy_review(
     stored = services.study.record_reviews(
         body.answers(session_id), idempotency_key=idempotency_key, scope=LEGACY_REVIEW_SCOPE
     )
-    reviews = [
-        review_stored(item, services.context).model_dump(exclude={"success"}) for item in stored
-    ]
+    reviews = [_review(services.context, item) for item in stored]
     if body.reviews is None:
         return JsonResponse(reviews[0], status_code=201)
     return JsonResponse({"study_session_id": session_id, "reviews": reviews}, status_code=201)
@@ -349,7 +368,7 @@ def legacy_list_sessions(
 @router.post("/api/study-sessions/reset", policy=SESSION_WRITE, summary="Clear the study history")
 def legacy_reset_history(services: ServicesDep) -> JsonResponse:
     result = services.admin.reset_history()
-    return JsonResponse({"message": result["message"]})
+    return JsonResponse({"message": result.message})
 
 
 @router.get(
@@ -357,7 +376,7 @@ def legacy_reset_history(services: ServicesDep) -> JsonResponse:
 )
 def legacy_get_session(
     services: ServicesDep,
-    session_id: PathId,
+    session_id: SessionId,
     page: PageQuery = None,
     per_page: PerPageQuery = None,
 ) -> JsonResponse:
@@ -379,7 +398,7 @@ def legacy_list_activities(request: Request, services: ServicesDep) -> JsonRespo
 
 @router.get("/api/study-activities/{activity_id}", policy=READ, summary="One activity")
 def legacy_get_activity(
-    request: Request, services: ServicesDep, activity_id: PathId
+    request: Request, services: ServicesDep, activity_id: ActivityId
 ) -> JsonResponse:
     item = services.study.get_activity(activity_id)
     return JsonResponse({**_activity(request, item), "description": item["description"]})
@@ -390,7 +409,7 @@ def legacy_get_activity(
 )
 def legacy_activity_sessions(
     services: ServicesDep,
-    activity_id: PathId,
+    activity_id: ActivityId,
     page: PageQuery = None,
     per_page: PerPageQuery = None,
 ) -> JsonResponse:
@@ -405,7 +424,7 @@ def legacy_activity_sessions(
     summary="What the launch form needs: the activity and the groups to pick from",
 )
 def legacy_launch_form(
-    request: Request, services: ServicesDep, activity_id: PathId
+    request: Request, services: ServicesDep, activity_id: ActivityId
 ) -> JsonResponse:
     activity = _activity(request, services.study.get_activity(activity_id))
     return JsonResponse({"activity": activity, "groups": services.inventory.all_groups()})
@@ -419,8 +438,16 @@ def legacy_recent_session(services: ServicesDep) -> JsonResponse:
     session = services.dashboard.recent_session()
     if session is None:
         return JsonResponse(None)
-    keys = ("id", "group_id", "activity_name", "created_at", "correct_count", "wrong_count")
-    return JsonResponse({key: session[key] for key in keys})
+    return JsonResponse(
+        {
+            "id": session.id,
+            "group_id": session.group_id,
+            "activity_name": session.activity_name,
+            "created_at": session.created_at,
+            "correct_count": session.correct_count,
+            "wrong_count": session.wrong_count,
+        }
+    )
 
 
 @router.get(

@@ -15,6 +15,7 @@ from lang_portal.api.deps import (
     page_params,
 )
 from lang_portal.api.rendering import ApiResult
+from lang_portal.clock import to_stored
 from lang_portal.errors import ValidationFailedError
 from lang_portal.models.common import Page, PageRequest
 from lang_portal.models.study import (
@@ -22,12 +23,12 @@ from lang_portal.models.study import (
     ReviewStored,
     SessionCreate,
     StudySession,
-    review_stored,
 )
 from lang_portal.models.words import WordItem
 from lang_portal.repository.sessions import SESSION_WORD_SORT_COLUMNS
 from lang_portal.route_policy import CACHED_SESSION_READ, SESSION_WRITE, PolicyRouter
-from lang_portal.service.answers import Answer
+from lang_portal.service.answers import Answer, RecordedAnswer
+from lang_portal.service.context import ServiceContext
 
 # Keys of resent answers are matched within one route: the same key on another is another request.
 REVIEW_SCOPE = "POST /study_sessions/:id/words/:word_id/review"
@@ -113,3 +114,14 @@ def review_word(
         [answer], idempotency_key=idempotency_key, scope=REVIEW_SCOPE
     )
     return ApiResult(review_stored(stored, services.context), status_code=201)
+
+
+def review_stored(answer: RecordedAnswer, context: ServiceContext) -> ReviewStored:
+    return ReviewStored(
+        success=True,
+        id=answer.review_id,
+        word_id=answer.word_id,
+        study_session_id=answer.session_id,
+        correct=answer.correct,
+        created_at=context.api_time(to_stored(answer.answered_at)) or "",
+    )

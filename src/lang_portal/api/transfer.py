@@ -6,33 +6,16 @@ from typing import Any
 
 import orjson
 from fastapi import Request, Response
-from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from lang_portal.api.deps import ServicesDep
 from lang_portal.api.rendering import ApiResult
 from lang_portal.errors import InvalidInputError
+from lang_portal.models.transfer import HistoryImportReport, WordImportReport
 from lang_portal.route_policy import ASYNC_WRITE, BULK_READ, PolicyRouter
 
 router = PolicyRouter(tags=["export and import"])
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
-
-
-class WordImportReport(BaseModel):
-    rows: int
-    words_added: int
-    groups_added: int
-    memberships_added: int
-
-
-class HistoryImportReport(BaseModel):
-    sessions: int
-    reviews: int
-    words_added: int
-    groups_added: int
-    study_activities_added: int
-    memberships_added: int
-    reviews_replayed: int
 
 
 async def _body(request: Request) -> bytes:

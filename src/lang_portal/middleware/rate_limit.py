@@ -32,7 +32,7 @@ from limits.storage import storage_from_string
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lang_portal.middleware.access import AddressList
-from lang_portal.mounts import matched_route, render_error, route_mount
+from lang_portal.mounts import matched_route, mount_for_scope, render_error
 from lang_portal.route_policy import RateClass, policy_of
 from lang_portal.settings import Settings
 
@@ -135,6 +135,10 @@ def _tighter(candidate: Verdict, current: Verdict) -> bool:
     return candidate_share < current.remaining / current.limit
 
 
+# Distinct (method, path) pairs whose rate class is kept; past that the table starts afresh.
+MAX_KNOWN_PATHS = 4096
+
+
 class RateLimitMiddleware:
     def __init__(
         self, app: ASGIApp, limiter: RateLimiterService, allowed: AddressList | None = None
@@ -142,13 +146,26 @@ class RateLimitMiddleware:
         self.app = app
         self.limiter = limiter
         self.allowed = allowed or AddressList(())
+        # Matching a path against the routes costs 3 to 40 us; the routes never change, so
+        # each path's class is looked up once.
+        self._classes: dict[tuple[str, str], RateClass] = {}
+
+    def _rate_class(self, scope: Scope) -> RateClass:
+        key = (scope["method"], scope["path"])
+        rate_class = self._classes.get(key)
+        if rate_class is None:
+            _, route = matched_route(scope)
+            rate_class = policy_of(route, scope["method"]).rate_class
+            if len(self._classes) >= MAX_KNOWN_PATHS:
+                self._classes.clear()
+            self._classes[key] = rate_class
+        return rate_class
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        _, route = matched_route(scope)
-        rate_class = policy_of(route, scope["method"]).rate_class
+        rate_class = self._rate_class(scope)
         if rate_class is RateClass.EXEMPT:
             await self.app(scope, receive, send)
             return
@@ -166,7 +183,7 @@ class RateLimitMiddleware:
         if not verdict.allowed:
             retry_after = max(1, math.ceil(verdict.reset - time.time()))
             response = render_error(
-                route_mount(route, scope["path"]),
+                mount_for_scope(scope),
                 429,
                 "RATE_LIMIT_EXCEEDED",
                 "Too many requests",

@@ -6,13 +6,19 @@ import math
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 T = TypeVar("T")
 
 # SQLite's INTEGER is 64-bit: a larger id could never match a row, and would overflow the driver.
 SQLITE_MAX_INTEGER = 2**63 - 1
+SQLITE_MIN_INTEGER = -(2**63)
+# An id in a request body: a row's id is positive.
 RowId = Annotated[int, Field(ge=1, le=SQLITE_MAX_INTEGER)]
+# Any integer a column can hold: what the legacy mount takes for an id, answering an id that no
+# row can have (0, negative) with its 404 as it does an unknown one, and refusing only what
+# SQLite could not even look up.
+SqliteInteger = Annotated[int, Field(ge=SQLITE_MIN_INTEGER, le=SQLITE_MAX_INTEGER)]
 
 
 @dataclass(frozen=True)
@@ -116,9 +122,7 @@ class LegacyError(BaseModel):
     error: str = Field(examples=["word 42 was not found"])
 
 
-class SuccessMessage(BaseModel):
-    success: bool = Field(examples=[True])
-    message: str = Field(examples=["Study history has been reset"])
-
-
-model_config_strict = ConfigDict(extra="forbid", str_strip_whitespace=False)
+@dataclass
+class SuccessMessage:
+    success: Annotated[bool, Field(examples=[True])]
+    message: Annotated[str, Field(examples=["Study history has been reset"])]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from lang_portal.models.common import RowId
 from lang_portal.models.validation import clean_group_name
+from lang_portal.models.words import WordWithParts
 
 GroupName = Annotated[str, AfterValidator(clean_group_name)]
 
@@ -44,17 +46,23 @@ class GroupWordsAdd(BaseModel):
         return ([self.word_id] if self.word_id is not None else []) + self.word_ids
 
 
-class GroupItem(BaseModel):
-    id: int = Field(examples=[1])
-    name: str = Field(examples=["Basic Greetings"])
-    word_count: int = Field(examples=[20])
+# -- results -------------------------------------------------------------------------------
 
 
-class GroupStats(BaseModel):
-    total_word_count: int = Field(examples=[20])
+@dataclass
+class GroupItem:
+    id: Annotated[int, Field(examples=[1])]
+    name: Annotated[str, Field(examples=["Basic Greetings"])]
+    word_count: Annotated[int, Field(examples=[20])]
 
 
-class GroupDetail(BaseModel):
+@dataclass
+class GroupStats:
+    total_word_count: Annotated[int, Field(examples=[20])]
+
+
+@dataclass
+class GroupDetail:
     id: int
     name: str
     stats: GroupStats
@@ -62,7 +70,16 @@ class GroupDetail(BaseModel):
     updated_at: str | None
 
 
-class GroupWordsAdded(BaseModel):
+@dataclass
+class GroupWordsAdded:
     group_id: int
     added_word_ids: list[int]
     word_count: int
+
+
+@dataclass
+class GroupWithWords:
+    """A group and every one of its words, parts included (unpaged: a group is bounded)."""
+
+    group: GroupItem
+    words: list[WordWithParts]

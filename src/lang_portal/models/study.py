@@ -1,17 +1,10 @@
-"""Request and response shapes for activities, sessions, reviews and the dashboard."""
+"""Request and response shapes for activities, sessions and reviews."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from lang_portal.clock import to_stored
 from lang_portal.models.common import RowId
-
-if TYPE_CHECKING:
-    from lang_portal.service.answers import RecordedAnswer
-    from lang_portal.service.context import ServiceContext
 
 
 class StudyActivity(BaseModel):
@@ -77,38 +70,3 @@ class ReviewStored(BaseModel):
     study_session_id: int = Field(examples=[123])
     correct: bool = Field(examples=[True])
     created_at: str = Field(examples=["2025-02-08T17:33:07-05:00"])
-
-
-class LastStudySession(BaseModel):
-    id: int
-    group_id: int
-    created_at: str
-    study_activity_id: int
-    group_name: str
-    activity_name: str
-    review_items_count: int
-    correct_count: int
-    wrong_count: int
-
-
-class StudyProgress(BaseModel):
-    total_words_studied: int = Field(examples=[3])
-    total_available_words: int = Field(examples=[124])
-
-
-class QuickStats(BaseModel):
-    success_rate: float = Field(examples=[80.0], description="percentage, 0-100")
-    total_study_sessions: int = Field(examples=[4])
-    total_active_groups: int = Field(examples=[3])
-    study_streak_days: int = Field(examples=[4])
-
-
-def review_stored(answer: RecordedAnswer, context: ServiceContext) -> ReviewStored:
-    return ReviewStored(
-        success=True,
-        id=answer.review_id,
-        word_id=answer.word_id,
-        study_session_id=answer.session_id,
-        correct=answer.correct,
-        created_at=context.api_time(to_stored(answer.answered_at)) or "",
-    )

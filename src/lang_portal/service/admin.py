@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from lang_portal.models.common import SuccessMessage
 from lang_portal.repository import admin as admin_repo
 from lang_portal.repository import sessions as session_repo
 from lang_portal.service.answers import AnswerPipeline
@@ -18,12 +19,12 @@ class AdminService:
         self.seeds_dir = seeds_dir
         self.answers = answers
 
-    def reset_history(self) -> dict[str, object]:
+    def reset_history(self) -> SuccessMessage:
         with self.context.db.write() as connection:
             self._clear_history(connection)
-        return {"success": True, "message": "Study history has been reset"}
+        return SuccessMessage(success=True, message="Study history has been reset")
 
-    def full_reset(self) -> dict[str, object]:
+    def full_reset(self) -> SuccessMessage:
         # Load and check the seeds first: a bad seed file must not leave an emptied database.
         manifest, groups = load_seeds(self.seeds_dir)
         report = SeedReport(files=len(groups))
@@ -31,7 +32,7 @@ class AdminService:
             self._clear_history(connection)
             admin_repo.delete_everything(connection)
             SeedService(self.context).apply(connection, manifest, groups, report)
-        return {"success": True, "message": "System has been fully reset"}
+        return SuccessMessage(success=True, message="System has been fully reset")
 
     def _clear_history(self, connection: sqlite3.Connection) -> None:
         session_repo.delete_history(connection)

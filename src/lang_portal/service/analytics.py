@@ -8,6 +8,19 @@ from typing import Any
 
 from lang_portal.errors import ValidationFailedError
 from lang_portal.memo import VersionMemo
+from lang_portal.models.analytics import (
+    ActivityEffect,
+    DifficultWord,
+    GapPoint,
+    GroupMastery,
+    LearningCurve,
+    Mastery,
+    Progress,
+    ProgressDay,
+    ProgressTotals,
+    SeenPoint,
+    Streaks,
+)
 from lang_portal.repository import analytics as analytics_repo
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.dashboard import current_streak
@@ -49,7 +62,7 @@ class AnalyticsService:
     def today(self) -> date:
         return self.context.now().astimezone(self.context.settings.zone).date()
 
-    def progress(self, start: date | None, end: date | None) -> dict[str, Any]:
+    def progress(self, start: date | None, end: date | None) -> Progress:
         """Per local day in [start, end]: reviews, accuracy, words, new words, time spent."""
         end = end or self.today()
         start = start or end - timedelta(days=DEFAULT_RANGE_DAYS - 1)
@@ -68,151 +81,143 @@ class AnalyticsService:
                 )
             }
         days = []
-        totals = {"reviews": 0, "correct": 0, "new_words": 0, "time_spent_ms": 0}
+        reviews = correct = new_words = spent = study_days = 0
         for offset in range((end - start).days + 1):
             day = (start + timedelta(days=offset)).isoformat()
             row = rows.get(day)
-            reviews: int = row["reviews"] if row else 0
-            correct: int = row["correct"] if row else 0
-            new_words: int = row["new_words"] if row else 0
-            spent: int = row["duration_ms"] if row else 0
-            entry: dict[str, Any] = {
-                "date": day,
-                "reviews": reviews,
-                "correct": correct,
-                "accuracy": _ratio(correct, reviews),
-                "words_studied": row["words"] if row else 0,
-                "new_words": new_words,
-                "time_spent_ms": spent,
-            }
-            days.append(entry)
-            totals["reviews"] += reviews
-            totals["correct"] += correct
-            totals["new_words"] += new_words
-            totals["time_spent_ms"] += spent
-        return {
-            "from": start.isoformat(),
-            "to": end.isoformat(),
-            "timezone": self.context.settings.timezone,
-            "days": days,
-            "totals": {
-                **totals,
-                "accuracy": _ratio(totals["correct"], totals["reviews"]),
-                "study_days": sum(1 for entry in days if entry["reviews"]),
-            },
-        }
+            if row is None:
+                days.append(ProgressDay(day, 0, 0, None, 0, 0, 0))
+                continue
+            _, day_reviews, day_correct, day_spent, day_words, day_new = row
+            days.append(
+                ProgressDay(
+                    day,
+                    day_reviews,
+                    day_correct,
+                    _ratio(day_correct, day_reviews),
+                    day_words,
+                    day_new,
+                    day_spent,
+                )
+            )
+            reviews += day_reviews
+            correct += day_correct
+            new_words += day_new
+            spent += day_spent
+            study_days += 1 if day_reviews else 0
+        totals = ProgressTotals(
+            reviews, correct, new_words, spent, _ratio(correct, reviews), study_days
+        )
+        return Progress.model_construct(
+            from_=start.isoformat(),
+            to=end.isoformat(),
+            timezone=self.context.settings.timezone,
+            days=days,
+            totals=totals,
+        )
 
-    def learning_curve(self) -> dict[str, Any]:
+    def learning_curve(self) -> LearningCurve:
         with self.db.snapshot() as connection:
             seen = analytics_repo.curve(connection, "curve_by_seen")
             gaps = analytics_repo.curve(connection, "curve_by_gap")
-        return {
-            "by_times_seen": [
-                {
-                    "times_seen": row["key"],
-                    "reviews": row["reviews"],
-                    "accuracy": _ratio(row["correct"], row["reviews"]),
-                }
-                for row in seen
+        # rows unpacked (key, reviews, correct): a curve has hundreds of points
+        return LearningCurve(
+            by_times_seen=[
+                SeenPoint(key, reviews, _ratio(correct, reviews)) for key, reviews, correct in seen
             ],
-            "by_days_since_review": [
-                {
-                    "days": row["key"],
-                    "reviews": row["reviews"],
-                    "retention": _ratio(row["correct"], row["reviews"]),
-                }
-                for row in gaps
+            by_days_since_review=[
+                GapPoint(key, reviews, _ratio(correct, reviews)) for key, reviews, correct in gaps
             ],
-        }
+        )
 
-    def difficult_words(self, min_attempts: int, limit: int) -> list[dict[str, Any]]:
-        words: list[dict[str, Any]] = self.memo.get_or_compute(
+    def difficult_words(self, min_attempts: int, limit: int) -> list[DifficultWord]:
+        words: list[DifficultWord] = self.memo.get_or_compute(
             ("difficult_words", min_attempts, limit),
             self.db.data_version(),
             lambda: self._difficult_words(min_attempts, limit),
         )
         return words
 
-    def _difficult_words(self, min_attempts: int, limit: int) -> list[dict[str, Any]]:
+    def _difficult_words(self, min_attempts: int, limit: int) -> list[DifficultWord]:
         with self.db.read() as connection:
             rows = analytics_repo.difficult_words(connection, min_attempts, limit)
         return [
-            {
-                "word_id": row["id"],
-                "japanese": row["japanese"],
-                "romaji": row["romaji"],
-                "english": row["english"],
-                "attempts": row["correct_count"] + row["wrong_count"],
-                "correct_count": row["correct_count"],
-                "wrong_count": row["wrong_count"],
-                "accuracy": _ratio(row["correct_count"], row["correct_count"] + row["wrong_count"]),
-                "stability": None if row["stability"] is None else round(row["stability"], 4),
-                "lapses": row["lapses"] or 0,
-            }
+            DifficultWord(
+                word_id=row["id"],
+                japanese=row["japanese"],
+                romaji=row["romaji"],
+                english=row["english"],
+                attempts=row["correct_count"] + row["wrong_count"],
+                correct_count=row["correct_count"],
+                wrong_count=row["wrong_count"],
+                accuracy=_ratio(row["correct_count"], row["correct_count"] + row["wrong_count"]),
+                stability=None if row["stability"] is None else round(row["stability"], 4),
+                lapses=row["lapses"] or 0,
+            )
             for row in rows
         ]
 
-    def mastery(self) -> dict[str, Any]:
-        mastery: dict[str, Any] = self.memo.get_or_compute(
+    def mastery(self) -> Mastery:
+        mastery: Mastery = self.memo.get_or_compute(
             "mastery", self.db.data_version(), self._mastery
         )
         return mastery
 
-    def _mastery(self) -> dict[str, Any]:
+    def _mastery(self) -> Mastery:
         threshold = self.context.settings.srs_mastery_stability_days
         with self.db.snapshot() as connection:
             totals = analytics_repo.mastery_totals(connection, threshold)
             groups = analytics_repo.mastery_by_group(connection, threshold)
-        return {
-            "stability_threshold_days": threshold,
-            "total_words": totals["words"],
-            "studied": totals["studied"],
-            "mastered": totals["mastered"],
-            "studied_share": _ratio(totals["studied"], totals["words"]),
-            "mastered_share": _ratio(totals["mastered"], totals["words"]),
-            "groups": [
-                {
-                    "group_id": row["id"],
-                    "name": row["name"],
-                    "word_count": row["word_count"],
-                    "studied": row["studied"],
-                    "mastered": row["mastered"],
-                    "studied_share": _ratio(row["studied"], row["word_count"]),
-                    "mastered_share": _ratio(row["mastered"], row["word_count"]),
-                }
+        return Mastery(
+            stability_threshold_days=threshold,
+            total_words=totals["words"],
+            studied=totals["studied"],
+            mastered=totals["mastered"],
+            studied_share=_ratio(totals["studied"], totals["words"]),
+            mastered_share=_ratio(totals["mastered"], totals["words"]),
+            groups=[
+                GroupMastery(
+                    group_id=row["id"],
+                    name=row["name"],
+                    word_count=row["word_count"],
+                    studied=row["studied"],
+                    mastered=row["mastered"],
+                    studied_share=_ratio(row["studied"], row["word_count"]),
+                    mastered_share=_ratio(row["mastered"], row["word_count"]),
+                )
                 for row in groups
             ],
-        }
+        )
 
-    def activities(self) -> list[dict[str, Any]]:
+    def activities(self) -> list[ActivityEffect]:
         with self.db.read() as connection:
             rows = analytics_repo.activity_stats(connection)
         return [
-            {
-                "study_activity_id": row["id"],
-                "name": row["name"],
-                "reviews": row["reviews"],
-                "accuracy": _ratio(row["correct"], row["reviews"]),
-                "later_reviews": row["later_reviews"],
-                "later_retention": _ratio(row["later_correct"], row["later_reviews"]),
-            }
+            ActivityEffect(
+                study_activity_id=row["id"],
+                name=row["name"],
+                reviews=row["reviews"],
+                accuracy=_ratio(row["correct"], row["reviews"]),
+                later_reviews=row["later_reviews"],
+                later_retention=_ratio(row["later_correct"], row["later_reviews"]),
+            )
             for row in rows
         ]
 
-    def streaks(self) -> dict[str, Any]:
+    def streaks(self) -> Streaks:
         today = self.today()
         with self.db.read() as connection:
             days = analytics_repo.study_days(connection)
         longest, start, end = longest_streak(days)
-        return {
-            "today": today.isoformat(),
-            "timezone": self.context.settings.timezone,
-            "current": current_streak(reversed(days), today),
-            "longest": longest,
-            "longest_start": start,
-            "longest_end": end,
-            "studied_today": bool(days) and days[-1] == today.isoformat(),
-        }
+        return Streaks(
+            today=today.isoformat(),
+            timezone=self.context.settings.timezone,
+            current=current_streak(reversed(days), today),
+            longest=longest,
+            longest_start=start,
+            longest_end=end,
+            studied_today=bool(days) and days[-1] == today.isoformat(),
+        )
 
     def srs_evaluation(self) -> dict[str, Any]:
         evaluation: dict[str, Any] = self.memo.get_or_compute(

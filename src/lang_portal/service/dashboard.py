@@ -6,11 +6,16 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from lang_portal.database import data_version
 from lang_portal.errors import NotFoundError
 from lang_portal.memo import VersionMemo
+from lang_portal.models.dashboard import (
+    DashboardOverview,
+    LastStudySession,
+    QuickStats,
+    StudyProgress,
+)
 from lang_portal.repository import analytics as analytics_repo
 from lang_portal.repository import groups as group_repo
 from lang_portal.repository import sessions as session_repo
@@ -53,36 +58,38 @@ class DashboardService:
         # today -> the streak, while the database is unchanged; see `_streak`
         self._streaks: VersionMemo[date, int] = VersionMemo(budget=2)
 
-    def recent_session(self) -> dict[str, Any] | None:
+    def recent_session(self) -> LastStudySession | None:
         """The most recent study session with its answer counts, or None before the first."""
         with self.db.read() as connection:
             row = session_repo.latest_session(connection)
         if row is None:
             return None
-        return {
-            "id": row["id"],
-            "group_id": row["group_id"],
-            "created_at": self.context.api_time(row["created_at"]),
-            "study_activity_id": row["study_activity_id"],
-            "group_name": row["group_name"],
-            "activity_name": row["activity_name"],
-            "review_items_count": row["review_items_count"],
-            "correct_count": row["correct_count"],
-            "wrong_count": row["review_items_count"] - row["correct_count"],
-        }
+        created_at = self.context.api_time(row["created_at"])
+        assert created_at is not None
+        return LastStudySession(
+            id=row["id"],
+            group_id=row["group_id"],
+            created_at=created_at,
+            study_activity_id=row["study_activity_id"],
+            group_name=row["group_name"],
+            activity_name=row["activity_name"],
+            review_items_count=row["review_items_count"],
+            correct_count=row["correct_count"],
+            wrong_count=row["review_items_count"] - row["correct_count"],
+        )
 
-    def last_study_session(self) -> dict[str, Any]:
+    def last_study_session(self) -> LastStudySession:
         session = self.recent_session()
         if session is None:
             raise NotFoundError("there are no study sessions yet", {"resource": "study session"})
         return session
 
-    def study_progress(self) -> dict[str, int]:
+    def study_progress(self) -> StudyProgress:
         with self.db.snapshot() as connection:
-            return {
-                "total_words_studied": word_repo.count_studied_words(connection),
-                "total_available_words": word_repo.count_words(connection),
-            }
+            return StudyProgress(
+                total_words_studied=word_repo.count_studied_words(connection),
+                total_available_words=word_repo.count_words(connection),
+            )
 
     def _streak(self, connection: sqlite3.Connection, today: date) -> int:
         """The streak, recounted only when the database or the day has changed.
@@ -97,37 +104,33 @@ class DashboardService:
             lambda: current_streak(session_repo.study_days_descending(connection), today),
         )
 
-    def quick_stats(self) -> dict[str, Any]:
+    def quick_stats(self) -> QuickStats:
         with self.db.snapshot() as connection:
             figures = self._activity_figures(connection)
-        return {
-            "success_rate": (
+        return QuickStats(
+            success_rate=(
                 round(100.0 * figures.correct / figures.answered, 1) if figures.answered else 0.0
             ),
-            "total_study_sessions": figures.sessions,
-            "total_active_groups": figures.active_groups,
-            "study_streak_days": figures.streak,
-        }
+            total_study_sessions=figures.sessions,
+            total_active_groups=figures.active_groups,
+            study_streak_days=figures.streak,
+        )
 
-    def mastered_words_count(self) -> int:
-        with self.db.read() as connection:
-            return self._mastered_words(connection)
-
-    def overview(self) -> dict[str, Any]:
-        """Every dashboard figure from one snapshot; `success_rate` as a fraction 0..1."""
+    def overview(self) -> DashboardOverview:
+        """Every dashboard figure from one snapshot."""
         with self.db.snapshot() as connection:
             figures = self._activity_figures(connection)
-            return {
-                "total_vocabulary": word_repo.count_words(connection),
-                "total_words_studied": word_repo.count_studied_words(connection),
-                "mastered_words": self._mastered_words(connection),
-                "success_rate": (
+            return DashboardOverview(
+                total_vocabulary=word_repo.count_words(connection),
+                total_words_studied=word_repo.count_studied_words(connection),
+                mastered_words=self._mastered_words(connection),
+                success_rate=(
                     round(figures.correct / figures.answered, 4) if figures.answered else 0.0
                 ),
-                "total_sessions": figures.sessions,
-                "active_groups": figures.active_groups,
-                "current_streak": figures.streak,
-            }
+                total_sessions=figures.sessions,
+                active_groups=figures.active_groups,
+                current_streak=figures.streak,
+            )
 
     def _mastered_words(self, connection: sqlite3.Connection) -> int:
         # The learning engine's definition, so the dashboard and /analytics/mastery agree:

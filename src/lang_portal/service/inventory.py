@@ -5,34 +5,22 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-import orjson
-
 from lang_portal.errors import BusinessRuleError, DuplicateEntryError, NotFoundError
 from lang_portal.models.common import PageRequest, Pagination
+from lang_portal.models.groups import (
+    GroupDetail,
+    GroupItem,
+    GroupStats,
+    GroupWithWords,
+    GroupWordsAdded,
+)
+from lang_portal.models.words import GroupRef, WordDetail, WordItem, WordSrs, WordStats
 from lang_portal.repository import groups as group_repo
 from lang_portal.repository import srs as srs_repo
 from lang_portal.repository import words as word_repo
 from lang_portal.service.context import ServiceContext, pagination_for
 from lang_portal.service.srs import describe_card
-
-
-def word_item(row: sqlite3.Row) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "japanese": row["japanese"],
-        "romaji": row["romaji"],
-        "english": row["english"],
-        "correct_count": row["correct_count"],
-        "wrong_count": row["wrong_count"],
-    }
-
-
-def parse_parts(stored: str | None) -> Any:
-    return None if stored is None else orjson.loads(stored)
-
-
-def dump_parts(parts: Any) -> str | None:
-    return None if parts is None else orjson.dumps(parts).decode("utf-8")
+from lang_portal.service.word_items import dump_parts, parse_parts, word_item, word_with_parts
 
 
 class InventoryService:
@@ -42,13 +30,13 @@ class InventoryService:
 
     # -- words ---------------------------------------------------------------------------------
 
-    def list_words(self, page: PageRequest) -> tuple[list[dict[str, Any]], Pagination]:
+    def list_words(self, page: PageRequest) -> tuple[list[WordItem], Pagination]:
         with self.db.snapshot() as connection:
             total = word_repo.count_words(connection)
             rows = word_repo.list_words(connection, page)
         return [word_item(row) for row in rows], pagination_for(page, total)
 
-    def get_word(self, word_id: int) -> dict[str, Any]:
+    def get_word(self, word_id: int) -> WordDetail:
         with self.db.snapshot() as connection:
             row = word_repo.get_word(connection, word_id)
             if row is None:
@@ -59,21 +47,21 @@ class InventoryService:
 
     def _word_detail(
         self, row: sqlite3.Row, groups: list[sqlite3.Row], card: sqlite3.Row | None = None
-    ) -> dict[str, Any]:
-        return {
-            "id": row["id"],
-            "japanese": row["japanese"],
-            "romaji": row["romaji"],
-            "english": row["english"],
-            "parts": parse_parts(row["parts"]),
-            "stats": {"correct_count": row["correct_count"], "wrong_count": row["wrong_count"]},
-            "groups": [{"id": group["id"], "name": group["name"]} for group in groups],
-            "srs": describe_card(card, self.context.now(), self.context),
-            "created_at": self.context.api_time(row["created_at"]),
-            "updated_at": self.context.api_time(row["updated_at"]),
-        }
+    ) -> WordDetail:
+        return WordDetail(
+            id=row["id"],
+            japanese=row["japanese"],
+            romaji=row["romaji"],
+            english=row["english"],
+            parts=parse_parts(row["parts"]),
+            stats=WordStats(row["correct_count"], row["wrong_count"]),
+            groups=[GroupRef(group["id"], group["name"]) for group in groups],
+            srs=WordSrs(**describe_card(card, self.context.now(), self.context)),
+            created_at=self.context.api_time(row["created_at"]),
+            updated_at=self.context.api_time(row["updated_at"]),
+        )
 
-    def create_word(self, fields: dict[str, Any], group_ids: list[int]) -> dict[str, Any]:
+    def create_word(self, fields: dict[str, Any], group_ids: list[int]) -> WordDetail:
         now = self.context.now_stored()
         stored = {**fields, "parts": dump_parts(fields.get("parts"))}
         with self.db.write() as connection:
@@ -90,7 +78,7 @@ class InventoryService:
         assert row is not None
         return self._word_detail(row, groups)
 
-    def update_word(self, word_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+    def update_word(self, word_id: int, changes: dict[str, Any]) -> WordDetail:
         stored = dict(changes)
         if "parts" in stored:
             stored["parts"] = dump_parts(stored["parts"])
@@ -124,38 +112,35 @@ class InventoryService:
 
     # -- groups --------------------------------------------------------------------------------
 
-    def list_groups(self, page: PageRequest) -> tuple[list[dict[str, Any]], Pagination]:
+    def list_groups(self, page: PageRequest) -> tuple[list[GroupItem], Pagination]:
         with self.db.snapshot() as connection:
             total = group_repo.count_groups(connection)
             rows = group_repo.list_groups(connection, page)
-        items = [{"id": r["id"], "name": r["name"], "word_count": r["word_count"]} for r in rows]
-        return items, pagination_for(page, total)
+        return [_group_item(row) for row in rows], pagination_for(page, total)
 
-    def all_groups(self) -> list[dict[str, Any]]:
+    def all_groups(self) -> list[GroupRef]:
         """Every group's id and name, by name: the short list a launcher offers."""
         with self.db.read() as connection:
             rows = group_repo.all_groups(connection)
-        return [{"id": row["id"], "name": row["name"]} for row in rows]
+        return [GroupRef(row["id"], row["name"]) for row in rows]
 
-    def get_group(self, group_id: int) -> dict[str, Any]:
+    def get_group(self, group_id: int) -> GroupDetail:
         with self.db.read() as connection:
             row = group_repo.get_group(connection, group_id)
         if row is None:
             raise NotFoundError.of("group", group_id)
         return self._group_detail(row)
 
-    def _group_detail(self, row: sqlite3.Row) -> dict[str, Any]:
-        return {
-            "id": row["id"],
-            "name": row["name"],
-            "stats": {"total_word_count": row["word_count"]},
-            "created_at": self.context.api_time(row["created_at"]),
-            "updated_at": self.context.api_time(row["updated_at"]),
-        }
+    def _group_detail(self, row: sqlite3.Row) -> GroupDetail:
+        return GroupDetail(
+            id=row["id"],
+            name=row["name"],
+            stats=GroupStats(row["word_count"]),
+            created_at=self.context.api_time(row["created_at"]),
+            updated_at=self.context.api_time(row["updated_at"]),
+        )
 
-    def group_words(
-        self, group_id: int, page: PageRequest
-    ) -> tuple[list[dict[str, Any]], Pagination]:
+    def group_words(self, group_id: int, page: PageRequest) -> tuple[list[WordItem], Pagination]:
         with self.db.snapshot() as connection:
             group = group_repo.get_group(connection, group_id)
             if group is None:
@@ -163,8 +148,8 @@ class InventoryService:
             rows = word_repo.list_group_words(connection, group_id, page)
         return [word_item(row) for row in rows], pagination_for(page, group["word_count"])
 
-    def all_group_words(self, group_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        """The group (id, name, word_count) and every one of its words, parts included.
+    def all_group_words(self, group_id: int) -> GroupWithWords:
+        """The group and every one of its words, parts included.
 
         Unpaged: a study app loads a whole group at once; a group is capped by
         `max_words_per_group`, so the list stays bounded.
@@ -174,11 +159,9 @@ class InventoryService:
             if group is None:
                 raise NotFoundError.of("group", group_id)
             rows = word_repo.all_group_words(connection, group_id)
-        words = [{**word_item(row), "parts": parse_parts(row["parts"])} for row in rows]
-        summary = {"id": group["id"], "name": group["name"], "word_count": group["word_count"]}
-        return summary, words
+        return GroupWithWords(_group_item(group), [word_with_parts(row) for row in rows])
 
-    def create_group(self, name: str, word_ids: list[int]) -> dict[str, Any]:
+    def create_group(self, name: str, word_ids: list[int]) -> GroupDetail:
         now = self.context.now_stored()
         limits = self.context.settings
         with self.db.write() as connection:
@@ -205,7 +188,7 @@ class InventoryService:
         assert row is not None
         return self._group_detail(row)
 
-    def rename_group(self, group_id: int, name: str) -> dict[str, Any]:
+    def rename_group(self, group_id: int, name: str) -> GroupDetail:
         with self.db.write() as connection:
             if group_repo.get_group(connection, group_id) is None:
                 raise NotFoundError.of("group", group_id)
@@ -224,7 +207,7 @@ class InventoryService:
                 raise NotFoundError.of("group", group_id)
             group_repo.delete_group(connection, group_id)
 
-    def add_words_to_group(self, group_id: int, word_ids: list[int]) -> dict[str, Any]:
+    def add_words_to_group(self, group_id: int, word_ids: list[int]) -> GroupWordsAdded:
         now = self.context.now_stored()
         added: list[int] = []
         with self.db.write() as connection:
@@ -241,7 +224,7 @@ class InventoryService:
                 added.append(word_id)
             row = group_repo.get_group(connection, group_id)
         assert row is not None
-        return {"group_id": group_id, "added_word_ids": added, "word_count": row["word_count"]}
+        return GroupWordsAdded(group_id, added, row["word_count"])
 
     def remove_word_from_group(self, group_id: int, word_id: int) -> None:
         with self.db.write() as connection:
@@ -263,3 +246,7 @@ class InventoryService:
                 f"group {group_id} already holds the maximum of {limit} words",
                 {"group_id": group_id, "max_words_per_group": limit},
             )
+
+
+def _group_item(row: sqlite3.Row) -> GroupItem:
+    return GroupItem(row["id"], row["name"], row["word_count"])

@@ -17,7 +17,7 @@ from lang_portal.repository import activities as activity_repo
 from lang_portal.repository import groups as group_repo
 from lang_portal.repository import words as word_repo
 from lang_portal.service.context import ServiceContext
-from lang_portal.service.inventory import dump_parts
+from lang_portal.service.word_items import dump_parts
 
 MANIFEST_NAME = "manifest.json"
 

@@ -10,12 +10,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from lang_portal.errors import NotFoundError
 from lang_portal.models.common import PageRequest, Pagination
+from lang_portal.models.words import WordItem
 from lang_portal.repository import activities as activity_repo
 from lang_portal.repository import groups as group_repo
 from lang_portal.repository import sessions as session_repo
 from lang_portal.service.answers import Answer, AnswerPipeline, RecordedAnswer
 from lang_portal.service.context import ServiceContext, pagination_for
-from lang_portal.service.inventory import word_item
+from lang_portal.service.word_items import word_item
 
 
 def activity_item(row: sqlite3.Row) -> dict[str, Any]:
@@ -114,7 +115,7 @@ class StudyService:
 
     def session_words(
         self, session_id: int, page: PageRequest
-    ) -> tuple[list[dict[str, Any]], Pagination]:
+    ) -> tuple[list[WordItem], Pagination]:
         with self.db.snapshot() as connection:
             if session_repo.get_session(connection, session_id) is None:
                 raise NotFoundError.of("study session", session_id)

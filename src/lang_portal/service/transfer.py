@@ -19,6 +19,7 @@ import orjson
 
 from lang_portal.clock import from_stored, to_stored
 from lang_portal.errors import InvalidInputError, ValidationFailedError
+from lang_portal.models.transfer import HistoryImportReport, WordImportReport
 from lang_portal.models.validation import (
     clean_english,
     clean_group_name,
@@ -127,7 +128,7 @@ class TransferService:
                 )
         return out.getvalue()
 
-    def import_words_csv(self, text: str) -> dict[str, Any]:
+    def import_words_csv(self, text: str) -> WordImportReport:
         problems = Problems()
         reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
         header = next(_records(reader, problems), None)
@@ -160,10 +161,12 @@ class TransferService:
             rows.append((line, fields, [tag for tag in tags if tag is not None]))
         problems.raise_if_any("word list")
         now = self.context.now_stored()
-        report = {"rows": len(rows), "words_added": 0, "groups_added": 0, "memberships_added": 0}
+        report = WordImportReport(
+            rows=len(rows), words_added=0, groups_added=0, memberships_added=0
+        )
         with self.db.write() as connection:
             for line, fields, tags in rows:
-                report["words_added"] += word_repo.insert_word_if_new(connection, fields, now)
+                report.words_added += word_repo.insert_word_if_new(connection, fields, now)
                 word_id = word_repo.find_word_id(connection, fields["japanese"], fields["english"])
                 assert word_id is not None
                 for tag in tags:
@@ -182,7 +185,7 @@ class TransferService:
         now: str,
         where: dict[str, Any],
         problems: Problems,
-        report: dict[str, int],
+        report: WordImportReport | HistoryImportReport,
     ) -> None:
         settings = self.context.settings
         group_id = group_repo.find_group_id(connection, group_name)
@@ -193,7 +196,7 @@ class TransferService:
                 )
                 return
             group_id = group_repo.insert_group(connection, group_name, now)
-            report["groups_added"] += 1
+            report.groups_added += 1
         if group_repo.has_word(connection, group_id, word_id):
             return
         group = group_repo.get_group(connection, group_id)
@@ -204,7 +207,7 @@ class TransferService:
             )
             return
         group_repo.add_word(connection, group_id, word_id, now)
-        report["memberships_added"] += 1
+        report.memberships_added += 1
 
     # -- the study history as JSON -------------------------------------------------------------
 
@@ -269,7 +272,7 @@ class TransferService:
             ],
         }
 
-    def import_history(self, document: Any) -> dict[str, Any]:
+    def import_history(self, document: Any) -> HistoryImportReport:
         problems = Problems()
         if not isinstance(document, dict):
             raise InvalidInputError("the history must be a JSON object")
@@ -284,17 +287,10 @@ class TransferService:
             sessions = []
         problems.raise_if_any("history")
         now = self.context.now_stored()
-        report = {
-            "sessions": 0,
-            "reviews": 0,
-            "words_added": 0,
-            "groups_added": 0,
-            "study_activities_added": 0,
-            "memberships_added": 0,
-        }
+        report = HistoryImportReport(0, 0, 0, 0, 0, 0, reviews_replayed=0)
         with self.db.write() as connection:
             for activity in activities:
-                report["study_activities_added"] += activity_repo.upsert_activity(
+                report.study_activities_added += activity_repo.upsert_activity(
                     connection, activity, now
                 )
             for index, name in enumerate(group_names):
@@ -303,7 +299,7 @@ class TransferService:
                         connection, name, now, {"path": f"groups[{index}]"}, problems, report
                     )
             for index, (fields, tags) in enumerate(words):
-                report["words_added"] += word_repo.insert_word_if_new(connection, fields, now)
+                report.words_added += word_repo.insert_word_if_new(connection, fields, now)
                 word_id = word_repo.find_word_id(connection, fields["japanese"], fields["english"])
                 assert word_id is not None
                 for tag in tags:
@@ -321,7 +317,7 @@ class TransferService:
                     connection, session, f"study_sessions[{index}]", problems, report
                 )
             problems.raise_if_any("history")
-            report["reviews_replayed"] = self.answers.rebuild(connection)
+            report.reviews_replayed = self.answers.rebuild(connection)
             session_repo.set_meta(connection, STATS_ZONE_KEY, self.context.settings.timezone)
         return report
 
@@ -332,13 +328,13 @@ class TransferService:
         now: str,
         where: dict[str, Any],
         problems: Problems,
-        report: dict[str, int],
+        report: HistoryImportReport,
     ) -> None:
         if group_repo.count_groups(connection) >= self.context.settings.max_groups:
             problems.add(where, f"would exceed {self.context.settings.max_groups} groups")
             return
         group_repo.insert_group(connection, name, now)
-        report["groups_added"] += 1
+        report.groups_added += 1
 
     def _parse_list(self, value: Any, path: str, problems: Problems) -> list[str | None]:
         if not isinstance(value, list):
@@ -408,7 +404,7 @@ class TransferService:
         session: Any,
         path: str,
         problems: Problems,
-        report: dict[str, int],
+        report: HistoryImportReport,
     ) -> None:
         if not isinstance(session, dict):
             problems.add({"path": path}, "must be an object")
@@ -452,9 +448,9 @@ class TransferService:
                 connection, session_id, word_id, correct, duration_ms, to_stored(moment), "import"
             )
             last = to_stored(moment)
-            report["reviews"] += 1
+            report.reviews += 1
         transfer_repo.set_session_times(connection, session_id, to_stored(start), last)
-        report["sessions"] += 1
+        report.sessions += 1
 
     def _parse_answer(
         self,
