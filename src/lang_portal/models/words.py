@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import orjson
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from lang_portal.models.common import RowId
@@ -15,7 +16,20 @@ Romaji = Annotated[str, AfterValidator(clean_romaji)]
 English = Annotated[str, AfterValidator(clean_english)]
 MAX_PARTS = 50
 
-PartsList = Annotated[list[dict[str, Any]], Field(max_length=MAX_PARTS)]
+
+def storable_parts(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Parts are stored as JSON: refuse what JSON cannot carry (an integer past 64 bits, a lone
+    surrogate), which would otherwise fail only when the word is written."""
+    try:
+        orjson.dumps(parts)
+    except TypeError as exc:
+        raise ValueError(f"parts cannot be stored as JSON ({exc})") from None
+    return parts
+
+
+PartsList = Annotated[
+    list[dict[str, Any]], Field(max_length=MAX_PARTS), AfterValidator(storable_parts)
+]
 
 _WORD_EXAMPLE: dict[str, Any] = {
     "japanese": "食べる",

@@ -173,6 +173,16 @@ def reviews_for_archive(
     )
 
 
+def archive_size(connection: sqlite3.Connection, ids: Sequence[int]) -> tuple[int, int]:
+    """(sessions of `ids` that exist, their answers)."""
+    row = connection.execute(
+        f"SELECT (SELECT count(*) FROM study_sessions WHERE id IN ({_in(ids)})), "
+        f"(SELECT count(*) FROM word_review_items WHERE study_session_id IN ({_in(ids)}))",
+        (*ids, *ids),
+    ).fetchone()
+    return int(row[0]), int(row[1])
+
+
 def record_archive(connection: sqlite3.Connection, **fields: Any) -> None:
     connection.execute(
         "INSERT INTO archives (name, created_at, cutoff, sessions, reviews, sha256) "

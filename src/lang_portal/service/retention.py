@@ -23,7 +23,7 @@ import logging
 import os
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +38,9 @@ logger = logging.getLogger("lang_portal.retention")
 ARCHIVE_FORMAT_VERSION = "1.0"
 ARCHIVE_PREFIX = "sessions-"
 ARCHIVE_SUFFIX = ".json.gz"
-# sessions per archive file at most; a bigger backlog is archived over several runs
-MAX_SESSIONS_PER_ARCHIVE = 5000
+# sessions per archive file at most (its move is one write transaction: keep it short); a
+# bigger backlog is archived over several runs
+MAX_SESSIONS_PER_ARCHIVE = 1000
 
 
 class ArchiveError(Exception):
@@ -87,16 +88,21 @@ class RetentionService:
         cutoff = to_stored(now - timedelta(days=settings.retention_session_days))
         self.directory.mkdir(parents=True, exist_ok=True)
         db = self.context.db
-        with db.write() as connection:
+        name = f"{ARCHIVE_PREFIX}{now.astimezone(UTC).strftime('%Y%m%dT%H%M%S%fZ')}"
+        # Read and write the file outside the write lock (compressing takes a while); the
+        # short write transaction after it checks that nothing changed meanwhile.
+        with db.snapshot() as connection:
             ids = maintenance_repo.sessions_idle_before(connection, cutoff)[
                 :MAX_SESSIONS_PER_ARCHIVE
             ]
             if not ids:
                 return ArchiveResult(None, 0, 0)
-            name = f"{ARCHIVE_PREFIX}{now.astimezone(UTC).strftime('%Y%m%dT%H%M%S%fZ')}"
             document, reviews = self._document(connection, ids, cutoff, name)
-            path = self._write(name, document)
-            try:
+        path = self._write(name, document)
+        try:
+            with db.write() as connection:
+                if maintenance_repo.archive_size(connection, ids) != (len(ids), reviews):
+                    raise ArchiveError("the sessions changed while they were archived")
                 maintenance_repo.record_archive(
                     connection,
                     name=name,
@@ -107,9 +113,9 @@ class RetentionService:
                     sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
                 )
                 maintenance_repo.move_to_ledger(connection, ids, name)
-            except BaseException:
-                path.unlink(missing_ok=True)  # the transaction rolls back: no file without rows
-                raise
+        except BaseException:
+            path.unlink(missing_ok=True)  # rolled back: no file without its rows
+            raise
         logger.info(
             "archived old sessions",
             extra={"details": {"path": str(path), "sessions": len(ids), "reviews": reviews}},
@@ -233,9 +239,7 @@ class RetentionService:
         return RestoreResult(path, restored, reviews, skipped)
 
 
-def _parse(text: str) -> Any:
-    from datetime import datetime
-
+def _parse(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
