@@ -74,7 +74,7 @@ class HealthService:
         self._errors: dict[str, int] = dict.fromkeys(
             ("database", "disk", "backups", "task_runner"), 0
         )
-        self._cached: dict[str, tuple[float, Component]] = {}
+        self._cached: dict[str, tuple[float, tuple[str, dict[str, Any]]]] = {}
         self._lock = threading.Lock()
 
     # -- the report ----------------------------------------------------------------------------
@@ -82,15 +82,15 @@ class HealthService:
     def report(self) -> tuple[int, dict[str, Any]]:
         """(HTTP status, body)."""
         database = self.database()
-        components = [
-            database,
+        checks = [
+            (database.status, database.body()),
             self._cached_check("disk", self.disk),
             self._cached_check("backups", self.backups),
             self._cached_check("task_runner", self.task_runner),
         ]
         if database.status == DOWN:
             status, code = "unhealthy", 503
-        elif any(c.status in (DEGRADED, DOWN) for c in components):
+        elif any(check_status in (DEGRADED, DOWN) for check_status, _ in checks):
             status, code = "degraded", 200
         else:
             status, code = "healthy", 200
@@ -99,13 +99,14 @@ class HealthService:
             "version": __version__,
             "api_version": API_VERSION,
             "environment": self.context.settings.environment,
-            "timestamp": _now_text(),
+            "timestamp": database.last_checked,
             "mode": database.details.get("mode", "unavailable"),
-            "checks": [component.body() for component in components],
+            "checks": [check_body for _, check_body in checks],
         }
         return code, body
 
-    def _cached_check(self, name: str, check: Any) -> Component:
+    def _cached_check(self, name: str, check: Any) -> tuple[str, dict[str, Any]]:
+        """(status, body) of a component, checked again once CACHE_SECONDS have passed."""
         now = time.monotonic()
         with self._lock:
             cached = self._cached.get(name)
@@ -120,9 +121,10 @@ class HealthService:
         if component.status in (DEGRADED, DOWN):
             self._errors[name] += 1
         component.error_count = self._errors[name]
+        result = (component.status, component.body())
         with self._lock:
-            self._cached[name] = (now, component)
-        return component
+            self._cached[name] = (now, result)
+        return result
 
     # -- the components --------------------------------------------------------------------------
 
