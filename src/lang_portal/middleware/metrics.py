@@ -77,9 +77,10 @@ class Instruments:
         self.breaker_state = Gauge(
             "database_circuit_breaker_state",
             "Write circuit breaker: 0 closed, 1 half-open (probing), 2 open (read-only mode); "
-            "the highest of the workers.",
-            multiprocess_mode="max",
+            "the highest of the live workers.",
+            multiprocess_mode="livemax",
         )
+        self.breaker_state.set(0)
         self.write_failures = Counter(
             "database_write_failures_total", "Writes that failed for a fault of the storage."
         )
