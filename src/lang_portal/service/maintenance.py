@@ -116,7 +116,7 @@ class Maintenance:
             "optimize": self.optimize,
             "vacuum": self.vacuum,
             "backup": self.backup,
-            "retention": lambda _deadline: self.archive(force=force),
+            "retention": lambda deadline: self.archive(deadline, force=force),
         }
         return work[task](deadline)
 
@@ -207,10 +207,10 @@ class Maintenance:
         deadline.check()
         return f"{result.path.name} ({result.size_bytes} bytes), pruned {len(result.pruned)}"
 
-    def archive(self, *, force: bool = False) -> str:
+    def archive(self, deadline: Deadline, *, force: bool = False) -> str:
         if not (self.context.settings.retention_enabled or force):
             return "skipped: RETENTION_ENABLED is false"
-        result = self.retention.archive_old_sessions(force=force)
+        result = self.retention.archive_old_sessions(force=force, before_move=deadline.check)
         if result.path is None:
             return "no session old enough"
         return f"{result.sessions} sessions, {result.reviews} answers into {result.path.name}"

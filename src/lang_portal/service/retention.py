@@ -22,6 +22,7 @@ import hashlib
 import logging
 import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -76,11 +77,14 @@ class RetentionService:
     def directory(self) -> Path:
         return self.context.settings.archive_path
 
-    def archive_old_sessions(self, *, force: bool = False) -> ArchiveResult:
+    def archive_old_sessions(
+        self, *, force: bool = False, before_move: Callable[[], None] | None = None
+    ) -> ArchiveResult:
         """Archive the sessions idle for more than RETENTION_SESSION_DAYS.
 
         Does nothing unless RETENTION_ENABLED (or `force`, for `lang-portal maintenance run
-        retention --force`)."""
+        retention --force`). `before_move` runs once the file is written, before the move: a
+        task's deadline check, which drops the file if it raises."""
         settings = self.context.settings
         if not (settings.retention_enabled or force):
             return ArchiveResult(None, 0, 0)
@@ -100,6 +104,8 @@ class RetentionService:
             document, reviews = self._document(connection, ids, cutoff, name)
         path = self._write(name, document)
         try:
+            if before_move is not None:
+                before_move()
             with db.write() as connection:
                 if maintenance_repo.archive_size(connection, ids) != (len(ids), reviews):
                     raise ArchiveError("the sessions changed while they were archived")
