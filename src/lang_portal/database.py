@@ -344,13 +344,14 @@ class Database:
                 self._observe("write", started)
 
     @contextmanager
-    def write_within(self, deadline: float) -> Iterator[sqlite3.Connection]:
-        """A write transaction that SQLite abandons (OperationalError "interrupted") once
-        `time.monotonic()` passes `deadline`: for maintenance, never for an answer."""
+    def write_within(self, expired: Callable[[], bool]) -> Iterator[sqlite3.Connection]:
+        """A write transaction that SQLite abandons (OperationalError "interrupted") as soon as
+        `expired()` says so (asked every few thousand steps): for maintenance, never for an
+        answer."""
         with self._write_lock, self._transaction() as connection:
 
             def past_deadline() -> int:
-                return 1 if time.monotonic() > deadline else 0
+                return 1 if expired() else 0
 
             connection.set_progress_handler(past_deadline, 10_000)
             try:

@@ -157,7 +157,7 @@ def test_sql_past_its_deadline_is_interrupted(services: Services) -> None:
     )
     with (
         pytest.raises(sqlite3.OperationalError, match="interrupted"),
-        services.context.db.write_within(time.monotonic() + 0.05) as connection,
+        services.context.db.write_within(Deadline(time.monotonic() + 0.05).expired) as connection,
     ):
         connection.execute(long_query).fetchone()
     # the writer is fine afterwards, and has no deadline left on it
@@ -314,3 +314,17 @@ def test_migrate_makes_new_and_old_databases_incremental(
         assert cli.main(["migrate"]) == 0
         with sqlite3.connect(path) as connection:
             assert connection.execute("PRAGMA auto_vacuum").fetchone()[0] == 2
+
+
+def test_shutdown_interrupts_sql_under_way(services: Services) -> None:
+    stopping = threading.Event()
+    deadline = Deadline(time.monotonic() + 3600, stopping)
+    threading.Timer(0.05, stopping.set).start()  # SIGTERM arrives while the statement runs
+    with (
+        pytest.raises(sqlite3.OperationalError, match="interrupted"),
+        services.context.db.write_within(deadline.expired) as connection,
+    ):
+        connection.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000000) "
+            "SELECT count(*) FROM n"
+        ).fetchone()

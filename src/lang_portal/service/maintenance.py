@@ -124,7 +124,7 @@ class Maintenance:
 
     def cleanup(self, deadline: Deadline) -> str:
         expired = to_stored(self.context.now() - IDEMPOTENCY_KEY_TTL)
-        with self.db.write_within(deadline.at) as connection:
+        with self.db.write_within(deadline.expired) as connection:
             orphans = maintenance_repo.delete_orphans(connection)
             keys = maintenance_repo.delete_idempotency_keys_before(connection, expired)
         deadline.check()
@@ -159,9 +159,9 @@ class Maintenance:
         return removed
 
     def optimize(self, deadline: Deadline) -> str:
-        with self.db.write_within(deadline.at) as connection:
+        with self.db.write_within(deadline.expired) as connection:
             maintenance_repo.analyze(connection)
-        with self.db.write_within(deadline.at) as connection:
+        with self.db.write_within(deadline.expired) as connection:
             maintenance_repo.optimize(connection)
         return "ANALYZE and PRAGMA optimize done"
 
@@ -180,7 +180,7 @@ class Maintenance:
         while True:
             deadline.check()
             started = time.perf_counter()
-            with self.db.write_within(deadline.at) as connection:
+            with self.db.write_within(deadline.expired) as connection:
                 before = maintenance_repo.free_pages(connection)
                 if before == 0:
                     break
