@@ -3,6 +3,7 @@ and `lang-portal maintenance run`."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
 import threading
@@ -16,6 +17,7 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from lang_portal import cli
+from lang_portal.app import create_app
 from lang_portal.clock import FixedClock, to_stored
 from lang_portal.database import Database
 from lang_portal.service.container import Services
@@ -328,3 +330,30 @@ def test_shutdown_interrupts_sql_under_way(services: Services) -> None:
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000000) "
             "SELECT count(*) FROM n"
         ).fetchone()
+
+
+def test_health_reports_the_backups(services: Services) -> None:
+    settings = services.context.settings.model_copy(update={"backup_interval_minutes": 60})
+    context = type(services.context)(
+        db=services.context.db, settings=settings, clock=services.context.clock
+    )
+    outcome = Maintenance(context).execute("backup")
+    assert outcome.status == "ok", outcome.detail
+
+    def backups() -> dict[str, Any]:
+        app = create_app(settings, services=dataclasses.replace(services, context=context))
+        # without `with`: the lifespan would close the shared database at its end
+        body = TestClient(app).get("/health").json()
+        return next(c for c in body["checks"] if c["component"] == "backups")
+
+    fresh = backups()
+    assert fresh["status"] == "up"
+    assert fresh["details"]["count"] == 1
+    assert fresh["details"]["latest"] == outcome.detail.split()[0]
+    assert fresh["details"]["last_run_status"] == "ok"
+    (latest,) = settings.backup_path.glob("lang-portal-*.db.gz")
+    three_hours_ago = time.time() - 3 * 3600
+    os.utime(latest, (three_hours_ago, three_hours_ago))
+    overdue = backups()  # older than two intervals: the schedule has stopped working
+    assert overdue["status"] == "degraded"
+    assert overdue["details"]["age_hours"] == pytest.approx(3, abs=0.01)
