@@ -201,6 +201,10 @@ EXPOSED_HEADERS = [
     "X-RateLimit-Limit",
     "X-RateLimit-Remaining",
     "X-RateLimit-Reset",
+    "Deprecation",
+    "Sunset",
+    "Link",
+    "X-Profile-File",
 ]
 
 

@@ -46,3 +46,10 @@ def test_openapi_marks_deprecated_routes(client: TestClient) -> None:
 def test_six_months_notice_at_least() -> None:
     with pytest.raises(ValueError, match="six months"):
         Deprecation(since=date(2026, 12, 1), sunset=date(2027, 3, 1))
+
+
+def test_a_browser_script_may_read_the_deprecation_headers(client: TestClient) -> None:
+    origin = "http://localhost:5173"
+    response = client.get("/api/v1" + OLD, headers={"Origin": origin})
+    exposed = {h.strip() for h in response.headers["access-control-expose-headers"].split(",")}
+    assert {"Deprecation", "Sunset", "Link"} <= exposed
