@@ -25,7 +25,7 @@ CREATE TABLE archives (
 ) WITHOUT ROWID;
 
 -- The sessions the retention task moved into an archive file, and what a rebuild needs of each
--- of their answers, so that every figure derived from the history (word counters, cards, days,
+-- of their answers (word, activity, time, result, grade, duration), so that every figure derived from the history (word counters, cards, days,
 -- curves, activities, evaluation, the dashboard's session and group counts) comes out the same
 -- once they have left study_sessions and word_review_items. They cascade as the live rows do:
 -- deleting a word, a group or an activity takes its archived rows with it.
@@ -50,6 +50,7 @@ CREATE TABLE archived_answers (
     study_activity_id  INTEGER NOT NULL,  -- the session's, kept here for the replay's order
     correct            INTEGER NOT NULL CHECK (correct IN (0, 1)),
     duration_ms        INTEGER,
+    grade              INTEGER CHECK (grade IS NULL OR grade BETWEEN 1 AND 4),
     created_at         TEXT    NOT NULL
 );
 CREATE INDEX idx_archived_answers_word ON archived_answers (word_id, created_at);

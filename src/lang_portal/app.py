@@ -224,7 +224,11 @@ def add_middlewares(app: FastAPI, settings: Settings) -> None:
             limiter=RateLimiterService(settings),
             allowed=AddressList(settings.ip_allowlist),
         )
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_size)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_request_size,
+        max_upload_bytes=settings.max_upload_size,
+    )
     app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_size)
     app.add_middleware(
         CORSMiddleware,

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     # Seconds given to in-flight requests after SIGTERM; "30s" (the spec's form) is accepted.
     graceful_shutdown_timeout: float = Field(30, ge=0, le=3600)
     max_request_size: int = Field(1_048_576, ge=1)
+    max_upload_size: int = Field(268_435_456, ge=1)  # the routes that take files
     gzip_minimum_size: int = Field(1024, ge=0)
     # Comma-separated in the environment: CORS_ALLOWED_ORIGINS=https://a.example,https://b.example
     cors_allowed_origins: Annotated[list[str], NoDecode] = Field(
@@ -100,6 +101,7 @@ class Settings(BaseSettings):
     srs_new_words_per_day: int = Field(20, ge=0, le=10_000)
     srs_desired_retention: float = Field(0.9, gt=0.5, lt=1.0)
     srs_mastery_stability_days: float = Field(21, gt=0, le=36500)
+    srs_optimize_every: int = Field(1000, ge=0)  # 0 = no automatic refit
 
     legacy_api_enabled: bool = True
 

@@ -115,8 +115,12 @@ def test_mastery_overall_and_per_group(client: TestClient, history: list[int]) -
     assert mastery["studied"] == 3
     words = client.get("/api/words").json()["pagination"]["total_items"]
     assert mastery["total_words"] == words
-    # stabilities straight from each word's state
-    stabilities = [client.get(f"/api/words/{w}").json()["srs"]["stability"] for w in history]
-    assert mastery["mastered"] == sum(s >= 2 for s in stabilities)
+    # stable and remembered now, straight from each word's state
+    cards = [client.get(f"/api/words/{w}").json()["srs"] for w in history]
+    assert mastery["mastered"] == sum(
+        c["stability"] >= 2 and c["retrievability"] >= 0.9 for c in cards
+    )
+    assert mastery["recall_threshold"] == 0.9
+    assert "at least 2 days" in mastery["rule"] and "recall now is at least 0.9" in mastery["rule"]
     group = next(g for g in mastery["groups"] if g["group_id"] == 1)
     assert group["studied"] == 3 and group["studied_share"] == round(3 / group["word_count"], 4)

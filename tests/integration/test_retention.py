@@ -47,11 +47,13 @@ def settings_overrides() -> dict[str, Any]:
     return {"retention_enabled": True, "retention_session_days": 90}
 
 
-def _answer(client: TestClient, session_id: int, word_id: int, correct: bool) -> None:
-    response = client.post(
-        f"/api/v1/study_sessions/{session_id}/words/{word_id}/review",
-        json={"correct": correct, "duration_ms": 1200},
-    )
+def _answer(
+    client: TestClient, session_id: int, word_id: int, correct: bool, grade: str | None = None
+) -> None:
+    body: dict[str, Any] = {"correct": correct, "duration_ms": 1200}
+    if grade is not None:
+        body["grade"] = grade
+    response = client.post(f"/api/v1/study_sessions/{session_id}/words/{word_id}/review", json=body)
     assert response.status_code == 201, response.text
 
 
@@ -69,7 +71,9 @@ def _history(client: TestClient, clock: FixedClock) -> tuple[list[int], list[int
     for day in range(0, 200, 20):
         session_id = _session(client, group_id=1 + day % 2)
         for step, word_id in enumerate((1, 2, 3, 1, 4, 3)):
-            _answer(client, session_id, word_id, (day + step) % 3 != 0)
+            correct = (day + step) % 3 != 0
+            grade = {1: "easy", 2: "hard"}.get(step % 4) if correct else None
+            _answer(client, session_id, word_id, correct, grade)
             clock.advance(seconds=30)
         (old if day <= 100 else recent).append(session_id)  # the clock ends at day 200
         clock.advance(days=20)

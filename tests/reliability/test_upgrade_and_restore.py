@@ -3,9 +3,11 @@ load restores to a consistent database; backup and restore refuse path tricks cl
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sqlite3
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -140,11 +142,6 @@ def _rows(path: Path, columns: dict[str, list[str]]) -> dict[str, list[tuple[Any
         connection.close()
 
 
-def _tables(connection: sqlite3.Connection) -> set[str]:
-    rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-    return {str(row[0]) for row in rows}
-
-
 @pytest.mark.parametrize("version", range(1, len(MIGRATION_FILES)))
 def test_database_from_every_earlier_schema_upgrades_with_nothing_lost(
     tmp_path: Path, version: int, monkeypatch: pytest.MonkeyPatch
@@ -159,21 +156,11 @@ def test_database_from_every_earlier_schema_upgrades_with_nothing_lost(
     with db.write() as connection:
         _fill_history(connection)
         if version >= 2:
-            # what the review writes of that release kept beside the history (0002 added it);
-            # today's replay also reads the archived answers (0008), which that schema lacks:
-            # an empty stand-in for the replay, gone before the upgrade
-            archive_ledger = "archived_answers" not in _tables(connection)
-            if archive_ledger:
-                connection.execute(
-                    "CREATE TABLE archived_answers (id INTEGER PRIMARY KEY, word_id INTEGER, "
-                    "correct INTEGER, duration_ms INTEGER, created_at TEXT, "
-                    "study_activity_id INTEGER)"
-                )
-            AnswerPipeline(
-                ServiceContext(db, load_settings(database_path=path), FixedClock(START))
-            ).rebuild(connection)
-            if archive_ledger:
-                connection.execute("DROP TABLE archived_answers")
+            # what the review writes of that release kept beside the history (0002 added it)
+            with _as_this_release_reads(connection, MIGRATION_FILES[:version]):
+                AnswerPipeline(
+                    ServiceContext(db, load_settings(database_path=path), FixedClock(START))
+                ).rebuild(connection)
     db.close()
     columns = _columns(path, CORE_TABLES)
     before = _rows(path, columns)
@@ -194,6 +181,32 @@ def test_database_from_every_earlier_schema_upgrades_with_nothing_lost(
         f"upgrade_from_{MIGRATION_FILES[version - 1][:4]}",
         {"rows_kept": sum(len(rows) for rows in before.values()), "rows_lost": 0},
     )
+
+
+@contextlib.contextmanager
+def _as_this_release_reads(connection: sqlite3.Connection, applied: list[str]) -> Iterator[None]:
+    """This release's pipeline replays an older schema's history: before 0007 it lacked the
+    answers' grades (all NULL then) and the fitted parameters (the defaults then), before 0008
+    the archive of old answers (empty then). They are lent for the replay and taken away
+    again, so the file keeps the older schema."""
+    with contextlib.ExitStack() as lent:
+        if "0007_srs_fit_grades.sql" not in applied:
+            connection.execute("ALTER TABLE word_review_items ADD COLUMN grade INTEGER")
+            connection.execute(
+                "CREATE TABLE srs_parameters (id INTEGER PRIMARY KEY, parameters TEXT, "
+                "slow_correct_ms INTEGER)"
+            )
+            lent.callback(connection.execute, "ALTER TABLE word_review_items DROP COLUMN grade")
+            lent.callback(connection.execute, "DROP TABLE srs_parameters")
+        if "0008_operations.sql" not in applied:
+            # before 0008 no answer had been archived: an empty archive ledger
+            connection.execute(
+                "CREATE TABLE archived_answers (id INTEGER PRIMARY KEY, word_id INTEGER, "
+                "correct INTEGER, duration_ms INTEGER, created_at TEXT, "
+                "study_activity_id INTEGER, grade INTEGER)"
+            )
+            lent.callback(connection.execute, "DROP TABLE archived_answers")
+        yield
 
 
 def _cli(monkeypatch: pytest.MonkeyPatch, database: Path, backups: Path, *argv: str) -> int:

@@ -86,16 +86,26 @@ class GroupMastery:
     mastered: int
     studied_share: float | None
     mastered_share: float | None
+    mastered_share_of_studied: float | None
 
 
 @dataclass
 class Mastery:
+    rule: Annotated[
+        str,
+        Field(
+            description="mastered: FSRS stability at least stability_threshold_days AND "
+            "probability of recall now at least recall_threshold (the desired retention)"
+        ),
+    ]
     stability_threshold_days: float
+    recall_threshold: float
     total_words: int
     studied: int
     mastered: int
     studied_share: float | None
-    mastered_share: float | None
+    mastered_share: Annotated[float | None, Field(description="of the whole inventory")]
+    mastered_share_of_studied: Annotated[float | None, Field(description="of the words studied")]
     groups: list[GroupMastery]
 
 

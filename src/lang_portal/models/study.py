@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from lang_portal.models.common import RowId
@@ -54,12 +56,28 @@ class Launch(BaseModel):
     session: StudySession
 
 
+Grade = Literal["again", "hard", "good", "easy"]
+
+
 class ReviewCreate(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"correct": True, "duration_ms": 2400}]}
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"correct": True, "duration_ms": 2400},
+                {"grade": "hard", "duration_ms": 5100},
+            ]
+        },
     )
 
-    correct: StrictBool
+    correct: StrictBool | None = Field(
+        default=None, description="right or wrong; may be left out when grade is given"
+    )
+    grade: Grade | None = Field(
+        default=None,
+        description="again, hard, good or easy (FSRS's ratings); again is a wrong answer, the "
+        "others right ones. Without it a right answer counts as good, a wrong one as again.",
+    )
     duration_ms: int | None = Field(default=None, ge=0, le=86_400_000)
 
 
@@ -69,4 +87,10 @@ class ReviewStored(BaseModel):
     word_id: int = Field(examples=[1])
     study_session_id: int = Field(examples=[123])
     correct: bool = Field(examples=[True])
+    grade: Grade | None = Field(default=None, examples=["good"], description="as sent")
     created_at: str = Field(examples=["2025-02-08T17:33:07-05:00"])
+
+
+def grade_name(grade: int) -> Grade:
+    names: tuple[Grade, ...] = ("again", "hard", "good", "easy")
+    return names[grade - 1]

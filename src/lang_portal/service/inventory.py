@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from fsrs import Scheduler
+
 from lang_portal.errors import BusinessRuleError, DuplicateEntryError, NotFoundError
 from lang_portal.models.common import PageRequest, Pagination
 from lang_portal.models.groups import (
@@ -18,6 +20,7 @@ from lang_portal.models.words import GroupRef, WordDetail, WordItem, WordSrs, Wo
 from lang_portal.repository import groups as group_repo
 from lang_portal.repository import srs as srs_repo
 from lang_portal.repository import words as word_repo
+from lang_portal.service.answers import current_scheduler
 from lang_portal.service.context import ServiceContext, pagination_for
 from lang_portal.service.srs import describe_card
 from lang_portal.service.word_items import dump_parts, parse_parts, word_item, word_with_parts
@@ -43,10 +46,15 @@ class InventoryService:
                 raise NotFoundError.of("word", word_id)
             groups = word_repo.groups_of_word(connection, word_id)
             card = srs_repo.get_card(connection, word_id)
-        return self._word_detail(row, groups, card)
+            scheduler = current_scheduler(connection, self.context.settings)
+        return self._word_detail(row, groups, card, scheduler)
 
     def _word_detail(
-        self, row: sqlite3.Row, groups: list[sqlite3.Row], card: sqlite3.Row | None = None
+        self,
+        row: sqlite3.Row,
+        groups: list[sqlite3.Row],
+        card: sqlite3.Row | None = None,
+        scheduler: Scheduler | None = None,
     ) -> WordDetail:
         return WordDetail(
             id=row["id"],
@@ -56,7 +64,7 @@ class InventoryService:
             parts=parse_parts(row["parts"]),
             stats=WordStats(row["correct_count"], row["wrong_count"]),
             groups=[GroupRef(group["id"], group["name"]) for group in groups],
-            srs=WordSrs(**describe_card(card, self.context.now(), self.context)),
+            srs=WordSrs(**describe_card(card, self.context.now(), self.context, scheduler)),
             created_at=self.context.api_time(row["created_at"]),
             updated_at=self.context.api_time(row["updated_at"]),
         )

@@ -8,7 +8,7 @@ to put them back as they were), and leave `study_sessions`, `word_review_items` 
 
 Every figure derived from the history stays exactly as it was: the derived tables are not
 touched, and for a later rebuild (an import, an upgrade, a time zone change) the database keeps,
-per archived answer, what the derivation reads (word, activity, time, result, duration) in
+per archived answer, what the derivation reads (word, activity, time, result, grade, duration) in
 `archived_answers`, with each archived session in `archived_sessions` (for the dashboard's
 session and group counts). `AnswerPipeline.rebuild` replays those with the live answers, in time
 order; only the figures of the sessions themselves (their counters and word lists) left with
@@ -32,6 +32,7 @@ import orjson
 
 from lang_portal.clock import from_stored, to_stored
 from lang_portal.repository import maintenance as maintenance_repo
+from lang_portal.service.answers import GRADE_NAMES
 from lang_portal.service.context import ServiceContext
 
 logger = logging.getLogger("lang_portal.retention")
@@ -136,17 +137,18 @@ class RetentionService:
         count = 0
         for row in maintenance_repo.reviews_for_archive(connection, ids):
             count += 1
-            answers.setdefault(row["study_session_id"], []).append(
-                {
-                    "japanese": row["japanese"],
-                    "english": row["english"],
-                    "result": "correct" if row["correct"] else "wrong",
-                    "time_spent": None if row["duration_ms"] is None else row["duration_ms"] / 1000,
-                    "reviewed_at": _text(row["created_at"]),
-                    "review_id": row["id"],
-                    "source": row["source"],
-                }
-            )
+            entry = {
+                "japanese": row["japanese"],
+                "english": row["english"],
+                "result": "correct" if row["correct"] else "wrong",
+                "time_spent": None if row["duration_ms"] is None else row["duration_ms"] / 1000,
+                "reviewed_at": _text(row["created_at"]),
+                "review_id": row["id"],
+                "source": row["source"],
+            }
+            if row["grade"] is not None:  # as the history export writes it
+                entry["grade"] = GRADE_NAMES[row["grade"]]
+            answers.setdefault(row["study_session_id"], []).append(entry)
         document = {
             "format_version": ARCHIVE_FORMAT_VERSION,
             "export_date": _text(to_stored(self.context.now())),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from lang_portal.errors import NotFoundError
@@ -17,6 +17,9 @@ from lang_portal.repository import sessions as session_repo
 from lang_portal.service.answers import Answer, AnswerPipeline, RecordedAnswer
 from lang_portal.service.context import ServiceContext, pagination_for
 from lang_portal.service.word_items import word_item
+
+if TYPE_CHECKING:
+    from lang_portal.service.optimizer import SrsOptimizer
 
 
 def activity_item(row: sqlite3.Row) -> dict[str, Any]:
@@ -42,10 +45,16 @@ def launch_url_for(base_url: str, group_id: int, session_id: int) -> str:
 
 
 class StudyService:
-    def __init__(self, context: ServiceContext, answers: AnswerPipeline) -> None:
+    def __init__(
+        self,
+        context: ServiceContext,
+        answers: AnswerPipeline,
+        optimizer: SrsOptimizer | None = None,
+    ) -> None:
         self.context = context
         self.db = context.db
         self.answers = answers
+        self.optimizer = optimizer
 
     # -- activities ----------------------------------------------------------------------------
 
@@ -175,8 +184,12 @@ class StudyService:
         Answers arriving together share one commit (group commit): at the default
         `synchronous=full` the fsync of each commit, not the work, bounds answers per second.
         """
-        return self.db.write_grouped(
+        recorded = self.db.write_grouped(
             lambda connection: self.answers.record_once(
                 connection, answers, idempotency_key=idempotency_key, scope=scope
             )
         )
+        if self.optimizer is not None and recorded:
+            # after the commit: a refit starts in the background, never in the answer's way
+            self.optimizer.after_answers(max(item.review_id for item in recorded))
+        return recorded
