@@ -56,6 +56,7 @@ from lang_portal.service.health import HealthService
 from lang_portal.service.maintenance import Maintenance, running_tasks
 from lang_portal.service.summaries import ensure_daily_stats_zone
 from lang_portal.settings import SEEDS_DIR, Settings, load_settings
+from lang_portal.xapi.app import XAPI_PREFIX, XapiMount, build_xapi_app
 
 logger = logging.getLogger("lang_portal.app")
 
@@ -184,6 +185,8 @@ def create_app(
     app.router.routes.append(PrefixGroup("/api", bare))
     # as declared, with their policies (include_router would copy them without)
     app.router.routes.extend(system_routes.router.routes)
+    # First in the table: an xAPI request is then matched against the xAPI routes alone.
+    app.router.routes.insert(0, XapiMount(XAPI_PREFIX, app=build_xapi_app(services), name="xapi"))
     app.mount(
         system_routes.SWAGGER_STATIC,
         StaticFiles(directory=Path(str(swagger_ui_path))),
@@ -205,6 +208,11 @@ EXPOSED_HEADERS = [
     "Sunset",
     "Link",
     "X-Profile-File",
+    # xAPI's (docs/xapi.md)
+    "X-Experience-API-Version",
+    "X-Experience-API-Consistent-Through",
+    "ETag",
+    "Last-Modified",
 ]
 
 
@@ -228,6 +236,7 @@ def add_middlewares(app: FastAPI, settings: Settings) -> None:
         BodyLimitMiddleware,
         max_bytes=settings.max_request_size,
         max_upload_bytes=settings.max_upload_size,
+        exempt_prefixes=(XAPI_PREFIX + "/",),
     )
     app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_size)
     app.add_middleware(

@@ -549,6 +549,59 @@ def _first_problem(exc: ApiError) -> str:
     return f"{exc}; first: {where}: {first['reason']}"
 
 
+def cmd_xapi_add_key(settings: Settings, args: argparse.Namespace) -> int:
+    from lang_portal.xapi.auth import create_key
+
+    name = args.name.strip()
+    if not name or len(name) > 100:
+        raise CommandError("NAME must be 1-100 characters (who or what uses the key)")
+    _require_schema(settings)
+    db = _database(settings)
+    try:
+        key = create_key(db, name, SystemClock().now())
+    finally:
+        db.close()
+    print(f"made xAPI key {key.username!r} for {name!r}; the secret is shown only now.")
+    print("Point the app at /xapi with HTTP Basic authentication as USERNAME:SECRET:")
+    print(f"{key.username}:{key.secret}")
+    return EXIT_OK
+
+
+def cmd_xapi_keys(settings: Settings, args: argparse.Namespace) -> int:
+    from lang_portal.repository import xapi_keys
+
+    _require_schema(settings)
+    db = _database(settings)
+    try:
+        with db.read() as connection:
+            rows = xapi_keys.list_keys(connection)
+    finally:
+        db.close()
+    for row in rows:
+        scope = f"launch key for registration {row['registration']}" if row["registration"] else ""
+        expires = f", expires {row['expires_at']}" if row["expires_at"] else ""
+        print(f"{row['username']:20} {row['name']!r} made {row['created_at']} {scope}{expires}")
+    fixed = len(settings.xapi_credentials)
+    print(f"{len(rows)} key(s) in the database; XAPI_CREDENTIALS lists {fixed}")
+    return EXIT_OK
+
+
+def cmd_xapi_remove_key(settings: Settings, args: argparse.Namespace) -> int:
+    from lang_portal.repository import xapi_keys
+
+    _require_schema(settings)
+    db = _database(settings)
+    try:
+        with db.write() as connection:
+            removed = xapi_keys.delete_key(connection, args.username)
+    finally:
+        db.close()
+    if not removed:
+        raise CommandError(f"no key {args.username!r} in the database (`lang-portal xapi keys`)")
+    print(f"removed xAPI key {args.username!r}: it is refused from now on")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lang-portal",
@@ -612,6 +665,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load_words.add_argument("file", help="a CSV file (UTF-8)")
     load_words.set_defaults(handler=cmd_import)
+
+    xapi = commands.add_parser("xapi", help="the xAPI learning record store at /xapi")
+    xapi_commands = xapi.add_subparsers(dest="xapi_command", required=True, metavar="XAPI_COMMAND")
+    add_key = xapi_commands.add_parser(
+        "add-key",
+        help="make an HTTP Basic key for /xapi (stored hashed; the last line printed is "
+        "USERNAME:SECRET, shown once)",
+    )
+    add_key.add_argument("name", help="who or what uses the key, e.g. 'quiz app'")
+    add_key.set_defaults(handler=cmd_xapi_add_key)
+    xapi_commands.add_parser("keys", help="list the keys in the database").set_defaults(
+        handler=cmd_xapi_keys
+    )
+    remove_key = xapi_commands.add_parser("remove-key", help="delete a key: refused from now on")
+    remove_key.add_argument("username", help="the key's USERNAME (`lang-portal xapi keys`)")
+    remove_key.set_defaults(handler=cmd_xapi_remove_key)
 
     take = commands.add_parser(
         "backup", help="take a consistent, compressed, checked backup (safe while serving)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -147,6 +148,17 @@ class Settings(BaseSettings):
     profiling_path: Path = Path("./profiles")
     profiling_max_profiles: int = Field(100, ge=1)
 
+    # The xAPI LRS at /xapi (docs/xapi.md). Fixed keys for deployment, comma-separated
+    # user:secret pairs; keys made with `lang-portal xapi add-key` live in the database.
+    xapi_credentials: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Where the portal's own IRIs start: words are {base}words/{id}, groups {base}groups/{id},
+    # study activities {base}study-activities/{id}; the key accounts' homePage is the base.
+    xapi_iri_base: str = "https://lang-portal.example/xapi/"
+    # /xapi bodies carry attachments: their own limit instead of MAX_REQUEST_SIZE.
+    xapi_max_request_size: int = Field(64 * 1_048_576, ge=1)
+    # How long the key in an xAPI launch stays valid.
+    xapi_launch_key_minutes: int = Field(240, ge=1, le=7 * 24 * 60)
+
     @field_validator("log_level", "database_synchronous", mode="before")
     @classmethod
     def _lower_log_level(cls, value: Any) -> Any:
@@ -180,6 +192,25 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
         return None if value == "" else value
+
+    @field_validator("xapi_credentials", mode="before")
+    @classmethod
+    def _split_credentials(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [pair.strip() for pair in value.split(",") if pair.strip()]
+        if isinstance(value, list):
+            for pair in value:
+                user, _, secret = str(pair).partition(":")
+                if not user or not secret:
+                    raise ValueError("use user:secret pairs separated by commas")
+        return value
+
+    @field_validator("xapi_iri_base")
+    @classmethod
+    def _iri_base(cls, value: str) -> str:
+        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/\s]+/(\S*/)?$", value):
+            raise ValueError("use an absolute IRI ending in '/', e.g. https://school.example/xapi/")
+        return value
 
     @field_validator("rate_limit_storage_uri")
     @classmethod

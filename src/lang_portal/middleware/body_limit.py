@@ -19,10 +19,18 @@ class BodyTooLargeError(HTTPException):
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_bytes: int, max_upload_bytes: int | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        max_upload_bytes: int | None = None,
+        exempt_prefixes: tuple[str, ...] = (),
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.max_upload_bytes = max_bytes if max_upload_bytes is None else max_upload_bytes
+        # Mounts with a limit of their own (the xAPI app, whose bodies carry attachments).
+        self.exempt_prefixes = exempt_prefixes
 
     def limit_for(self, scope: Scope) -> int:
         if self.max_upload_bytes == self.max_bytes or scope["method"] in ("GET", "HEAD"):
@@ -33,7 +41,9 @@ class BodyLimitMiddleware:
         return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or (
+            self.exempt_prefixes and scope["path"].startswith(self.exempt_prefixes)
+        ):
             await self.app(scope, receive, send)
             return
         limit = self.limit_for(scope)

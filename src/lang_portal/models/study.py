@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
@@ -30,6 +30,8 @@ class LaunchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"group_id": 1}]})
 
     group_id: RowId
+    # true: launch the xAPI way (docs/xapi.md): the URL also carries an LRS endpoint and a key
+    xapi: StrictBool = False
 
 
 class SessionCreated(BaseModel):
@@ -48,12 +50,26 @@ class StudySession(BaseModel):
     review_items_count: int = Field(examples=[20])
 
 
+class XapiLaunch(BaseModel):
+    """What an app launched the xAPI way reports with (also in its launch URL's query)."""
+
+    endpoint: str = Field(examples=["http://127.0.0.1:8080/xapi/"])
+    auth: str = Field(description="an HTTP Authorization value: Basic base64(USERNAME:SECRET)")
+    actor: dict[str, Any]
+    registration: str = Field(description="the study session's registration UUID")
+    activity_id: str = Field(examples=["https://lang-portal.example/xapi/study-activities/1"])
+    expires_at: str | None = Field(description="when the launch key stops working")
+
+
 class Launch(BaseModel):
     study_session_id: int
     group_id: int
     study_activity_id: int
     launch_url: str = Field(examples=["http://localhost:8081?group_id=1&session_id=7"])
     session: StudySession
+    xapi: XapiLaunch | None = Field(
+        default=None, description="only when the launch asked for xapi: true"
+    )
 
 
 Grade = Literal["again", "hard", "good", "easy"]

@@ -471,9 +471,15 @@ def request_digest(answers: Sequence[Answer]) -> str:
     return hashlib.sha256(orjson.dumps(payload)).hexdigest()
 
 
+StatementWriter = Callable[[sqlite3.Connection, Sequence["RecordedAnswer"]], None]
+
+
 class AnswerPipeline:
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
+        # The xAPI door (xapi/answers.py) sets this: each answer's statement, written in the
+        # answer's transaction.
+        self.statement_writer: StatementWriter | None = None
 
     def derivation(
         self, connection: sqlite3.Connection, model: SrsModel | None = None
@@ -563,6 +569,9 @@ class AnswerPipeline:
             )
         derivation.flush(connection)
         # xAPI: the statement of every answer whose source is not "xapi" is written here.
+        from_elsewhere = [item for item in recorded if item.source != "xapi"]
+        if from_elsewhere and self.statement_writer is not None:
+            self.statement_writer(connection, from_elsewhere)
         return recorded
 
     def record_once(
