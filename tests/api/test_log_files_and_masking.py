@@ -105,10 +105,10 @@ def test_authorization_and_secrets_never_reach_the_log(
         )
         raise RuntimeError(f"cannot parse {list(request.headers.raw)}")
 
-    app.add_api_route("/xapi/leaky", leaky)
+    app.add_api_route("/api/v1/leaky", leaky)
     with TestClient(app) as client:
         response = client.get(
-            "/xapi/leaky?token=t-0123", headers={"Authorization": f"Basic {SECRET}"}
+            "/api/v1/leaky?token=t-0123", headers={"Authorization": f"Basic {SECRET}"}
         )
     assert response.status_code == 500
 
