@@ -341,6 +341,8 @@ def get_endpoints(
         (CEILING, ["/health"]),
         ("GET /words", [f"{API}/words"]),
         ("GET /words/:id", [f"{API}/words/{i}" for i in words]),
+        # the portal's word search: a common syllable, an English word, and no match at all
+        ("GET /words?q=", [f"{API}/words?q={text}&per_page=25" for text in ("ka", "eat", "zzz")]),
         ("GET /groups", [f"{API}/groups"]),
         ("GET /groups/:id", [f"{API}/groups/{i}" for i in group_ids]),
         ("GET /groups/:id/words", [f"{API}/groups/{i}/words" for i in group_ids]),

@@ -43,6 +43,7 @@ SPEC: dict[tuple[str, str], tuple[RateClass, Runs, bool]] = {
     ("GET", "/words"): (R, LOOP, CACHED),
     ("POST", "/words"): (W, POOL, False),
     ("GET", "/words/{word_id}"): (R, LOOP, False),  # the recall probability moves with the clock
+    ("GET", "/words/{word_id}/reviews"): (R, LOOP, False),
     ("PUT", "/words/{word_id}"): (W, POOL, False),
     ("PATCH", "/words/{word_id}"): (W, POOL, False),
     ("DELETE", "/words/{word_id}"): (W, POOL, False),
@@ -104,6 +105,9 @@ SYSTEM: dict[tuple[str, str], tuple[RateClass, Runs, bool]] = {
     ("GET", "/swagger/"): (R, LOOP, False),
     ("GET", "/docs"): (R, LOOP, False),
     ("GET", "/swagger/doc.json"): (R, LOOP, False),
+    # the pages' own fixed files (the portal page, the icon every page asks for)
+    ("GET", "/"): (X, LOOP, False),
+    ("GET", "/favicon.ico"): (X, LOOP, False),
 }
 
 

@@ -18,12 +18,11 @@ MAX_PARTS = 50
 
 
 def storable_parts(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Parts are stored as JSON: refuse what JSON cannot carry (an integer past 64 bits, a lone
-    surrogate), which would otherwise fail only when the word is written."""
+    """Parts are stored as JSON text: refuse what JSON cannot hold (an integer past 64 bits)."""
     try:
         orjson.dumps(parts)
     except TypeError as exc:
-        raise ValueError(f"parts cannot be stored as JSON ({exc})") from None
+        raise ValueError(f"parts cannot be stored as JSON: {exc}") from exc
     return parts
 
 
@@ -151,3 +150,17 @@ class WordDetail:
     srs: WordSrs | None = None
     created_at: str | None
     updated_at: str | None
+
+
+class WordReview(BaseModel):
+    """One answer to a word, with where it was given."""
+
+    id: int = Field(examples=[301])
+    study_session_id: int = Field(examples=[12])
+    group_id: int = Field(examples=[1])
+    group_name: str = Field(examples=["JLPT N5 - Verbs"])
+    study_activity_id: int = Field(examples=[2])
+    study_activity_name: str = Field(examples=["Flashcards"])
+    correct: bool = Field(examples=[True])
+    duration_ms: int | None = Field(examples=[2300], description="time taken to answer")
+    created_at: str = Field(examples=["2026-01-12T09:00:00+00:00"])
