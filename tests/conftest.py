@@ -36,6 +36,8 @@ def settings(tmp_path: Path, settings_overrides: dict[str, Any]) -> Settings:
         "database_path": tmp_path / "test.db",
         "timezone": "UTC",
         "backup_path": tmp_path / "backups",
+        "archive_path": tmp_path / "archives",
+        "profiling_path": tmp_path / "profiles",
         # Tests call the API far faster than a learner; the rate-limit tests turn it back on.
         "rate_limit_enabled": False,
     }

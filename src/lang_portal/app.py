@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import logging
@@ -35,8 +34,9 @@ from lang_portal.api.errors import install_error_handlers
 from lang_portal.api.route_table import PortalApp, PrefixGroup
 from lang_portal.api.routing import BareRoute, LegacyRoute, ShapedRoute, V1Route, mounted
 from lang_portal.clock import Clock, SystemClock
-from lang_portal.database import Database, DatabaseUnavailableError
+from lang_portal.database import CircuitBreaker, Database, DatabaseUnavailableError
 from lang_portal.middleware import metrics
+from lang_portal.middleware.access import AddressList, BlockListMiddleware
 from lang_portal.middleware.body_limit import BodyLimitMiddleware
 from lang_portal.middleware.cors import ActivityOriginsCORSMiddleware
 from lang_portal.middleware.logging import (
@@ -45,14 +45,16 @@ from lang_portal.middleware.logging import (
     log_request,
 )
 from lang_portal.middleware.observe import ObserveRequestsMiddleware, RequestObserver
+from lang_portal.middleware.profiling import ProfilerMiddleware
 from lang_portal.middleware.rate_limit import RateLimiterService, RateLimitMiddleware
 from lang_portal.middleware.request_id import RequestIdMiddleware
 from lang_portal.middleware.security_headers import SecurityHeadersMiddleware
 from lang_portal.middleware.timeout import TimeoutMiddleware
 from lang_portal.mounts import JsonResponse
-from lang_portal.service import backup
 from lang_portal.service.container import Services
 from lang_portal.service.context import ServiceContext
+from lang_portal.service.health import HealthService
+from lang_portal.service.maintenance import Maintenance, running_tasks
 from lang_portal.service.summaries import ensure_daily_stats_zone
 from lang_portal.settings import SEEDS_DIR, Settings, load_settings
 from lang_portal.xapi.app import XAPI_PREFIX, XapiMount, build_xapi_app
@@ -120,6 +122,9 @@ def build_services(
         settings.database_path,
         busy_timeout_ms=settings.database_busy_timeout_ms,
         synchronous=settings.database_synchronous,
+        breaker=CircuitBreaker(
+            settings.breaker_max_failures, settings.breaker_reset_timeout_seconds
+        ),
     )
     context = ServiceContext(db=database, settings=settings, clock=clock or SystemClock())
     return Services.build(context, seeds_dir)
@@ -136,6 +141,10 @@ def create_app(
 
     if settings.metrics_enabled:
         services.context.db.observers.append(metrics.instruments().observe_query)
+        breaker = services.context.db.breaker
+        breaker.listeners.append(
+            lambda _state, failure: metrics.instruments().breaker_changed(breaker.level, failure)
+        )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -146,8 +155,8 @@ def create_app(
             # clear DATABASE_ERROR, where a failed start would leave nothing to ask.
             logger.error("database not usable at start: %s", exc)
         async with contextlib.AsyncExitStack() as stack:
-            if settings.backup_interval_minutes > 0:
-                await stack.enter_async_context(_backup_schedule(services))
+            if settings.maintenance_enabled:
+                await stack.enter_async_context(running_tasks(app.state.maintenance))
             yield
         metrics.mark_worker_stopped()
         services.context.db.close()
@@ -164,6 +173,8 @@ def create_app(
     )
     app.state.settings = settings
     app.state.services = services
+    app.state.maintenance = Maintenance(services.context)
+    app.state.health = HealthService(app.state.maintenance)
 
     v1, bare = mounted_api()
     # The shared, already-built route objects go straight into the app's route table, grouped
@@ -198,6 +209,10 @@ EXPOSED_HEADERS = [
     "X-RateLimit-Limit",
     "X-RateLimit-Remaining",
     "X-RateLimit-Reset",
+    "Deprecation",
+    "Sunset",
+    "Link",
+    "X-Profile-File",
     # xAPI's (docs/xapi.md)
     "X-Experience-API-Version",
     "X-Experience-API-Consistent-Through",
@@ -209,14 +224,19 @@ EXPOSED_HEADERS = [
 def add_middlewares(app: FastAPI, settings: Settings) -> None:
     """The stack, listed innermost first (each `add_middleware` wraps the ones before it).
 
-    Outermost to innermost: request id, access log and metrics, security headers, CORS, gzip,
-    body limit, rate limit, timeout, unhandled errors. So every response, a 429, 413 or 500
-    included, carries the request id and the security headers and is logged and counted.
+    Outermost to innermost: request id, access log and metrics, security headers, block-list,
+    CORS, gzip, body limit, rate limit, timeout, unhandled errors. So every response, a 403,
+    429, 413 or 500 included, carries the request id and the security headers and is logged
+    and counted.
     """
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(TimeoutMiddleware, seconds=settings.request_timeout_seconds)
     if settings.rate_limit_enabled:
-        app.add_middleware(RateLimitMiddleware, limiter=RateLimiterService(settings))
+        app.add_middleware(
+            RateLimitMiddleware,
+            limiter=RateLimiterService(settings),
+            allowed=AddressList(settings.ip_allowlist),
+        )
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.max_request_size,
@@ -234,6 +254,8 @@ def add_middlewares(app: FastAPI, settings: Settings) -> None:
         expose_headers=EXPOSED_HEADERS,
         max_age=600,
     )
+    if settings.ip_blocklist:
+        app.add_middleware(BlockListMiddleware, blocked=AddressList(settings.ip_blocklist))
     app.add_middleware(SecurityHeadersMiddleware)
     observers: list[RequestObserver] = [log_request]
     if settings.metrics_enabled:
@@ -247,37 +269,14 @@ def add_middlewares(app: FastAPI, settings: Settings) -> None:
             )
         )
     app.add_middleware(ObserveRequestsMiddleware, observers=observers)
+    if settings.profiling_enabled:
+        app.add_middleware(
+            ProfilerMiddleware,
+            header=settings.profiling_header,
+            directory=settings.profiling_path,
+            max_profiles=settings.profiling_max_profiles,
+        )
     app.add_middleware(RequestIdMiddleware)
-
-
-@contextlib.asynccontextmanager
-async def _backup_schedule(services: Services) -> AsyncIterator[None]:
-    """Scheduled backups in the one worker that wins the lock; the others skip them."""
-    settings = services.context.settings
-    with backup.scheduler_lock(settings.backup_path) as holder:
-        if not holder:
-            yield
-            return
-        logging.getLogger("lang_portal.backup").info(
-            "scheduled backups every %s minutes into %s",
-            settings.backup_interval_minutes,
-            settings.backup_path,
-        )
-        task = asyncio.create_task(
-            backup.run_schedule(
-                services.context.db,
-                settings.backup_path,
-                settings.backup_retention,
-                settings.backup_interval_minutes,
-                services.context.clock,
-            )
-        )
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
 
 
 def app_from_environment() -> FastAPI:

@@ -19,11 +19,14 @@ from lang_portal.clock import SystemClock
 from lang_portal.database import Database, DatabaseUnavailableError
 from lang_portal.errors import ApiError
 from lang_portal.models.transfer import HistoryImportReport, WordImportReport
+from lang_portal.repository import maintenance as maintenance_repo
 from lang_portal.repository import migrations
 from lang_portal.repository import ops as ops_repo
 from lang_portal.repository.migrations import MigrationError
 from lang_portal.service import backup
 from lang_portal.service.backup import BackupError
+from lang_portal.service.maintenance import TASK_NAMES, Maintenance, enable_incremental_vacuum
+from lang_portal.service.retention import ArchiveError, RetentionService
 from lang_portal.service.seeding import SeedError
 from lang_portal.settings import (
     MIGRATIONS_DIR,
@@ -84,6 +87,8 @@ def migrate_database(settings: Settings) -> list[str]:
                     retention=settings.backup_retention,
                 )
                 print(f"backed up to {result.path} before migrating")
+        if enable_incremental_vacuum(db):
+            print("converted the database to incremental auto-vacuum (one full VACUUM)")
         applied = migrations.apply(db, _migrations_dir(), SystemClock())
     finally:
         db.close()
@@ -284,6 +289,69 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         if metrics_dir.startswith(tempfile.gettempdir() + "/lang-portal-metrics-"):
             shutil.rmtree(metrics_dir, ignore_errors=True)
     print("server stopped")
+    return EXIT_OK
+
+
+def _maintenance(settings: Settings) -> tuple[Maintenance, Database]:
+    from lang_portal.app import build_services
+
+    _require_schema(settings)
+    services = build_services(settings)
+    return Maintenance(services.context), services.context.db
+
+
+def cmd_maintenance_run(settings: Settings, args: argparse.Namespace) -> int:
+    maintenance, db = _maintenance(settings)
+    try:
+        outcome = maintenance.execute(args.task, force=args.force)
+    finally:
+        db.close()
+    print(
+        f"{outcome.task}: {outcome.status} after {outcome.attempts} attempt(s) in "
+        f"{outcome.duration_ms:.0f} ms: {outcome.detail}"
+    )
+    return EXIT_OK if outcome.status == "ok" else EXIT_FAILED
+
+
+def cmd_maintenance_status(settings: Settings, args: argparse.Namespace) -> int:
+    maintenance, db = _maintenance(settings)
+    try:
+        with db.read() as connection:
+            runs = {row["task"]: row for row in maintenance_repo.task_runs(connection)}
+    finally:
+        db.close()
+    for task in TASK_NAMES:
+        interval = maintenance.interval(task)
+        every = "off" if interval is None else f"every {interval.total_seconds() / 3600:g} h"
+        row = runs.get(task)
+        last = (
+            "never run"
+            if row is None
+            else f"{row['status']} at {row['started_at']} ({row['duration_ms'] or 0:.0f} ms): "
+            f"{row['detail'] or ''}"
+        )
+        print(f"{task:10} {every:14} {last}")
+    return EXIT_OK
+
+
+def cmd_archive_restore(settings: Settings, args: argparse.Namespace) -> int:
+    from lang_portal.app import build_services
+
+    _require_schema(settings)
+    services = build_services(settings)
+    try:
+        result = RetentionService(services.context).restore(Path(args.file))
+    finally:
+        services.context.db.close()
+    print(
+        f"restored {result.sessions} session(s) and {result.reviews} answer(s) from {result.path}"
+        + (
+            f"; {result.skipped_sessions} session(s) skipped (their group or activity was "
+            "deleted since)"
+            if result.skipped_sessions
+            else ""
+        )
+    )
     return EXIT_OK
 
 
@@ -626,6 +694,34 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", help="a backup written by `lang-portal backup` (.db.gz or .db)")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     restore.set_defaults(handler=cmd_restore)
+
+    maintenance = commands.add_parser("maintenance", help="scheduled maintenance tasks")
+    maintenance_commands = maintenance.add_subparsers(
+        dest="maintenance_command", required=True, metavar="MAINTENANCE_COMMAND"
+    )
+    run = maintenance_commands.add_parser(
+        "run", help="run one task now, with its timeout and retries (safe while serving)"
+    )
+    run.add_argument("task", choices=TASK_NAMES)
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="retention: archive even though RETENTION_ENABLED is false",
+    )
+    run.set_defaults(handler=cmd_maintenance_run)
+    maintenance_commands.add_parser(
+        "status", help="each task's schedule and last run"
+    ).set_defaults(handler=cmd_maintenance_status)
+
+    archive = commands.add_parser("archive", help="the archive of old study sessions")
+    archive_commands = archive.add_subparsers(
+        dest="archive_command", required=True, metavar="ARCHIVE_COMMAND"
+    )
+    archive_restore = archive_commands.add_parser(
+        "restore", help="put an archive's sessions and answers back into the live tables"
+    )
+    archive_restore.add_argument("file", help="a sessions-*.json.gz file from ARCHIVE_PATH")
+    archive_restore.set_defaults(handler=cmd_archive_restore)
     return parser
 
 
@@ -651,6 +747,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         MigrationError,
         SeedError,
         BackupError,
+        ArchiveError,
         ApiError,
         sqlite3.Error,
         OSError,

@@ -11,7 +11,9 @@ timeout stays as the fallback. WAL mode lets readers go on while a write is in p
 
 from __future__ import annotations
 
+import enum
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
@@ -23,6 +25,8 @@ from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
 SynchronousMode = Literal["off", "normal", "full", "extra"]
+
+logger = logging.getLogger("lang_portal.database")
 
 QueryObserver = Callable[[str, float], None]
 T = TypeVar("T")
@@ -54,6 +58,103 @@ def data_version(connection: sqlite3.Connection) -> DataVersion:
 
 class DatabaseUnavailableError(Exception):
     """The database file cannot be opened or used (missing directory, permissions, corruption)."""
+
+
+class WritesSuspendedError(DatabaseUnavailableError):
+    """The circuit breaker is open: writes are refused at once until `retry_after` seconds."""
+
+    def __init__(self, reason: str, retry_after: float) -> None:
+        super().__init__(f"writes suspended after repeated failures ({reason})")
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class BreakerState(enum.Enum):
+    CLOSED = "closed"  # writes go through
+    OPEN = "open"  # writes fail fast; reads go on (read-only mode)
+    HALF_OPEN = "half_open"  # one probe write is under way; it decides
+
+
+class CircuitBreaker:
+    """The spec's database breaker: after `max_failures` storage faults in a row, writes fail
+    fast for `reset_timeout` seconds; then the next write is the probe, and its outcome closes
+    the breaker or opens it again. Busy databases and refused rows are no storage fault and do
+    not count. Per process: every worker finds out for itself."""
+
+    def __init__(
+        self,
+        max_failures: int = 5,
+        reset_timeout: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.max_failures = max_failures
+        self.reset_timeout = reset_timeout
+        self._clock = clock
+        self._lock = threading.Lock()
+        self.state = BreakerState.CLOSED
+        self.consecutive_failures = 0
+        self.failures_total = 0
+        self.opened_total = 0
+        self.last_fault: str | None = None
+        self._opened_at = 0.0
+        # Told (state, whether a storage failure was just counted) after every change.
+        self.listeners: list[Callable[[BreakerState, bool], None]] = []
+
+    @property
+    def level(self) -> int:
+        """0 closed, 1 half-open, 2 open: for a gauge."""
+        return {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}[self.state]
+
+    def _tell(self, storage_failure: bool = False) -> None:
+        for listener in self.listeners:
+            listener(self.state, storage_failure)
+
+    def retry_after(self) -> float:
+        return max(0.0, self._opened_at + self.reset_timeout - self._clock())
+
+    def before_write(self) -> None:
+        """Raise WritesSuspendedError unless this write may go ahead (maybe as the probe)."""
+        with self._lock:
+            if self.state is BreakerState.CLOSED:
+                return
+            if self.state is BreakerState.OPEN and self.retry_after() <= 0:
+                self.state = BreakerState.HALF_OPEN  # this caller's write is the probe
+                self._tell()
+                return
+            raise WritesSuspendedError(
+                self.last_fault or "unavailable", max(1.0, self.retry_after())
+            )
+
+    def succeeded(self) -> None:
+        with self._lock:
+            changed = self.state is not BreakerState.CLOSED
+            self.state = BreakerState.CLOSED
+            self.consecutive_failures = 0
+            if changed:
+                self._tell()
+
+    def failed(self, fault: str | None) -> None:
+        """A write ended; `fault` is its storage fault, None if it failed for another reason."""
+        with self._lock:
+            if fault is None:
+                # refused for its content (a constraint, a busy lock): the storage works
+                if self.state is BreakerState.HALF_OPEN:
+                    self.state = BreakerState.CLOSED
+                    self._tell()
+                self.consecutive_failures = 0
+                return
+            self.failures_total += 1
+            self.consecutive_failures += 1
+            self.last_fault = fault
+            if (
+                self.state is BreakerState.HALF_OPEN
+                or self.consecutive_failures >= self.max_failures
+            ):
+                if self.state is not BreakerState.OPEN:
+                    self.opened_total += 1
+                self.state = BreakerState.OPEN
+                self._opened_at = self._clock()
+            self._tell(storage_failure=True)
 
 
 _FAULT_REASONS = {
@@ -88,8 +189,10 @@ class Database:
         *,
         busy_timeout_ms: int = 5000,
         synchronous: SynchronousMode = "full",
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         self.path = Path(path)
+        self.breaker = breaker or CircuitBreaker()
         self.busy_timeout_ms = busy_timeout_ms
         self.synchronous = synchronous
         self._local = threading.local()
@@ -216,6 +319,7 @@ class Database:
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """A write transaction on the writer; the caller holds `_write_lock`."""
+        self.breaker.before_write()
         started = time.perf_counter()
         try:
             connection = self._writer_connection()
@@ -244,11 +348,28 @@ class Database:
                 raise
             else:
                 self.write_fault = None
+                self.breaker.succeeded()
         finally:
             if lock_fd is not None:
                 fcntl.flock(lock_fd, fcntl.LOCK_UN)
             if self.observers:
                 self._observe("write", started)
+
+    @contextmanager
+    def write_within(self, expired: Callable[[], bool]) -> Iterator[sqlite3.Connection]:
+        """A write transaction that SQLite abandons (OperationalError "interrupted") as soon as
+        `expired()` says so (asked every few thousand steps): for maintenance, never for an
+        answer."""
+        with self._write_lock, self._transaction() as connection:
+
+            def past_deadline() -> int:
+                return 1 if expired() else 0
+
+            connection.set_progress_handler(past_deadline, 10_000)
+            try:
+                yield connection
+            finally:
+                connection.set_progress_handler(None, 0)
 
     def write_grouped(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run `work` in a write transaction shared with the writes queued meanwhile (group
@@ -306,9 +427,13 @@ class Database:
         return data_version(self._reader())
 
     def _note_write_fault(self, exc: BaseException) -> None:
+        if isinstance(exc, WritesSuspendedError):
+            return
         reason = storage_fault(exc)
         if reason is not None:
             self.write_fault = reason
+        if isinstance(exc, sqlite3.Error | DatabaseUnavailableError):
+            self.breaker.failed(reason)
 
     def write_problem(self) -> str | None:
         """Why writes cannot succeed now ("read_only", "disk_full", ...), or None.
@@ -322,6 +447,20 @@ class Database:
         if not os.access(target, os.W_OK):
             return "read_only"
         return self.write_fault
+
+    def outside_transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `work` on the writer with no transaction open (VACUUM cannot run in one), in
+        line with every other writer of every process."""
+        with self._write_lock:
+            connection = self._writer_connection()
+            lock_fd = self._process_lock()
+            if lock_fd is not None:
+                fcntl.flock(lock_fd, fcntl.LOCK_EX)
+            try:
+                return work(connection)
+            finally:
+                if lock_fd is not None:
+                    fcntl.flock(lock_fd, fcntl.LOCK_UN)
 
     def ensure_writable(self) -> None:
         """Open the writer now, so that a bad path is reported at start rather than mid-request."""
@@ -378,9 +517,20 @@ class Database:
                     connection.close()
                 self._readers.clear()
             if self._writer is not None:
+                lock_fd = self._process_lock()
                 try:
+                    # In line with the other workers' writes, so that it rarely meets a locked
+                    # database; worth doing, never worth failing a shutdown for (another
+                    # process may still hold the database past the busy timeout, or the disk
+                    # may have failed).
+                    if lock_fd is not None:
+                        fcntl.flock(lock_fd, fcntl.LOCK_EX)
                     self._writer.execute("PRAGMA optimize")
+                except sqlite3.Error as exc:
+                    logger.warning("PRAGMA optimize skipped at close: %s", exc)
                 finally:
+                    if lock_fd is not None:
+                        fcntl.flock(lock_fd, fcntl.LOCK_UN)
                     self._writer.close()
                     self._writer = None
             if self._process_lock_fd is not None:

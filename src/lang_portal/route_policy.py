@@ -8,6 +8,8 @@ pins every route's policy, so a new route cannot go without one.
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -89,10 +91,45 @@ def policy_of(route: object, method: str) -> RoutePolicy:
     return UNROUTED_READ if method in READ_METHODS else UNROUTED_WRITE
 
 
+@dataclass(frozen=True)
+class Deprecation:
+    """A route on its way out (docs/versioning.md): announced `since`, removed after `sunset`
+    (at least six months later), `successor` the route to use instead."""
+
+    since: datetime.date
+    sunset: datetime.date
+    successor: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.sunset < self.since + datetime.timedelta(days=182):
+            raise ValueError("a deprecated route is kept for six months at least")
+
+    def headers(self, prefix: str = "") -> list[tuple[bytes, bytes]]:
+        """`Deprecation` (RFC 9745), `Sunset` (RFC 8594) and the successor's `Link`."""
+        since = datetime.datetime.combine(self.since, datetime.time(), datetime.UTC)
+        sunset = datetime.datetime.combine(self.sunset, datetime.time(), datetime.UTC)
+        headers = [
+            (b"deprecation", f"@{int(since.timestamp())}".encode()),
+            (b"sunset", email.utils.format_datetime(sunset, usegmt=True).encode()),
+        ]
+        if self.successor:
+            link = f'<{prefix}{self.successor}>; rel="successor-version"'
+            headers.append((b"link", link.encode()))
+        return headers
+
+    def note(self) -> str:
+        use = f" Use `{self.successor}` instead." if self.successor else ""
+        return (
+            f"**Deprecated** since {self.since.isoformat()}; removed after "
+            f"{self.sunset.isoformat()} (the `Sunset` header).{use}"
+        )
+
+
 class DeclaredRoute(APIRoute):
     """A route as its module declares it, with its policy; the mounts copy it (api.routing)."""
 
     policy: RoutePolicy
+    deprecation: Deprecation | None = None
 
 
 class PolicyRouter(APIRouter):
@@ -103,38 +140,78 @@ class PolicyRouter(APIRouter):
 
     # The framework's decorators, narrowed on purpose: an API route cannot go without a policy.
     def get(  # type: ignore[override]
-        self, path: str, *, policy: RoutePolicy, **kwargs: Any
+        self,
+        path: str,
+        *,
+        policy: RoutePolicy,
+        deprecation: Deprecation | None = None,
+        **kwargs: Any,
     ) -> Callable[[Endpoint], Endpoint]:
-        return self._declare(path, ["GET"], policy, kwargs)
+        return self._declare(path, ["GET"], policy, kwargs, deprecation)
 
     def post(  # type: ignore[override]
-        self, path: str, *, policy: RoutePolicy, **kwargs: Any
+        self,
+        path: str,
+        *,
+        policy: RoutePolicy,
+        deprecation: Deprecation | None = None,
+        **kwargs: Any,
     ) -> Callable[[Endpoint], Endpoint]:
-        return self._declare(path, ["POST"], policy, kwargs)
+        return self._declare(path, ["POST"], policy, kwargs, deprecation)
 
     def put(  # type: ignore[override]
-        self, path: str, *, policy: RoutePolicy, **kwargs: Any
+        self,
+        path: str,
+        *,
+        policy: RoutePolicy,
+        deprecation: Deprecation | None = None,
+        **kwargs: Any,
     ) -> Callable[[Endpoint], Endpoint]:
-        return self._declare(path, ["PUT"], policy, kwargs)
+        return self._declare(path, ["PUT"], policy, kwargs, deprecation)
 
     def patch(  # type: ignore[override]
-        self, path: str, *, policy: RoutePolicy, **kwargs: Any
+        self,
+        path: str,
+        *,
+        policy: RoutePolicy,
+        deprecation: Deprecation | None = None,
+        **kwargs: Any,
     ) -> Callable[[Endpoint], Endpoint]:
-        return self._declare(path, ["PATCH"], policy, kwargs)
+        return self._declare(path, ["PATCH"], policy, kwargs, deprecation)
 
     def delete(  # type: ignore[override]
-        self, path: str, *, policy: RoutePolicy, **kwargs: Any
+        self,
+        path: str,
+        *,
+        policy: RoutePolicy,
+        deprecation: Deprecation | None = None,
+        **kwargs: Any,
     ) -> Callable[[Endpoint], Endpoint]:
-        return self._declare(path, ["DELETE"], policy, kwargs)
+        return self._declare(path, ["DELETE"], policy, kwargs, deprecation)
 
     def _declare(
-        self, path: str, methods: Sequence[str], policy: RoutePolicy, kwargs: dict[str, Any]
+        self,
+        path: str,
+        methods: Sequence[str],
+        policy: RoutePolicy,
+        kwargs: dict[str, Any],
+        deprecation: Deprecation | None = None,
     ) -> Callable[[Endpoint], Endpoint]:
+        if deprecation is not None:
+            kwargs["deprecated"] = True
+            description = kwargs.get("description") or ""
+            kwargs["description"] = f"{deprecation.note()}\n\n{description}".strip()
+            kwargs["openapi_extra"] = {
+                **(kwargs.get("openapi_extra") or {}),
+                "x-sunset": deprecation.sunset.isoformat(),
+            }
+
         def decorator(endpoint: Endpoint) -> Endpoint:
             self.add_api_route(path, endpoint, methods=list(methods), **kwargs)
             route = self.routes[-1]
             assert isinstance(route, DeclaredRoute)
             route.policy = policy
+            route.deprecation = deprecation
             return endpoint
 
         return decorator

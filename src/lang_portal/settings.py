@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from functools import cached_property
@@ -105,6 +106,48 @@ class Settings(BaseSettings):
 
     legacy_api_enabled: bool = True
 
+    # Shown in /health; "production", "staging", "development", ...
+    environment: str = Field("production", min_length=1, max_length=40)
+
+    # -- logs: besides stderr, a file rotated at LOG_FILE_MAX_MB, LOG_FILE_BACKUPS kept
+    log_file: Path | None = None
+    log_file_max_mb: int = Field(100, ge=1, le=100_000)
+    log_file_backups: int = Field(5, ge=0, le=1000)
+    log_retention_days: int = Field(30, ge=1)
+
+    # -- scheduled maintenance (service/maintenance.py); an interval of 0 turns a task off
+    maintenance_enabled: bool = True
+    maintenance_tick_seconds: float = Field(60, gt=0, le=3600)
+    maintenance_cleanup_interval_hours: float = Field(24, ge=0)
+    maintenance_optimize_interval_hours: float = Field(6, ge=0)
+    maintenance_vacuum_interval_hours: float = Field(168, ge=0)
+    maintenance_retention_interval_hours: float = Field(24, ge=0)
+    maintenance_task_timeout_seconds: float = Field(900, gt=0)
+    maintenance_max_retries: int = Field(3, ge=0, le=20)
+    maintenance_retry_backoff_seconds: float = Field(30, ge=0)
+    # pages freed per step of the incremental vacuum: each step is one short write transaction
+    maintenance_vacuum_step_pages: int = Field(64, ge=1)
+
+    # -- retention (spec, "Data Lifecycle"); deleting the learning record is off by default
+    retention_enabled: bool = False
+    retention_session_days: int = Field(90, ge=1)
+    retention_word_history_days: int = Field(365, ge=1)
+    archive_path: Path = Path("./archives")
+
+    # -- the circuit breaker on database writes (spec, "Circuit Breaker Configuration")
+    breaker_max_failures: int = Field(5, ge=1)
+    breaker_reset_timeout_seconds: float = Field(30, gt=0)
+
+    # -- addresses: never rate limited; refused with 403 (comma-separated, CIDR allowed)
+    ip_allowlist: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    ip_blocklist: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    # -- the opt-in profiler: a request with the header PROFILING_HEADER is profiled
+    profiling_enabled: bool = False
+    profiling_header: str = "X-Profile"
+    profiling_path: Path = Path("./profiles")
+    profiling_max_profiles: int = Field(100, ge=1)
+
     # The xAPI LRS at /xapi (docs/xapi.md). Fixed keys for deployment, comma-separated
     # user:secret pairs; keys made with `lang-portal xapi add-key` live in the database.
     xapi_credentials: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -128,12 +171,27 @@ class Settings(BaseSettings):
             return value.strip()[:-1]
         return value
 
-    @field_validator("cors_allowed_origins", mode="before")
+    @field_validator("cors_allowed_origins", "ip_allowlist", "ip_blocklist", mode="before")
     @classmethod
     def _split_origins(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    @field_validator("ip_allowlist", "ip_blocklist")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{entry!r} is not an address or a network (CIDR)") from exc
+        return value
+
+    @field_validator("log_file", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        return None if value == "" else value
 
     @field_validator("xapi_credentials", mode="before")
     @classmethod

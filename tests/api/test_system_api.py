@@ -2,22 +2,53 @@
 
 from __future__ import annotations
 
+import os
 import re
+from typing import Any
 
 from fastapi.testclient import TestClient
 
 from lang_portal.service.container import Services
 
 
-def test_health_reports_database(client: TestClient) -> None:
+def component(body: dict[str, Any], name: str) -> dict[str, Any]:
+    found = [check for check in body["checks"] if check["component"] == name]
+    assert len(found) == 1, body
+    return found[0]
+
+
+def test_health_reports_each_component(client: TestClient) -> None:
     response = client.get("/health")
     assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "healthy"
-    assert body["checks"]["database"] == "up"
-    assert body["checks"]["api"] == "up"
-    assert body["checks"]["database_latency_ms"] >= 0
+    assert body["status"] == "healthy", body
     assert body["version"] == "1.0.0"
+    assert body["api_version"] == "1.0"
+    assert body["environment"] == "production"
+    assert body["mode"] == "read_write"
+    names = [check["component"] for check in body["checks"]]
+    assert names == ["database", "disk", "backups", "task_runner"]
+    for check in body["checks"]:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", check["last_checked"])
+        assert check["details"]["latency_ms"] >= 0
+        assert check["details"]["error_count"] == 0
+    database = component(body, "database")
+    assert database["status"] == "up"
+    assert database["details"]["breaker"] == "closed"
+    disk = component(body, "disk")
+    assert disk["status"] == "up"
+    assert 0 < disk["details"]["free_bytes"] <= disk["details"]["total_bytes"]
+    assert component(body, "backups")["status"] == "disabled"  # no BACKUP_INTERVAL_MINUTES
+    runner = component(body, "task_runner")
+    assert runner["status"] == "up"  # this app's lifespan runs it and has beaten its heart
+    assert runner["details"]["runner_pid"] == os.getpid()
+    assert runner["details"]["interval_hours"] == {
+        "cleanup": 24.0,
+        "optimize": 6.0,
+        "vacuum": 168.0,
+        "backup": None,
+        "retention": None,
+    }
 
 
 def test_health_is_503_when_database_fails(client: TestClient, services: Services) -> None:
@@ -25,7 +56,9 @@ def test_health_is_503_when_database_fails(client: TestClient, services: Service
     response = client.get("/health")
     assert response.status_code == 503
     assert response.json()["status"] == "unhealthy"
-    assert response.json()["checks"]["database"] == "down"
+    database = component(response.json(), "database")
+    assert database["status"] == "down"
+    assert database["details"]["error_count"] == 1
 
 
 def test_unknown_routes_in_each_mount_envelope(client: TestClient) -> None:

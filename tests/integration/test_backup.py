@@ -231,13 +231,6 @@ def test_old_backups_are_pruned_beyond_the_retention(
     assert again.path.name.endswith("-2.db.gz")
 
 
-def test_only_one_process_holds_the_schedule(tmp_path: Path) -> None:
-    with backup.scheduler_lock(tmp_path) as first, backup.scheduler_lock(tmp_path) as second:
-        assert (first, second) == (True, False)
-    with backup.scheduler_lock(tmp_path) as after_release:
-        assert after_release is True
-
-
 def _run_cli(monkeypatch: pytest.MonkeyPatch, settings: Settings, *argv: str) -> int:
     monkeypatch.setenv("DATABASE_PATH", str(settings.database_path))
     monkeypatch.setenv("BACKUP_PATH", str(settings.backup_path))

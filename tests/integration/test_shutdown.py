@@ -25,6 +25,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from lang_portal.database import Database, DatabaseUnavailableError
 from tests.helpers import session_body
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -222,7 +223,77 @@ def test_metrics_add_up_across_worker_processes(start_server: object) -> None:
         with httpx.Client(base_url=server.url) as client:
             scrapes.append(client.get("/metrics").text)
     assert [_requests_counted(text) for text in scrapes] == [30.0] * 6
-    pids = {line.split('"')[1] for line in scrapes[-1].splitlines() if line.startswith("memory_")}
+    pids = {
+        line.split('"')[1]
+        for line in scrapes[-1].splitlines()
+        if line.startswith("memory_usage_bytes{")
+    }
     assert len(pids) == 2, "each worker reports its own memory"
     server.process.send_signal(signal.SIGTERM)
     assert server.process.wait(timeout=60) == 0
+
+
+def test_close_survives_a_database_locked_by_another_process(tmp_path: Path) -> None:
+    """`PRAGMA optimize` at close finding the database locked: logged, and the close completes
+    (it used to raise out of the app's shutdown: "Application shutdown failed")."""
+    database = Database(tmp_path / "locked.db", busy_timeout_ms=50)
+    with database.write() as connection:
+        connection.execute("CREATE TABLE t (a INTEGER)")
+        connection.execute("CREATE INDEX t_a ON t (a)")
+        connection.executemany("INSERT INTO t VALUES (?)", [(i,) for i in range(2000)])
+    with database.write() as connection:
+        connection.execute("SELECT * FROM t WHERE a = 5").fetchall()
+    other = sqlite3.connect(tmp_path / "locked.db")
+    other.execute("BEGIN IMMEDIATE")  # another worker in the middle of a write
+    try:
+        database.close()
+    finally:
+        other.rollback()
+        other.close()
+    with pytest.raises(DatabaseUnavailableError):
+        database.ping()  # closed for good
+
+
+def _write_load(url: str, stop: threading.Event, errors: list[str]) -> None:
+    with httpx.Client(base_url=url, timeout=30) as client:
+        while not stop.is_set():
+            try:
+                session = client.post(
+                    "/api/v1/study_sessions", json={"group_id": 1, "study_activity_id": 1}
+                )
+                session_id = session.json()["data"]["id"]
+                for word_id in range(1, 6):
+                    client.post(
+                        f"/api/v1/study_sessions/{session_id}/words/{word_id}/review",
+                        json={"correct": word_id % 2 == 0},
+                    )
+            except (httpx.HTTPError, KeyError, ValueError):
+                return  # the server has gone away: the load ends
+            except Exception as exc:  # pragma: no cover - reported by the test
+                errors.append(repr(exc))
+                return
+
+
+@pytest.mark.slow
+def test_sigterm_under_write_load_shuts_down_cleanly(start_server: object) -> None:
+    server: Server = start_server(2)  # type: ignore[operator]
+    stop, errors = threading.Event(), []
+    threads = [
+        threading.Thread(target=_write_load, args=(server.url, stop, errors)) for _ in range(6)
+    ]
+    for thread in threads:
+        thread.start()
+    server.wait_for_log('"status":201', times=30)  # the load is under way in both workers
+    server.process.send_signal(signal.SIGTERM)
+    assert server.process.wait(timeout=60) == 0
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    while not server.log.empty():
+        server.seen.append(server.log.get())
+    logged = "".join(server.seen)
+    assert "Application shutdown failed" not in logged
+    assert "Traceback" not in logged
+    assert errors == []
+    check, _ = _integrity(server.database)
+    assert check == "ok"

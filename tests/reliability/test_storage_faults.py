@@ -1,6 +1,8 @@
 """Storage faults: a read-only database, a missing or unwritable directory, a full disk.
 
-Each gives a clear 503 DATABASE_ERROR to writes and a 503 health, and never a corrupted file.
+Each gives a clear 503 DATABASE_ERROR to writes, never a corrupted file, and a health that says
+what is wrong: 503 when nothing can be read, 200 "degraded" in read-only mode (a full disk).
+The circuit breaker is tested here too, on a real full disk.
 The read-only and full-disk cases need to mount a small tmpfs (root, as in CI); where that is
 not allowed they are skipped with the reason.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,8 +28,8 @@ from tests.helpers import migrated_services, record_answer, review_path, start_s
 from tests.reliability.figures import record_figure
 
 
-def _settings(path: Path) -> Settings:
-    return load_settings(database_path=path, timezone="UTC", rate_limit_enabled=False)
+def _settings(path: Path, **overrides: Any) -> Settings:
+    return load_settings(database_path=path, timezone="UTC", rate_limit_enabled=False, **overrides)
 
 
 def _seeded(path: Path) -> None:
@@ -37,8 +40,10 @@ def _seeded(path: Path) -> None:
 def client_for() -> Iterator[Any]:
     opened: list[tuple[TestClient, Any]] = []
 
-    def open_client(path: Path) -> TestClient:
-        services = build_services(_settings(path), SystemClock(), seeds_dir=FIXTURE_SEEDS)
+    def open_client(path: Path, **overrides: Any) -> TestClient:
+        services = build_services(
+            _settings(path, **overrides), SystemClock(), seeds_dir=FIXTURE_SEEDS
+        )
         client = TestClient(create_app(services.context.settings, services=services))
         client.__enter__()
         opened.append((client, services))
@@ -91,11 +96,16 @@ def _assert_database_error(response: Any) -> None:
     assert error["message"]
 
 
+def _database_check(response: Any) -> dict[str, Any]:
+    return next(c for c in response.json()["checks"] if c["component"] == "database")
+
+
 def test_missing_directory_gives_503_health_and_503_writes(client_for: Any, tmp_path: Path) -> None:
     client = client_for(tmp_path / "gone" / "words.db")
     health = client.get("/health")
-    assert health.status_code == 503
-    assert health.json()["checks"]["database"] == "missing_directory"
+    assert health.status_code == 503  # nothing can be read: the service cannot serve
+    assert health.json()["status"] == "unhealthy"
+    assert _database_check(health)["details"]["reason"] == "missing_directory"
     _assert_database_error(client.get("/api/v1/words"))
     _assert_database_error(client.post("/api/v1/groups", json={"name": "Nowhere"}))
     assert not (tmp_path / "gone").exists()
@@ -133,15 +143,19 @@ def test_full_disk_refuses_writes_with_503_and_keeps_the_file_intact(
         refused += 1
         break
     assert refused, "40 answers fitted on a full disk: the fault was not simulated"
+    # Reads are still served: degraded (read-only), not a 503 that would get it restarted.
     health = client.get("/health")
-    assert health.status_code == 503, health.text
-    assert health.json()["checks"]["database"] == "disk_full"
+    assert health.status_code == 200, health.text
+    assert health.json()["status"] == "degraded"
+    assert health.json()["mode"] == "read_only"
+    assert _database_check(health)["details"]["reason"] == "disk_full"
+    assert client.get("/api/v1/words").status_code == 200
 
     filler.unlink()
     assert _integrity(database) == "ok"
     # Space is back: the next write goes in, and health says so.
     record_answer(client, session_id, 2, True)
-    assert client.get("/health").status_code == 200
+    assert client.get("/health").json()["mode"] == "read_write"
     assert _stored_reviews(database) > before
     assert _integrity(database) == "ok"
     record_figure("storage_full_disk", {"refused_with_503": True, "integrity_check": "ok"})
@@ -183,9 +197,11 @@ def test_read_only_database_gives_503_health_and_503_writes(
     _seeded(writable / "words.db")
     client = client_for(view / "words.db")
 
+    # SQLite cannot open a WAL database on a read-only mount even to read it (no -shm can be
+    # made): the service cannot serve, so this one is a 503.
     health = client.get("/health")
     assert health.status_code == 503, health.text
-    assert health.json()["checks"]["database"] == "read_only"
+    assert _database_check(health)["details"]["reason"] == "read_only"
     response = client.post("/api/v1/groups", json={"name": "Read only"})
     _assert_database_error(response)
     assert response.json()["error"]["details"]["reason"] == "read_only"
@@ -197,5 +213,103 @@ def test_unwritable_directory_gives_503_health(
 ) -> None:
     _, view = read_only_view
     client = client_for(view / "new.db")  # no file, and the directory refuses to make one
-    assert client.get("/health").status_code == 503
+    assert client.get("/health").status_code == 503  # no database to read
     _assert_database_error(client.post("/api/v1/groups", json={"name": "Nowhere"}))
+
+
+def _fill(tmpfs: Path) -> Path:
+    filler = tmpfs / "filler"
+    with filler.open("wb") as handle:
+        try:
+            while True:
+                handle.write(b"\0" * 65536)
+                handle.flush()
+        except OSError:
+            pass  # the disk is full
+    return filler
+
+
+def _metric(client: TestClient, name: str) -> float:
+    for line in client.get("/metrics").text.splitlines():
+        if line.startswith(name + " ") or line.startswith(name + "{"):
+            return float(line.rsplit(" ", 1)[1])
+    raise AssertionError(f"{name} not in /metrics")
+
+
+def _review(client: TestClient, session_id: int, word_id: int) -> Any:
+    return client.post(
+        f"/api/v1/study_sessions/{session_id}/words/{word_id}/review",
+        json={"correct": True, "duration_ms": 900},
+    )
+
+
+def _open_breaker(client: TestClient, session_id: int) -> int:
+    """Answer on a full disk until the breaker opens; returns the storage failures seen."""
+    failures = 0
+    for attempt in range(60):
+        response = _review(client, session_id, 1 + attempt % 5)
+        if response.status_code == 201:
+            continue  # a free page in the file took it
+        assert response.status_code == 503, response.text
+        details = response.json()["error"]["details"]
+        if details.get("mode") == "read_only":
+            return failures
+        assert details["reason"] == "disk_full"
+        failures += 1
+    raise AssertionError("the breaker never opened")
+
+
+def test_breaker_opens_after_repeated_write_failures_serves_reads_and_a_probe_closes_it(
+    client_for: Any, tmpfs: Path
+) -> None:
+    database = tmpfs / "words.db"
+    _seeded(database)
+    client = client_for(database, breaker_max_failures=3, breaker_reset_timeout_seconds=1)
+    session_id = start_session(client)
+    filler = _fill(tmpfs)
+
+    failures = _open_breaker(client, session_id)
+    assert failures == 3  # BREAKER_MAX_FAILURES storage failures in a row, then fail fast
+    written_failures = _metric(client, "database_write_failures_total")
+    refused = _review(client, session_id, 2)
+    assert refused.status_code == 503
+    assert refused.json()["error"]["code"] == "DATABASE_ERROR"
+    assert refused.json()["error"]["details"] == {
+        "reason": "disk_full",
+        "mode": "read_only",
+        "retry_after": 1,
+    }
+    assert refused.headers["retry-after"] == "1"
+    # fail fast: the refused write never reached the disk
+    assert _metric(client, "database_write_failures_total") == written_failures
+    # read-only mode: reads are served, health says so without a 503
+    assert client.get("/api/v1/words").status_code == 200
+    assert client.get(f"/api/v1/study_sessions/{session_id}").status_code == 200
+    health = client.get("/health")
+    assert health.status_code == 200
+    assert health.json()["status"] == "degraded"
+    assert health.json()["mode"] == "read_only"
+    check = _database_check(health)
+    assert check["details"]["breaker"] == "open"
+    assert check["details"]["error_count"] >= 3
+    assert _metric(client, "database_circuit_breaker_state") == 2
+
+    # After the reset timeout one probe write decides: the disk is still full, so it fails and
+    # the breaker opens again at once (one failure is enough for a probe).
+    time.sleep(1.1)
+    probe = _review(client, session_id, 3)
+    assert probe.status_code == 503
+    assert probe.json()["error"]["details"]["reason"] == "disk_full"
+    assert "mode" not in probe.json()["error"]["details"]  # it was tried, not refused
+    assert _review(client, session_id, 3).json()["error"]["details"]["mode"] == "read_only"
+
+    # Space is back: after the reset timeout the probe goes in and writes are open again.
+    filler.unlink()
+    time.sleep(1.1)
+    assert _review(client, session_id, 4).status_code == 201
+    assert _review(client, session_id, 5).status_code == 201
+    health = client.get("/health")
+    assert health.json()["mode"] == "read_write"
+    assert _database_check(health)["details"]["breaker"] == "closed"
+    assert _metric(client, "database_circuit_breaker_state") == 0
+    assert _integrity(database) == "ok"

@@ -186,21 +186,27 @@ def test_database_from_every_earlier_schema_upgrades_with_nothing_lost(
 @contextlib.contextmanager
 def _as_this_release_reads(connection: sqlite3.Connection, applied: list[str]) -> Iterator[None]:
     """This release's pipeline replays an older schema's history: before 0007 it lacked the
-    answers' grades (all NULL then) and the fitted parameters (the defaults then). Both are
-    lent for the replay and taken away again, so the file keeps the older schema."""
-    if "0007_srs_fit_grades.sql" in applied:
+    answers' grades (all NULL then) and the fitted parameters (the defaults then), before 0008
+    the archive of old answers (empty then). They are lent for the replay and taken away
+    again, so the file keeps the older schema."""
+    with contextlib.ExitStack() as lent:
+        if "0007_srs_fit_grades.sql" not in applied:
+            connection.execute("ALTER TABLE word_review_items ADD COLUMN grade INTEGER")
+            connection.execute(
+                "CREATE TABLE srs_parameters (id INTEGER PRIMARY KEY, parameters TEXT, "
+                "slow_correct_ms INTEGER)"
+            )
+            lent.callback(connection.execute, "ALTER TABLE word_review_items DROP COLUMN grade")
+            lent.callback(connection.execute, "DROP TABLE srs_parameters")
+        if "0008_operations.sql" not in applied:
+            # before 0008 no answer had been archived: an empty archive ledger
+            connection.execute(
+                "CREATE TABLE archived_answers (id INTEGER PRIMARY KEY, word_id INTEGER, "
+                "correct INTEGER, duration_ms INTEGER, created_at TEXT, "
+                "study_activity_id INTEGER, grade INTEGER)"
+            )
+            lent.callback(connection.execute, "DROP TABLE archived_answers")
         yield
-        return
-    connection.execute("ALTER TABLE word_review_items ADD COLUMN grade INTEGER")
-    connection.execute(
-        "CREATE TABLE srs_parameters (id INTEGER PRIMARY KEY, parameters TEXT, "
-        "slow_correct_ms INTEGER)"
-    )
-    try:
-        yield
-    finally:
-        connection.execute("DROP TABLE srs_parameters")
-        connection.execute("ALTER TABLE word_review_items DROP COLUMN grade")
 
 
 def _cli(monkeypatch: pytest.MonkeyPatch, database: Path, backups: Path, *argv: str) -> int:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from lang_portal.api.deps import ServicesDep
 from lang_portal.api.rendering import ApiResult
 from lang_portal.models.dashboard import LastStudySession, QuickStats, StudyProgress
-from lang_portal.route_policy import CACHED_READ, READ, PolicyRouter
+from lang_portal.route_policy import CACHED_READ, READ, Deprecation, PolicyRouter
 
 router = PolicyRouter(tags=["dashboard"])
 
@@ -34,7 +36,14 @@ def study_progress(services: ServicesDep) -> ApiResult:
     "/dashboard/quick-stats", policy=READ, response_model=QuickStats, summary="Quick statistics"
 )
 @router.get(
-    "/dashboard/quick_stats", policy=READ, response_model=QuickStats, include_in_schema=False
+    "/dashboard/quick_stats",
+    policy=READ,
+    response_model=QuickStats,
+    summary="Quick statistics (the old spelling)",
+    name="quick_stats_old_spelling",
+    deprecation=Deprecation(
+        since=date(2026, 12, 1), sunset=date(2027, 6, 1), successor="/dashboard/quick-stats"
+    ),
 )
 def quick_stats(services: ServicesDep) -> ApiResult:
     return ApiResult(services.dashboard.quick_stats())

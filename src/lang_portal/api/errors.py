@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import sqlite3
 from collections.abc import Mapping
 from typing import Any
@@ -12,7 +13,11 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from lang_portal.database import DatabaseUnavailableError, storage_fault
+from lang_portal.database import (
+    DatabaseUnavailableError,
+    WritesSuspendedError,
+    storage_fault,
+)
 from lang_portal.errors import ApiError
 from lang_portal.mounts import Mount, mount_of, render_error
 
@@ -117,6 +122,17 @@ _FAULT_MESSAGES = {
 
 
 async def handle_database_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, WritesSuspendedError):
+        retry_after = math.ceil(exc.retry_after)
+        return _respond(
+            request,
+            503,
+            "DATABASE_ERROR",
+            "writes are suspended after repeated storage failures (read-only mode); "
+            "reads are served; nothing was stored",
+            {"reason": exc.reason, "mode": "read_only", "retry_after": retry_after},
+            headers={"Retry-After": str(retry_after)},
+        )
     busy = str(getattr(exc, "sqlite_errorname", "")).startswith("SQLITE_BUSY")
     reason = storage_fault(exc) or ("busy" if busy else "unavailable")
     if reason == "unavailable":

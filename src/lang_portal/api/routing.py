@@ -20,7 +20,8 @@ from lang_portal.api.cache import cached_handler
 from lang_portal.api.documentation import document
 from lang_portal.api.rendering import ApiResult
 from lang_portal.mounts import Mount
-from lang_portal.route_policy import DeclaredRoute, RoutePolicy, Runs
+from lang_portal.profiling import profiled_in_thread
+from lang_portal.route_policy import DeclaredRoute, Deprecation, RoutePolicy, Runs
 
 
 def on_event_loop(endpoint: Callable[..., Any]) -> Callable[..., Any]:
@@ -39,9 +40,18 @@ class ShapedRoute(APIRoute):
     mount: Mount = Mount.V1
 
     def __init__(
-        self, path: str, endpoint: Callable[..., Any], *, policy: RoutePolicy, **kwargs: Any
+        self,
+        path: str,
+        endpoint: Callable[..., Any],
+        *,
+        policy: RoutePolicy,
+        deprecation: Deprecation | None = None,
+        mount_prefix: str = "",
+        **kwargs: Any,
     ) -> None:
         self.policy = policy
+        self.deprecation = deprecation
+        self.mount_prefix = mount_prefix
         methods = {method.upper() for method in kwargs.get("methods") or ()}
         if policy.cached and not methods <= {"GET", "HEAD"}:
             raise ValueError(f"{path}: only GETs can be cached")
@@ -51,10 +61,26 @@ class ShapedRoute(APIRoute):
             endpoint = on_event_loop(endpoint)
         elif policy.runs is Runs.THREAD_POOL and is_async:
             raise ValueError(f"{path}: an async handler cannot run in the thread pool")
+        elif policy.runs is Runs.THREAD_POOL:
+            endpoint = profiled_in_thread(endpoint)
         document(self.mount, kwargs)
         super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = self._shaped_handler()
+        if self.deprecation is None:
+            return handler
+        # on the route's answers; an error comes from api.errors, which knows no route
+        headers = self.deprecation.headers(self.mount_prefix)
+
+        async def deprecated_handler(request: Request) -> Response:
+            response = await handler(request)
+            response.raw_headers.extend(headers)
+            return response
+
+        return deprecated_handler
+
+    def _shaped_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         mount = self.mount
         handler = super().get_route_handler()
         # The legacy mount builds its own bodies, which are not kept.
@@ -99,6 +125,8 @@ def mounted(
                 prefix + route.path,
                 route.endpoint,
                 policy=route.policy,
+                deprecation=route.deprecation,
+                mount_prefix=prefix,
                 response_model=route.response_model,
                 status_code=route.status_code,
                 tags=list(route.tags),

@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from prometheus_client import (
     REGISTRY,
@@ -71,9 +71,23 @@ class Instruments:
             "Resident memory of each server process.",
             multiprocess_mode="liveall",
         )
+        # The default process collector is per process and absent in multiprocess mode; this
+        # counter adds every worker's CPU time up, so rate() of it is the server's CPU use.
+        self.cpu = Counter("server_cpu_seconds_total", "CPU time used by the server's processes.")
+        self.breaker_state = Gauge(
+            "database_circuit_breaker_state",
+            "Write circuit breaker: 0 closed, 1 half-open (probing), 2 open (read-only mode); "
+            "the highest of the live workers.",
+            multiprocess_mode="livemax",
+        )
+        self.breaker_state.set(0)
+        self.write_failures = Counter(
+            "database_write_failures_total", "Writes that failed for a fault of the storage."
+        )
         self._request_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
         self._query_children: dict[str, Any] = {}
         self._memory_checked = 0.0
+        self._cpu_seen = _cpu_seconds()
 
     def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
         key = (route, method, status)
@@ -96,11 +110,24 @@ class Instruments:
         if force or now - self._memory_checked >= MEMORY_REFRESH_SECONDS:
             self._memory_checked = now
             self.memory.set(resident_memory_bytes())
+            cpu = _cpu_seconds()
+            self.cpu.inc(max(0.0, cpu - self._cpu_seen))
+            self._cpu_seen = cpu
+
+    def breaker_changed(self, state_level: int, storage_failure: bool) -> None:
+        self.breaker_state.set(state_level)
+        if storage_failure:
+            self.write_failures.inc()
 
 
 @cache
 def instruments() -> Instruments:
     return Instruments()
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return float(usage.ru_utime + usage.ru_stime)
 
 
 def resident_memory_bytes() -> int:
@@ -111,6 +138,20 @@ def resident_memory_bytes() -> int:
         # Not Linux: the peak is the best the standard library offers.
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         return int(peak if sys.platform == "darwin" else peak * 1024)
+
+
+class ScrapeCollector(Protocol):
+    def collect(self) -> Iterable[Metric]: ...
+
+
+class ScrapeFamilies:
+    """Metric families computed when scraped (several, with labels)."""
+
+    def __init__(self, families: Callable[[], Iterable[Metric]]) -> None:
+        self.families = families
+
+    def collect(self) -> Iterable[Metric]:
+        return list(self.families())
 
 
 class ScrapeGauge:
@@ -125,7 +166,7 @@ class ScrapeGauge:
         yield GaugeMetricFamily(self.name, self.documentation, value=self.value())
 
 
-def render(scrape_gauges: Iterable[ScrapeGauge]) -> bytes:
+def render(scrape_gauges: Iterable[ScrapeCollector]) -> bytes:
     """The text exposition of every metric, added up across workers in multiprocess mode."""
     instruments().refresh_memory(force=True)
     if multiprocess_mode():

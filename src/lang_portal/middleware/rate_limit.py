@@ -31,6 +31,7 @@ from limits.aio.strategies import (
 from limits.storage import storage_from_string
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from lang_portal.middleware.access import AddressList
 from lang_portal.mounts import matched_route, mount_for_scope, render_error
 from lang_portal.route_policy import RateClass, policy_of
 from lang_portal.settings import Settings
@@ -143,9 +144,12 @@ MAX_KNOWN_PATHS = 4096
 
 
 class RateLimitMiddleware:
-    def __init__(self, app: ASGIApp, limiter: RateLimiterService) -> None:
+    def __init__(
+        self, app: ASGIApp, limiter: RateLimiterService, allowed: AddressList | None = None
+    ) -> None:
         self.app = app
         self.limiter = limiter
+        self.allowed = allowed or AddressList(())
         # Matching a path against the routes costs 3 to 40 us; the routes never change, so
         # each path's class is looked up once.
         self._classes: dict[tuple[str, str], RateClass] = {}
@@ -170,6 +174,9 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         client = scope["client"][0] if scope.get("client") else "unknown"
+        if self.allowed and self.allowed.contains(client):
+            await self.app(scope, receive, send)  # IP_ALLOWLIST: never limited, never counted
+            return
         try:
             verdict = await self.limiter.check(client, rate_class)
         except Exception:

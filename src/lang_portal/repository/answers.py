@@ -78,13 +78,22 @@ def count_session_words(connection: sqlite3.Connection, session_id: int) -> int:
 
 
 def history(connection: sqlite3.Connection, word_id: int | None = None) -> Iterator[sqlite3.Row]:
-    """Answers in time order with their session's activity: all of them, or one word's."""
-    where, params = ("WHERE r.word_id = ? ", (word_id,)) if word_id is not None else ("", ())
+    """Answers in time order with their session's activity: all of them, or one word's.
+
+    Archived answers (moved out with their sessions by the retention task) are part of the
+    history: they come with no session.
+    """
+    where, params = ("WHERE word_id = ? ", (word_id,) * 2) if word_id is not None else ("", ())
     yield from connection.execute(
+        "SELECT * FROM ("
         "SELECT r.id, r.word_id, r.study_session_id, r.correct, r.duration_ms, r.created_at, "
         "r.grade, s.study_activity_id "
         "FROM word_review_items AS r JOIN study_sessions AS s ON s.id = r.study_session_id "
-        f"{where}ORDER BY r.created_at, r.id",
+        f"{where.replace('word_id', 'r.word_id')}"
+        "UNION ALL "
+        "SELECT id, word_id, NULL, correct, duration_ms, created_at, grade, study_activity_id "
+        f"FROM archived_answers {where}"
+        ") ORDER BY created_at, id",
         params,
     )
 

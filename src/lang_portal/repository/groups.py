@@ -88,6 +88,7 @@ def count_groups_with_sessions(connection: sqlite3.Connection) -> int:
     return int(
         connection.execute(
             "SELECT count(*) FROM groups AS g "
-            "WHERE EXISTS (SELECT 1 FROM study_sessions AS s WHERE s.group_id = g.id)"
+            "WHERE EXISTS (SELECT 1 FROM study_sessions AS s WHERE s.group_id = g.id) "
+            "OR EXISTS (SELECT 1 FROM archived_sessions AS a WHERE a.group_id = g.id)"
         ).fetchone()[0]
     )

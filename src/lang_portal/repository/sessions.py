@@ -52,6 +52,16 @@ def count_sessions(
     )
 
 
+def count_sessions_ever(connection: sqlite3.Connection) -> int:
+    """Every session recorded, the archived ones (retention) included."""
+    return int(
+        connection.execute(
+            "SELECT (SELECT count(*) FROM study_sessions) "
+            "+ (SELECT count(*) FROM archived_sessions)"
+        ).fetchone()[0]
+    )
+
+
 def _where(filter_by: str | None, filter_value: int | None) -> tuple[str, tuple[int, ...]]:
     if filter_by is None or filter_value is None:
         return "", ()
@@ -147,6 +157,8 @@ def study_days_descending(connection: sqlite3.Connection) -> Iterator[str]:
 
 def delete_history(connection: sqlite3.Connection) -> None:
     connection.execute("DELETE FROM word_review_items")
+    connection.execute("DELETE FROM archived_answers")  # the archive files stay on disk
+    connection.execute("DELETE FROM archived_sessions")
     connection.execute("DELETE FROM study_session_words")
     connection.execute("DELETE FROM study_sessions")
     connection.execute("DELETE FROM daily_stats")

@@ -263,25 +263,30 @@ class Derivation:
         self,
         *,
         word_id: int,
-        session_id: int,
+        session_id: int | None,
         activity_id: int | None,
         correct: bool,
         duration_ms: int | None,
         moment: datetime,
         grade: int | None = None,
     ) -> None:
-        """One answer; the word's state before it must be in `memories` (None: never answered)."""
+        """One answer; the word's state before it must be in `memories` (None: never answered).
+
+        An archived answer has no session (it left with its session): only the session's
+        figures skip it.
+        """
         stored = to_stored(moment)
         day = self.local_day(moment)
         y = int(correct)
         self.answers += 1
         self.words[word_id][0 if correct else 1] += 1
         self.word_times[word_id] = stored
-        session = self.sessions[session_id]
-        session[0] += 1
-        session[1] += y
-        self.session_times[session_id] = stored
-        self.session_words[(session_id, word_id)][0 if correct else 1] += 1
+        if session_id is not None:
+            session = self.sessions[session_id]
+            session[0] += 1
+            session[1] += y
+            self.session_times[session_id] = stored
+            self.session_words[(session_id, word_id)][0 if correct else 1] += 1
         totals = self.days[day]
         totals[0] += 1
         totals[1] += y

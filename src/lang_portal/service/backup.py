@@ -11,9 +11,6 @@ transaction, so a running server sees the old database or the new one, never a m
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import fcntl
 import gzip
 import logging
 import os
@@ -23,13 +20,10 @@ import sqlite3
 import stat
 import tempfile
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
 
-from lang_portal.clock import Clock
 from lang_portal.database import Database, DatabaseUnavailableError
 from lang_portal.repository import migrations as migration_repo
 from lang_portal.repository import ops as ops_repo
@@ -42,7 +36,6 @@ _NAME = re.compile(r"^(?P<prefix>[a-z-]+)-(?P<time>\d{8}T\d{6}Z)(?:-(?P<n>\d+))?
 _TIME_FORMAT = "%Y%m%dT%H%M%SZ"
 _GZIP_MAGIC = b"\x1f\x8b"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-SCHEDULER_LOCK = ".scheduler.lock"
 
 
 class BackupError(Exception):
@@ -246,50 +239,3 @@ def restore(
     if problems:
         raise BackupError("the restored database fails its integrity check: " + "; ".join(problems))
     return RestoreResult(restored_from=path, safety_copy=safety, migrations=applied)
-
-
-# -- the server's schedule ---------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def scheduler_lock(directory: Path) -> Iterator[bool]:
-    """True for the one process (of several workers) that holds the schedule's lock."""
-    directory.mkdir(parents=True, exist_ok=True)
-    handle: IO[bytes] = (directory / SCHEDULER_LOCK).open("ab")
-    try:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-    finally:
-        handle.close()
-
-
-async def run_schedule(
-    db: Database, directory: Path, retention: int, interval_minutes: int, clock: Clock
-) -> None:
-    """Take a backup every `interval_minutes` until cancelled; a failure is logged, not fatal."""
-    while True:
-        await asyncio.sleep(interval_minutes * 60)
-        try:
-            result = await asyncio.to_thread(
-                take_backup, db, directory, clock.now(), retention=retention
-            )
-        except Exception:
-            logger.exception("scheduled backup failed")
-            continue
-        logger.info(
-            "scheduled backup written",
-            extra={
-                "details": {
-                    "path": str(result.path),
-                    "bytes": result.size_bytes,
-                    "pruned": len(result.pruned),
-                }
-            },
-        )

@@ -148,7 +148,7 @@ class DashboardService:
         return ActivityFigures(
             correct=correct,
             answered=answered,
-            sessions=session_repo.count_sessions(connection),
+            sessions=session_repo.count_sessions_ever(connection),
             active_groups=group_repo.count_groups_with_sessions(connection),
             streak=self._streak(connection, today),
         )
