@@ -29,9 +29,9 @@ _HTTP_CODES = {
 
 
 # The legacy contract knows three statuses. Anything else a client sent wrong is 400 (422 field
-# checks and business rules, 409, 405, 413, 415), and a server-side failure is 500 (503). 429
-# keeps its status: Retry-After means nothing on a 400.
-_LEGACY_KEPT_STATUSES = frozenset({400, 404, 429, 500})
+# checks and business rules, 409, 413, 415), and a server-side failure is 500 (503). 429 keeps
+# its status: Retry-After means nothing on a 400; so does 405, whose `Allow` HTTP clients read.
+_LEGACY_KEPT_STATUSES = frozenset({400, 404, 405, 429, 500})
 
 
 def _respond(
@@ -98,11 +98,32 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
         exc.status_code, "INTERNAL_SERVER_ERROR" if exc.status_code >= 500 else "INVALID_INPUT"
     )
     message = exc.detail if isinstance(exc.detail, str) else "request refused"
+    headers = getattr(exc, "headers", None)
+    details: dict[str, Any] = {}
     if exc.status_code == 404:
         message = f"no route for {request.method} {request.url.path}"
-    return _respond(
-        request, exc.status_code, code, message, {}, headers=getattr(exc, "headers", None)
-    )
+    elif exc.status_code == 405:
+        allowed = allowed_methods(request)
+        message = f"{request.method} is not allowed on {request.url.path}"
+        details = {"allowed_methods": allowed}
+        headers = {**(headers or {}), "Allow": ", ".join(allowed)}
+    return _respond(request, exc.status_code, code, message, details, headers=headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers on the request's path (a path may span several routes).
+
+    The router stops at the first route whose path matches, so its `Allow` names that route's
+    methods alone; a path such as `/api/groups` has a GET route and a POST route.
+    """
+    path = request.scope.get("path", "")
+    methods: set[str] = set()
+    for route in request.app.routes:
+        route_methods = getattr(route, "methods", None)
+        path_regex = getattr(route, "path_regex", None)
+        if route_methods and path_regex is not None and path_regex.match(path):
+            methods |= set(route_methods)
+    return sorted(methods)
 
 
 _FAULT_MESSAGES = {

@@ -6,13 +6,25 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from lang_portal.models.common import RowId
-from lang_portal.models.validation import clean_english, clean_japanese, clean_romaji
+from lang_portal.models.validation import (
+    clean_english,
+    clean_japanese,
+    clean_romaji,
+    text_schema,
+)
 
-Japanese = Annotated[str, AfterValidator(clean_japanese)]
-Romaji = Annotated[str, AfterValidator(clean_romaji)]
-English = Annotated[str, AfterValidator(clean_english)]
+Japanese = Annotated[
+    str, AfterValidator(clean_japanese), Field(json_schema_extra=text_schema("japanese"))
+]
+Romaji = Annotated[
+    str, AfterValidator(clean_romaji), Field(json_schema_extra=text_schema("romaji"))
+]
+English = Annotated[
+    str, AfterValidator(clean_english), Field(json_schema_extra=text_schema("english"))
+]
 MAX_PARTS = 50
 
 PartsList = Annotated[list[dict[str, Any]], Field(max_length=MAX_PARTS)]
@@ -57,9 +69,11 @@ class WordUpdate(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"english": "to eat; to have a meal"}]}
     )
 
-    japanese: Japanese | None = None
-    romaji: Romaji | None = None
-    english: English | None = None
+    # Left out keeps the value; null is refused (a word has all three), and the document
+    # shows no null.
+    japanese: Japanese | SkipJsonSchema[None] = None
+    romaji: Romaji | SkipJsonSchema[None] = None
+    english: English | SkipJsonSchema[None] = None
     parts: PartsList | None = None
 
     def changes(self) -> dict[str, Any]:
