@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Header, Path, Query, Request
 
-from lang_portal.api.documentation import MAXIMUM_SETTING_KEY
+from lang_portal.api.documentation import setting_bounds
 from lang_portal.errors import ValidationFailedError
 from lang_portal.models.common import SQLITE_MAX_INTEGER, PageRequest
 from lang_portal.repository.sessions import SESSION_SORT_COLUMNS
@@ -44,7 +44,7 @@ def page_params(
             Query(
                 ge=1,
                 description="Items per page (default: DEFAULT_PAGE_SIZE)",
-                json_schema_extra={MAXIMUM_SETTING_KEY: "max_page_size"},
+                json_schema_extra=setting_bounds(maximum="max_page_size"),
             ),
         ] = None,
         sort_by: Annotated[sort_literal, Query(description="Sort key")] = default_sort,

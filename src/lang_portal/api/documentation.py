@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 from pydantic import BaseModel
@@ -62,7 +63,7 @@ def document(mount: Mount, kwargs: dict[str, Any]) -> None:
     for status, description in ERROR_STATUSES.items():
         responses.setdefault(status, {"model": error_model, "description": description})
     kwargs["responses"] = responses
-    describe_rules(kwargs)
+    describe_rules(kwargs, 400 if mount is Mount.LEGACY else 422)
 
 
 # -- the document as a whole -------------------------------------------------------------------
@@ -72,9 +73,15 @@ def document(mount: Mount, kwargs: dict[str, Any]) -> None:
 # true beside the rules in its description; clients and the fuzzing (schemathesis.toml) read a
 # 422 to a schema-valid request of such an operation as documented.
 BEYOND_SCHEMA_EXTENSION = "x-refusals-beyond-schema"
-# A bound that comes from a setting: `{"x-maximum-setting": "max_page_size"}` on a parameter or
-# field becomes `"maximum": <the setting in force>` when the app writes its document.
-MAXIMUM_SETTING_KEY = "x-maximum-setting"
+# Bounds that come from settings: `{"x-setting-bounds": {"maximum": "max_page_size"}}` on a
+# parameter or field becomes `"maximum": <the setting in force>` when the app writes its
+# document; `${max_groups}` in a description becomes the setting's value likewise.
+SETTING_BOUNDS_KEY = "x-setting-bounds"
+
+
+def setting_bounds(**bounds: str) -> dict[str, Any]:
+    """`json_schema_extra` for bounds taken from settings: `setting_bounds(maximum="...")`."""
+    return {SETTING_BOUNDS_KEY: bounds}
 
 
 def beyond_schema(*rules: str) -> dict[str, Any]:
@@ -82,19 +89,22 @@ def beyond_schema(*rules: str) -> dict[str, Any]:
     return {BEYOND_SCHEMA_EXTENSION: True, "x-rules": list(rules)}
 
 
-def describe_rules(kwargs: dict[str, Any]) -> None:
-    """Write an operation's rules beyond the schema into its description and its 422."""
+def describe_rules(kwargs: dict[str, Any], status: int) -> None:
+    """Write an operation's rules beyond the schema into its description and its refusal.
+
+    The refusal is the mount's: 422, or 400 on the legacy mount, whose contract has no 422.
+    """
     rules = (kwargs.get("openapi_extra") or {}).get("x-rules")
     if not rules:
         return
     listed = "\n".join(f"* {rule}" for rule in rules)
-    text = "Refused with 422, though the schema allows it:\n\n" + listed
+    text = f"Refused with {status}, though the schema allows it:\n\n" + listed
     description = kwargs.get("description")
     kwargs["description"] = f"{description}\n\n{text}" if description else text
     responses = dict(kwargs.get("responses") or {})
-    entry = dict(responses.get(422) or {})
-    entry["description"] = f"{ERROR_STATUSES[422]}; besides the schema's fields:\n\n{listed}"
-    responses[422] = entry
+    entry = dict(responses.get(status) or {})
+    entry["description"] = f"{ERROR_STATUSES[status]}; besides the schema's fields:\n\n{listed}"
+    responses[status] = entry
     kwargs["responses"] = responses
 
 
@@ -116,9 +126,13 @@ def _settle(node: Any, settings: Any) -> None:
         return
     if not isinstance(node, dict):
         return
-    setting = node.pop(MAXIMUM_SETTING_KEY, None)
-    if setting is not None:
-        node["maximum"] = int(getattr(settings, setting))
+    for keyword, setting in (node.pop(SETTING_BOUNDS_KEY, None) or {}).items():
+        node[keyword] = int(getattr(settings, setting))
+    description = node.get("description")
+    if isinstance(description, str) and "${" in description:
+        node["description"] = string.Template(description).safe_substitute(
+            {name: getattr(settings, name) for name in type(settings).model_fields}
+        )
     if node.get("type") == "integer":
         for key in ("minimum", "maximum"):
             value = node.get(key)

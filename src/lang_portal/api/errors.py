@@ -113,17 +113,20 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
 def allowed_methods(request: Request) -> list[str]:
     """Every method some route answers on the request's path (a path may span several routes).
 
-    The router stops at the first route whose path matches, so its `Allow` names that route's
-    methods alone; a path such as `/api/groups` has a GET route and a POST route.
+    The router stops at the first route whose path matches, so its `Allow` would name that
+    route's methods alone; a path such as `/api/groups` has a GET route and a POST route.
     """
     path = request.scope.get("path", "")
-    methods: set[str] = set()
+    by_parameters: dict[int, set[str]] = {}
     for route in request.app.routes:
         route_methods = getattr(route, "methods", None)
         path_regex = getattr(route, "path_regex", None)
         if route_methods and path_regex is not None and path_regex.match(path):
-            methods |= set(route_methods)
-    return sorted(methods)
+            parameters = getattr(route, "path", "").count("{")
+            by_parameters.setdefault(parameters, set()).update(route_methods)
+    # A fixed path is its own resource, as in the document: `/api/study-sessions/reset` is
+    # not also `/api/study-sessions/{session_id}`.
+    return sorted(by_parameters[min(by_parameters)]) if by_parameters else []
 
 
 _FAULT_MESSAGES = {

@@ -26,6 +26,8 @@ from lang_portal.api.deps import (
     SessionId,
     WordId,
 )
+from lang_portal.api.documentation import beyond_schema
+from lang_portal.api.study_sessions import ANSWER_RULES
 from lang_portal.clock import to_stored
 from lang_portal.models.common import PageRequest, Pagination, SqliteInteger
 from lang_portal.models.groups import GroupItem
@@ -313,9 +315,10 @@ class LegacyReviewBody(BaseModel):
     # Left out, never null: the document has no null for them.
     word_id: SqliteInteger | SkipJsonSchema[None] = None
     correct: bool | SkipJsonSchema[None] = None
-    reviews: list[LegacyReview] | SkipJsonSchema[None] = Field(
-        default=None, min_length=1, max_length=MAX_REVIEWS_PER_BATCH
-    )
+    reviews: (
+        Annotated[list[LegacyReview], Field(min_length=1, max_length=MAX_REVIEWS_PER_BATCH)]
+        | SkipJsonSchema[None]
+    ) = None
 
     @model_validator(mode="after")
     def _one_shape(self) -> LegacyReviewBody:
@@ -355,6 +358,7 @@ def legacy_create_session(services: ServicesDep, body: LegacySessionCreate) -> J
     policy=SESSION_WRITE,
     status_code=201,
     summary="Record answers",
+    openapi_extra=beyond_schema(*ANSWER_RULES),
 )
 def legacy_review(
     services: ServicesDep,
