@@ -66,6 +66,10 @@ async def handle_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
     if any(error["loc"][:1] == ("path",) for error in errors):
+        if request.scope.get("path", "") in _fixed_paths(request):
+            # `GET /api/study-sessions/reset` is a method the fixed path lacks, not a session
+            # id: the document knows the path by itself alone.
+            return _method_not_allowed(request, {})
         return _respond(
             request,
             404,
@@ -103,11 +107,28 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 404:
         message = f"no route for {request.method} {request.url.path}"
     elif exc.status_code == 405:
-        allowed = allowed_methods(request)
-        message = f"{request.method} is not allowed on {request.url.path}"
-        details = {"allowed_methods": allowed}
-        headers = {**(headers or {}), "Allow": ", ".join(allowed)}
+        return _method_not_allowed(request, headers or {})
     return _respond(request, exc.status_code, code, message, details, headers=headers)
+
+
+def _method_not_allowed(request: Request, headers: Mapping[str, str]) -> Response:
+    allowed = allowed_methods(request)
+    return _respond(
+        request,
+        405,
+        "INVALID_INPUT",
+        f"{request.method} is not allowed on {request.url.path}",
+        {"allowed_methods": allowed},
+        headers={**headers, "Allow": ", ".join(allowed)},
+    )
+
+
+def _fixed_paths(request: Request) -> set[str]:
+    return {
+        path
+        for route in request.app.routes
+        if getattr(route, "methods", None) and "{" not in (path := getattr(route, "path", "{"))
+    }
 
 
 def allowed_methods(request: Request) -> list[str]:
