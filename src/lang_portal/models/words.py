@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import orjson
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
@@ -27,7 +29,27 @@ English = Annotated[
 ]
 MAX_PARTS = 50
 
-PartsList = Annotated[list[dict[str, Any]], Field(max_length=MAX_PARTS)]
+
+def _storable_parts(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Parts as they are stored and read back: JSON whose integers fit in 64 bits.
+
+    The document allows any JSON number; one past 64 bits is kept as the float it reads back as.
+    """
+    try:
+        orjson.dumps(parts)
+        return parts
+    except TypeError:
+        pass
+    try:
+        stored: list[dict[str, Any]] = orjson.loads(json.dumps(parts, allow_nan=False))
+    except ValueError as exc:  # orjson.JSONDecodeError is one
+        raise ValueError("parts must be JSON text (no lone surrogates, no NaN)") from exc
+    return stored
+
+
+PartsList = Annotated[
+    list[dict[str, Any]], Field(max_length=MAX_PARTS), AfterValidator(_storable_parts)
+]
 
 _WORD_EXAMPLE: dict[str, Any] = {
     "japanese": "食べる",
