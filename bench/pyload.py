@@ -19,7 +19,8 @@ import time
 from urllib.parse import urlsplit
 
 
-def load_requests(path: str, host: str) -> list[bytes]:
+def load_requests(path: str, host: str, headers: list[str] | None = None) -> list[bytes]:
+    extra = "".join(f"{header}\r\n" for header in headers or ())
     requests = []
     with open(path, encoding="utf-8") as file:
         for raw in file:
@@ -30,13 +31,13 @@ def load_requests(path: str, host: str) -> list[bytes]:
                 _, target, body = line.split(" ", 2)
                 data = body.encode()
                 requests.append(
-                    f"POST {target} HTTP/1.1\r\nHost: {host}\r\n"
+                    f"POST {target} HTTP/1.1\r\nHost: {host}\r\n{extra}"
                     "Content-Type: application/json\r\n"
                     f"Content-Length: {len(data)}\r\n\r\n".encode()
                     + data
                 )
             else:
-                requests.append(f"GET {line} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+                requests.append(f"GET {line} HTTP/1.1\r\nHost: {host}\r\n{extra}\r\n".encode())
     return requests
 
 
@@ -117,10 +118,12 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-async def run(url: str, file: str, connections: int, duration: float) -> dict[str, object]:
+async def run(
+    url: str, file: str, connections: int, duration: float, headers: list[str] | None = None
+) -> dict[str, object]:
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
-    requests = load_requests(file, f"{host}:{port}")
+    requests = load_requests(file, f"{host}:{port}", headers)
     totals = Totals()
     started = time.perf_counter()
     deadline = started + duration
@@ -157,6 +160,9 @@ def main() -> int:
     parser.add_argument("--file", required=True, help="request lines, as for paths.lua")
     parser.add_argument("-c", "--connections", type=int, default=64)
     parser.add_argument("-d", "--duration", type=float, default=20.0, help="seconds")
+    parser.add_argument(
+        "--header", action="append", default=[], help="'Name: value' sent with every request"
+    )
     args = parser.parse_args()
     try:
         import uvloop
@@ -164,7 +170,7 @@ def main() -> int:
         uvloop.install()
     except ImportError:
         pass
-    result = asyncio.run(run(args.url, args.file, args.connections, args.duration))
+    result = asyncio.run(run(args.url, args.file, args.connections, args.duration, args.header))
     print("BENCH_JSON " + json.dumps(result))
     return 0
 

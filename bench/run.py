@@ -32,12 +32,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 sys.path.insert(0, str(BENCH))
 
 import build_dataset  # noqa: E402
+import build_xapi_dataset  # noqa: E402
+import transfer  # noqa: E402
 
 DATASETS = {"light": 10_000, "heavy": 1_000_000}
 API = "/api/v1"
@@ -58,6 +61,12 @@ LIST_AND_DASHBOARD = {
     "GET /dashboard/quick-stats",
     "GET /review_queue",
 }
+# The xAPI LRS (docs/xapi.md): statements stored, a fixed key, batches of 50.
+XAPI_DATASETS = {"light": 10_000, "heavy": 1_000_000}
+XAPI_USER, XAPI_SECRET = "bench", "bench-secret-not-for-production"
+XAPI_BATCH = 50
+XAPI_POST = f"xAPI POST /statements ({XAPI_BATCH} per batch)"
+XAPI_TARGETS = {"statements_per_s": 5000.0, "get_p95_ms": 50.0, "growth_ratio": 0.80}
 TARGETS = {
     "get_p95_ms": 50.0,
     "list_rps": 2000.0,
@@ -145,7 +154,14 @@ def http(method: str, url: str, body: Any = None) -> tuple[int, Any]:
 
 
 class Server:
-    def __init__(self, database: Path, port: int, workers: int, log: Path) -> None:
+    def __init__(
+        self,
+        database: Path,
+        port: int,
+        workers: int,
+        log: Path,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         env = dict(os.environ)
         env.update(
             DATABASE_PATH=str(database),
@@ -155,8 +171,11 @@ class Server:
             # rate limit would refuse a load test that comes from one address.
             RATE_LIMIT_ENABLED="false",
             RATE_LIMIT_REQUESTS=str(10**9),
+            # a refit replays the whole history: measured on its own (docs/srs.md), not here
+            SRS_OPTIMIZE_EVERY="0",
             PYTHONPATH=str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", ""),
         )
+        env.update(extra_env or {})
         self.base = f"http://127.0.0.1:{port}"
         self.log = log.open("w")
         self.process = subprocess.Popen(
@@ -253,7 +272,13 @@ def load_tool(choice: str) -> str:
 
 
 def drive(
-    tool: str, base: str, lines: list[str], seconds: float, connections: int, threads: int
+    tool: str,
+    base: str,
+    lines: list[str],
+    seconds: float,
+    connections: int,
+    threads: int,
+    headers: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as file:
         file.write("\n".join(lines) + "\n")
@@ -263,12 +288,13 @@ def drive(
             command = [
                 "wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s",
                 "--timeout", "10s", "-s", str(BENCH / "wrk" / "paths.lua"), base, "--",
-                requests_file,
+                requests_file, *headers,
             ]  # fmt: skip
         else:
             command = [
                 sys.executable, str(BENCH / "pyload.py"), "--url", base, "--file", requests_file,
                 "-c", str(connections), "-d", str(seconds),
+                *(part for header in headers for part in ("--header", header)),
             ]  # fmt: skip
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     finally:
@@ -315,6 +341,8 @@ def get_endpoints(
         (CEILING, ["/health"]),
         ("GET /words", [f"{API}/words"]),
         ("GET /words/:id", [f"{API}/words/{i}" for i in words]),
+        # the portal's word search: a common syllable, an English word, and no match at all
+        ("GET /words?q=", [f"{API}/words?q={text}&per_page=25" for text in ("ka", "eat", "zzz")]),
         ("GET /groups", [f"{API}/groups"]),
         ("GET /groups/:id", [f"{API}/groups/{i}" for i in group_ids]),
         ("GET /groups/:id/words", [f"{API}/groups/{i}/words" for i in group_ids]),
@@ -503,6 +531,198 @@ def run_dataset(name: str, args: argparse.Namespace, tool: str, end: date) -> Da
     return run
 
 
+# -- the xAPI LRS ------------------------------------------------------------------------------
+
+
+@dataclass
+class XapiRun:
+    name: str
+    statements: int
+    build_seconds: float
+    results: list[Result] = field(default_factory=list)
+    statements_acknowledged: int = 0
+    statements_added: int = 0
+    load_average_at_start: float = 0.0
+
+
+def xapi_dataset(data_dir: Path, name: str, statements: int, seed: int) -> tuple[Path, float]:
+    """The cached xAPI build for (statements, seed), built when missing."""
+    path = data_dir / f"xapi-{name}-{statements}-s{seed}.db"
+    stamp = path.with_suffix(".json")
+    if path.exists() and stamp.exists():
+        return path, float(json.loads(stamp.read_text())["seconds"])
+    seconds = build_xapi_dataset.build(path, statements=statements, seed=seed)
+    stamp.write_text(json.dumps({"seconds": seconds, "statements": statements}))
+    print(f"  built {path.name} in {seconds:.1f} s", flush=True)
+    return path, seconds
+
+
+def xapi_headers() -> tuple[str, ...]:
+    import base64
+
+    token = base64.b64encode(f"{XAPI_USER}:{XAPI_SECRET}".encode()).decode()
+    return (f"Authorization: Basic {token}", "X-Experience-API-Version: 1.0.3")
+
+
+def xapi_get_lines(
+    database: Path, statements: int, rng: random.Random, seed: int
+) -> dict[str, list[str]]:
+    """Request lines per filter, each asking for values the dataset holds."""
+    registrations = max(1, statements // build_xapi_dataset.STATEMENTS_PER_REGISTRATION)
+    picks = {
+        "agent": [
+            json.dumps({"mbox": build_xapi_dataset.learner(i)["mbox"]}, separators=(",", ":"))
+            for i in rng.sample(range(build_xapi_dataset.LEARNERS), 500)
+        ],
+        "verb": list(build_xapi_dataset.VERBS),
+        "activity": [
+            build_xapi_dataset.activity_id(i)
+            for i in rng.sample(range(build_xapi_dataset.ACTIVITIES), 500)
+        ],
+        "registration": [
+            build_xapi_dataset.registration(i, seed)
+            for i in rng.sample(range(registrations), min(500, registrations))
+        ],
+    }
+    return {
+        name: [f"/xapi/statements?{name}={quote(value, safe='')}" for value in values]
+        for name, values in picks.items()
+    }
+
+
+def xapi_post_lines(rng: random.Random, seed: int, batches: int = 200) -> list[str]:
+    lines = []
+    for batch in range(batches):
+        statements = [
+            build_xapi_dataset.statement_for(10**9 + batch * XAPI_BATCH + i, rng, seed)
+            for i in range(XAPI_BATCH)
+        ]
+        lines.append("POST /xapi/statements " + json.dumps(statements, separators=(",", ":")))
+    return lines
+
+
+def count_statements(database: Path) -> int:
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+        return int(connection.execute("SELECT count(*) FROM xapi_statements").fetchone()[0])
+
+
+def run_xapi_dataset(name: str, args: argparse.Namespace, tool: str) -> XapiRun:
+    statements = XAPI_DATASETS[name]
+    print(f"\n== xAPI {name}: {statements:,} statements", flush=True)
+    cached, build_seconds = xapi_dataset(args.data_dir, name, statements, args.seed)
+    work = args.data_dir / f"run-xapi-{name}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{work}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(cached, work)
+    run = XapiRun(name=name, statements=statements, build_seconds=build_seconds)
+    run.load_average_at_start = os.getloadavg()[0]
+    port = args.port or free_port()
+    server = Server(
+        work, port, args.workers, args.results_dir / f"server-xapi-{name}.log",
+        extra_env={"XAPI_CREDENTIALS": f"{XAPI_USER}:{XAPI_SECRET}"},
+    )  # fmt: skip
+    rng = random.Random(args.seed)
+    headers = xapi_headers()
+    try:
+        gets = xapi_get_lines(work, statements, rng, args.seed)
+        every = [line for lines in gets.values() for line in lines[:50]]
+        drive(tool, server.base, every, args.warmup, args.connections, args.threads, headers)
+        for filter_name, lines in gets.items():
+            label = f"xAPI GET /statements?{filter_name}"
+            if args.only and not any(part in label for part in args.only):
+                continue
+            drive(tool, server.base, lines, min(args.warmup, 2), args.connections, args.threads,
+                  headers)  # fmt: skip
+            cpu = server.cpu_seconds()
+            raw = drive(tool, server.base, lines, args.duration, args.connections, args.threads,
+                        headers)  # fmt: skip
+            result = to_result(label, raw)
+            result.server_cpu_us = (server.cpu_seconds() - cpu) * 1e6 / max(1, result.requests)
+            run.results.append(result)
+            print(f"  {label:38} {result.rps:8.0f}/s  p95 {result.p95_ms:6.1f} ms  "
+                  f"errors {result.errors}  cpu {result.server_cpu_us:5.0f} us/req",
+                  flush=True)  # fmt: skip
+        if not args.only or any(part in XAPI_POST for part in args.only):
+            lines = xapi_post_lines(rng, args.seed)
+            before = count_statements(work)
+            cpu = server.cpu_seconds()
+            raw = drive(tool, server.base, lines, args.duration, args.connections, args.threads,
+                        headers)  # fmt: skip
+            after = count_statements(work)
+            result = to_result(XAPI_POST, raw)
+            result.server_cpu_us = (server.cpu_seconds() - cpu) * 1e6 / max(1, result.requests)
+            run.statements_acknowledged = (result.requests - result.errors) * XAPI_BATCH
+            run.statements_added = after - before
+            per_second = run.statements_acknowledged / (raw["duration_us"] / 1e6)
+            result.note = (
+                f"{per_second:,.0f} statements/s; acknowledged {run.statements_acknowledged}, "
+                f"stored {run.statements_added}"
+            )
+            run.results.append(result)
+            print(f"  {XAPI_POST:38} {result.rps:8.0f}/s  p95 {result.p95_ms:6.1f} ms  "
+                  f"errors {result.errors}  {result.note}", flush=True)  # fmt: skip
+    finally:
+        server.stop()
+    return run
+
+
+def xapi_table(runs: list[XapiRun]) -> str:
+    light = next((r for r in runs if r.name == "light"), None)
+    main = next((r for r in runs if r.name == "heavy"), runs[0])
+    by_light = {r.endpoint: r for r in light.results} if light else {}
+    lines = [
+        f"| xAPI ({main.statements:,} statements) | req/s | p50 ms | p95 ms | p99 ms | errors "
+        f"| req/s at {XAPI_DATASETS['light']:,} | 1M / 10k | server CPU µs/req | note |",
+        "|" + "---|" * 10,
+    ]
+    for result in main.results:
+        other = by_light.get(result.endpoint)
+        ratio = f"{result.rps / other.rps:.2f}" if other and other.rps else "—"
+        lines.append(
+            f"| {result.endpoint} | {result.rps:,.0f} | {result.p50_ms:.1f} | {result.p95_ms:.1f} "
+            f"| {result.p99_ms:.1f} | {result.errors} | {f'{other.rps:,.0f}' if other else '—'} "
+            f"| {ratio} | {result.server_cpu_us:,.0f} | {result.note} |"
+        )
+    for run in runs:
+        lines.append("")
+        lines.append(
+            f"xAPI {run.name}: built in {run.build_seconds:.0f} s; load average at start "
+            f"{run.load_average_at_start:.2f}; statements acknowledged "
+            f"{run.statements_acknowledged}, stored {run.statements_added}, lost "
+            f"{max(0, run.statements_acknowledged - run.statements_added)}"
+        )
+    return "\n".join(lines)
+
+
+def xapi_verdicts(runs: list[XapiRun]) -> list[tuple[str, bool]]:
+    heavy = next((r for r in runs if r.name == "heavy"), None)
+    light = next((r for r in runs if r.name == "light"), None)
+    if heavy is None:
+        return []
+    gets = [r for r in heavy.results if r.endpoint.startswith("xAPI GET")]
+    post = next((r for r in heavy.results if r.endpoint == XAPI_POST), None)
+    checks = [
+        (f"xAPI filtered GET p95 <= {XAPI_TARGETS['get_p95_ms']:.0f} ms at 1M, no errors",
+         bool(gets) and all(r.p95_ms <= XAPI_TARGETS["get_p95_ms"] and r.errors == 0
+                            for r in gets)),
+    ]  # fmt: skip
+    if light:
+        by_light = {r.endpoint: r for r in light.results if r.requests}
+        ratios = [r.rps / by_light[r.endpoint].rps for r in gets if r.endpoint in by_light]
+        if ratios:
+            checks.append((f"xAPI GET 1M/10k req/s >= {XAPI_TARGETS['growth_ratio']:.2f} "
+                           f"(min {min(ratios):.2f})",
+                           min(ratios) >= XAPI_TARGETS["growth_ratio"]))  # fmt: skip
+    if post:
+        per_second = heavy.statements_acknowledged / max(1e-9, post.requests / max(post.rps, 1e-9))
+        lost = heavy.statements_acknowledged - heavy.statements_added
+        checks.append((f"xAPI ingest >= {XAPI_TARGETS['statements_per_s']:.0f} statements/s in "
+                       f"batches of {XAPI_BATCH} ({per_second:,.0f}/s), none lost",
+                       per_second >= XAPI_TARGETS["statements_per_s"] and lost <= 0
+                       and post.errors == 0))  # fmt: skip
+    return checks
+
+
 # -- report ------------------------------------------------------------------------------------
 
 
@@ -600,6 +820,22 @@ def verdicts(runs: list[DatasetRun]) -> list[tuple[str, bool]]:
     return checks
 
 
+def transfer_table(trips: list[transfer.RoundTrip]) -> str:
+    lines = [
+        "| history | file MB | export s | export peak MB | import s | import peak MB "
+        "| derived state |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for trip in trips:
+        lines.append(
+            f"| {trip.reviews:,} answers | {trip.file_mb} | {trip.export.seconds:.1f} "
+            f"| {trip.export.peak_memory_mb:.0f} | {trip.import_.seconds:.1f} "
+            f"| {trip.import_.peak_memory_mb:.0f} "
+            f"| {'identical' if trip.identical else 'DIFFERS: ' + '; '.join(trip.differences)} |"
+        )
+    return "\n".join(lines)
+
+
 def machine() -> dict[str, Any]:
     cpu = ""
     with contextlib.suppress(OSError, StopIteration):
@@ -628,7 +864,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
-    parser.add_argument("--datasets", default="light,heavy")
+    parser.add_argument("--datasets", default="light,heavy", help="portal datasets ('' for none)")
+    parser.add_argument(
+        "--xapi-datasets", default="light,heavy", help="xAPI datasets (10k, 1M statements)"
+    )
     parser.add_argument("--only", nargs="*", help="run only endpoints whose label contains these")
     parser.add_argument("--driver", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--post-sessions", type=int, default=200)
@@ -638,6 +877,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--no-derived", action="store_true", help="datasets without the learning engine's replay"
+    )
+    parser.add_argument(
+        "--no-transfer", action="store_true", help="skip the history export/import round trip"
     )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--end-date", type=date.fromisoformat, help="default: today (UTC)")
@@ -653,9 +895,30 @@ def main(argv: list[str] | None = None) -> int:
     started = datetime.now(UTC)
     print(f"load from {tool}, {args.connections} connections, {args.duration:.0f} s per "
           f"endpoint, {args.workers} server workers", flush=True)  # fmt: skip
-    runs = [run_dataset(name, args, tool, end) for name in args.datasets.split(",")]
-    report = table(runs)
-    checks = verdicts(runs)
+    runs = [run_dataset(name, args, tool, end) for name in args.datasets.split(",") if name]
+    xapi_runs = [
+        run_xapi_dataset(name, args, tool) for name in args.xapi_datasets.split(",") if name
+    ]
+    report = table(runs) if runs else ""
+    checks = verdicts(runs) if runs else []
+    round_trips = []
+    if not args.no_transfer:
+        for name in args.datasets.split(","):
+            if not name:
+                continue
+            print(f"\n== {name}: history export and import back", flush=True)
+            source = transfer.source_database(args.data_dir, DATASETS[name], args.seed)
+            trip = transfer.round_trip(source, args.data_dir / f"transfer-{name}", DATASETS[name])
+            round_trips.append(trip)
+        if round_trips:
+            report += "\n\n" + transfer_table(round_trips)
+            checks.append(
+                ("a history exports and imports back with identical derived state",
+                 all(trip.identical for trip in round_trips))
+            )  # fmt: skip
+    if xapi_runs:
+        report += ("\n\n" if report else "") + xapi_table(xapi_runs)
+        checks += xapi_verdicts(xapi_runs)
     print("\n" + report)
     for label, ok in checks:
         print(f"{'MET    ' if ok else 'NOT MET'}  {label}")
@@ -673,6 +936,8 @@ def main(argv: list[str] | None = None) -> int:
                 "workers": args.workers,
                 "targets": TARGETS,
                 "runs": [asdict(run) for run in runs],
+                "history_round_trips": [asdict(trip) for trip in round_trips],
+                "xapi_runs": [asdict(run) for run in xapi_runs],
                 "checks": [{"target": label, "met": ok} for label, ok in checks],
                 "table_markdown": report,
             },

@@ -50,15 +50,19 @@ SKIP = {
 STUDY_ACTIVITIES = [
     {
         "name": "Typing Tutor",
-        "launch_url": "http://localhost:8081",
-        "thumbnail_url": None,
-        "description": "Type the romaji for each word of a group against the clock.",
+        "launch_url": "/apps/typing/",
+        "thumbnail_url": "/apps/thumbnails/typing.svg",
+        "description": (
+            "Type the romaji of each word of a group; the usual Hepburn spellings count."
+        ),
     },
     {
         "name": "Flashcards",
-        "launch_url": "http://localhost:8082",
-        "thumbnail_url": None,
-        "description": "Review a group's words as flashcards and rate how well you knew each.",
+        "launch_url": "/apps/flashcards/",
+        "thumbnail_url": "/apps/thumbnails/flashcards.svg",
+        "description": (
+            "Review a group's words as flashcards: reveal the English and say if you knew it."
+        ),
     },
 ]
 

@@ -1,6 +1,7 @@
 -- Cycles through the request lines of a file, one per request, each wrk thread from its own
 -- offset. A line is "PATH" (a GET) or "POST PATH BODY" (a JSON POST).
--- Usage: wrk ... -s bench/wrk/paths.lua URL -- FILE
+-- Usage: wrk ... -s bench/wrk/paths.lua URL -- FILE ["Name: value" ...]
+-- (each argument after FILE is a header sent with every request)
 -- done() prints one line "BENCH_JSON {...}" that bench/run.py parses.
 
 local threads = {}
@@ -16,12 +17,20 @@ local requests = {}
 function init(args)
   local file = assert(io.open(args[1], "r"))
   local headers = { ["Content-Type"] = "application/json" }
+  local get_headers = {}
+  for i = 2, #args do
+    local name, value = args[i]:match("^([^:]+):%s*(.*)$")
+    if name then
+      headers[name] = value
+      get_headers[name] = value
+    end
+  end
   for line in file:lines() do
     local method, path, body = line:match("^(POST) (%S+) (.+)$")
     if method then
       requests[#requests + 1] = wrk.format("POST", path, headers, body)
     elseif #line > 0 then
-      requests[#requests + 1] = wrk.format("GET", line)
+      requests[#requests + 1] = wrk.format("GET", line, get_headers)
     end
   end
   file:close()

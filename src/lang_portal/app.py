@@ -13,17 +13,17 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
-from swagger_ui_bundle import swagger_ui_path
 
 from lang_portal import __version__
 from lang_portal.api import (
     admin,
     analytics,
+    apps,
     dashboard,
     groups,
     legacy,
+    portal,
     srs,
     study_activities,
     study_sessions,
@@ -38,6 +38,7 @@ from lang_portal.clock import Clock, SystemClock
 from lang_portal.database import Database, DatabaseUnavailableError
 from lang_portal.middleware import metrics
 from lang_portal.middleware.body_limit import BodyLimitMiddleware
+from lang_portal.middleware.cors import ActivityOriginsCORSMiddleware
 from lang_portal.middleware.logging import (
     UnhandledErrorMiddleware,
     configure_logging,
@@ -54,6 +55,7 @@ from lang_portal.service.container import Services
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.summaries import ensure_daily_stats_zone
 from lang_portal.settings import SEEDS_DIR, Settings, load_settings
+from lang_portal.xapi.app import XAPI_PREFIX, XapiMount, build_xapi_app
 
 logger = logging.getLogger("lang_portal.app")
 
@@ -173,9 +175,15 @@ def create_app(
     app.router.routes.append(PrefixGroup("/api", bare))
     # as declared, with their policies (include_router would copy them without)
     app.router.routes.extend(system_routes.router.routes)
+    # First in the table: an xAPI request is then matched against the xAPI routes alone.
+    app.router.routes.insert(0, XapiMount(XAPI_PREFIX, app=build_xapi_app(services), name="xapi"))
+    app.router.routes.extend(apps.router.routes)
+    app.mount(apps.APPS_PREFIX, apps.static_apps(), name="apps")
+    app.router.routes.extend(portal.router.routes)
+    app.mount(portal.PORTAL_PREFIX, portal.static_portal(), name="portal")
     app.mount(
         system_routes.SWAGGER_STATIC,
-        StaticFiles(directory=Path(str(swagger_ui_path))),
+        StaticFiles(directory=system_routes.swagger_ui_directory()),
         name="swagger-static",
     )
     install_error_handlers(app)
@@ -190,6 +198,11 @@ EXPOSED_HEADERS = [
     "X-RateLimit-Limit",
     "X-RateLimit-Remaining",
     "X-RateLimit-Reset",
+    # xAPI's (docs/xapi.md)
+    "X-Experience-API-Version",
+    "X-Experience-API-Consistent-Through",
+    "ETag",
+    "Last-Modified",
 ]
 
 
@@ -204,10 +217,17 @@ def add_middlewares(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(TimeoutMiddleware, seconds=settings.request_timeout_seconds)
     if settings.rate_limit_enabled:
         app.add_middleware(RateLimitMiddleware, limiter=RateLimiterService(settings))
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_size)
-    app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_size)
     app.add_middleware(
-        CORSMiddleware,
+        BodyLimitMiddleware,
+        max_bytes=settings.max_request_size,
+        max_upload_bytes=settings.max_upload_size,
+        exempt_prefixes=(XAPI_PREFIX + "/",),
+    )
+    app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_size)
+    services: Services = app.state.services
+    app.add_middleware(
+        ActivityOriginsCORSMiddleware,
+        activity_origins=services.study.activity_origins,
         allow_origins=settings.cors_allowed_origins,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
         allow_headers=["*"],
@@ -217,7 +237,15 @@ def add_middlewares(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(SecurityHeadersMiddleware)
     observers: list[RequestObserver] = [log_request]
     if settings.metrics_enabled:
-        observers.append(metrics.RequestMetrics(static_prefixes=(system_routes.SWAGGER_STATIC,)))
+        observers.append(
+            metrics.RequestMetrics(
+                static_prefixes=(
+                    system_routes.SWAGGER_STATIC,
+                    apps.APPS_PREFIX,
+                    portal.PORTAL_PREFIX,
+                )
+            )
+        )
     app.add_middleware(ObserveRequestsMiddleware, observers=observers)
     app.add_middleware(RequestIdMiddleware)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import os
 import shutil
@@ -12,10 +13,12 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from lang_portal.clock import SystemClock
 from lang_portal.database import Database, DatabaseUnavailableError
 from lang_portal.errors import ApiError
+from lang_portal.models.transfer import HistoryImportReport, WordImportReport
 from lang_portal.repository import migrations
 from lang_portal.repository import ops as ops_repo
 from lang_portal.repository.migrations import MigrationError
@@ -323,6 +326,214 @@ def cmd_srs_evaluate(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def optimize_lines(outcome: dict[str, Any]) -> list[str]:
+    split = outcome["split"]
+    lines = [
+        f"{split['answers']} answers: fitted on the {split['training_answers']} before "
+        f"{split['split_at']}, scored on the {split['held_out_answers']} from then on "
+        f"({split['training_reviews_scored']} and {split['held_out_reviews_scored']} a day or "
+        "more after the word's previous answer)"
+    ]
+    scores = outcome["scores"]
+    if scores:
+        labels = {
+            "fitted": "fitted",
+            "fitted_slow_as_hard": "fitted, slow right = hard",
+            "in_use": "in use",
+            "defaults": "defaults",
+            "constant": "constant",
+        }
+        lines[-1:] = [lines[-1], f"{'held out':26}{'log loss':>10}{'RMSE(bins)':>12}{'AUC':>8}"]
+        for name, label in labels.items():
+            row = scores.get(name)
+            if row is None:
+                continue
+            auc = "n/a" if row["auc"] is None else f"{row['auc']:.4f}"
+            lines.append(f"{label:26}{row['log_loss']:>10.4f}{row['rmse_bins']:>12.4f}{auc:>8}")
+        answer_time = outcome.get("answer_time") or {}
+        if answer_time.get("tried"):
+            lines.append(
+                f"right answers slower than {answer_time['slow_ms']} ms as hard: "
+                f"{'adopted' if answer_time['adopted'] else 'not adopted'} (held-out log loss "
+                f"{answer_time['log_loss_slow_right_as_hard']:.4f} against "
+                f"{answer_time['log_loss_right_as_good']:.4f})"
+            )
+        lines.append(
+            f"fit {outcome['fit_seconds']:.2f} s, scoring {outcome['score_seconds']:.2f} s"
+        )
+    lines.append(outcome["reason"])
+    return lines
+
+
+def cmd_srs_optimize(settings: Settings, args: argparse.Namespace) -> int:
+    from lang_portal.app import build_services
+
+    _require_schema(settings)
+    services = build_services(settings)
+    quiet = args.json
+
+    def progress(message: str) -> None:
+        if not quiet:
+            print(f"... {message}", file=sys.stderr, flush=True)
+
+    try:
+        outcome = services.optimizer.optimize(progress)
+    finally:
+        services.context.db.close()
+    assert outcome is not None
+    report = outcome.as_json()
+    if args.json:
+        import json
+
+        print(json.dumps(report, indent=2))
+    else:
+        print("\n".join(optimize_lines(report)))
+    return EXIT_OK
+
+
+class Progress:
+    """One line on stderr, rewritten in place while long work runs (only on a terminal)."""
+
+    def __init__(self, label: str, total: int | None = None) -> None:
+        self.label = label
+        self.total = total
+        self.shown = sys.stderr.isatty()
+
+    def __call__(self, done: int) -> None:
+        if not self.shown:
+            return
+        if self.total:
+            width = 30
+            filled = min(width, width * done // self.total)
+            bar = "#" * filled + "-" * (width - filled)
+            print(f"\r{self.label} [{bar}] {done}/{self.total}", end="", file=sys.stderr)
+        else:
+            print(f"\r{self.label} {done}", end="", file=sys.stderr)
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            print(file=sys.stderr)
+
+
+def cmd_export_history(settings: Settings, args: argparse.Namespace) -> int:
+    from lang_portal.app import build_services
+
+    _require_schema(settings)
+    services = build_services(settings)
+    target = Path(args.file)
+    partial = target.with_name(target.name + ".partial")
+    written = 0
+    progress = Progress("exporting, bytes")
+    try:
+        with partial.open("wb") as handle:
+            for chunk in services.transfer.export_history_chunks():
+                handle.write(chunk)
+                written += len(chunk)
+                progress(written)
+        partial.replace(target)
+    finally:
+        progress.close()
+        partial.unlink(missing_ok=True)
+        services.context.db.close()
+    print(f"exported the history to {target} ({written} bytes)")
+    return EXIT_OK
+
+
+def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    from lang_portal.app import build_services
+
+    _require_schema(settings)
+    source = Path(args.file)
+    with source.open("rb") as handle:
+        services = build_services(settings)
+        report: WordImportReport | HistoryImportReport
+        try:
+            if args.what == "words":
+                try:
+                    text = handle.read().decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise CommandError(f"{source}: the CSV is not UTF-8") from exc
+                report = services.transfer.import_words_csv(text)
+            else:
+                # parsed from the file as a stream: memory stays bounded whatever its size
+                progress = Progress("replaying answers")
+                try:
+                    report = services.transfer.import_history_file(handle, progress)
+                finally:
+                    progress.close()
+        except ApiError as exc:
+            raise CommandError(f"{source}: {_first_problem(exc)}") from exc
+        finally:
+            services.context.db.close()
+    counts = dataclasses.asdict(report)
+    print(", ".join(f"{key.replace('_', ' ')} {value}" for key, value in counts.items()))
+    return EXIT_OK
+
+
+def _first_problem(exc: ApiError) -> str:
+    """The error and its first listed problem, on one line."""
+    errors = exc.details.get("errors") if isinstance(exc.details, dict) else None
+    if not errors:
+        return str(exc)
+    first = errors[0]
+    where = first.get("path") or f"line {first.get('line')}"
+    return f"{exc}; first: {where}: {first['reason']}"
+
+
+def cmd_xapi_add_key(settings: Settings, args: argparse.Namespace) -> int:
+    from lang_portal.xapi.auth import create_key
+
+    name = args.name.strip()
+    if not name or len(name) > 100:
+        raise CommandError("NAME must be 1-100 characters (who or what uses the key)")
+    _require_schema(settings)
+    db = _database(settings)
+    try:
+        key = create_key(db, name, SystemClock().now())
+    finally:
+        db.close()
+    print(f"made xAPI key {key.username!r} for {name!r}; the secret is shown only now.")
+    print("Point the app at /xapi with HTTP Basic authentication as USERNAME:SECRET:")
+    print(f"{key.username}:{key.secret}")
+    return EXIT_OK
+
+
+def cmd_xapi_keys(settings: Settings, args: argparse.Namespace) -> int:
+    from lang_portal.repository import xapi_keys
+
+    _require_schema(settings)
+    db = _database(settings)
+    try:
+        with db.read() as connection:
+            rows = xapi_keys.list_keys(connection)
+    finally:
+        db.close()
+    for row in rows:
+        scope = f"launch key for registration {row['registration']}" if row["registration"] else ""
+        expires = f", expires {row['expires_at']}" if row["expires_at"] else ""
+        print(f"{row['username']:20} {row['name']!r} made {row['created_at']} {scope}{expires}")
+    fixed = len(settings.xapi_credentials)
+    print(f"{len(rows)} key(s) in the database; XAPI_CREDENTIALS lists {fixed}")
+    return EXIT_OK
+
+
+def cmd_xapi_remove_key(settings: Settings, args: argparse.Namespace) -> int:
+    from lang_portal.repository import xapi_keys
+
+    _require_schema(settings)
+    db = _database(settings)
+    try:
+        with db.write() as connection:
+            removed = xapi_keys.delete_key(connection, args.username)
+    finally:
+        db.close()
+    if not removed:
+        raise CommandError(f"no key {args.username!r} in the database (`lang-portal xapi keys`)")
+    print(f"removed xAPI key {args.username!r}: it is refused from now on")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lang-portal",
@@ -358,6 +569,50 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.set_defaults(handler=cmd_srs_evaluate)
+    optimize = srs_commands.add_parser(
+        "optimize",
+        help="fit the FSRS parameters to the history (older part), keep them only if they beat "
+        "the ones in use on the newer part, and replay every card with them",
+    )
+    optimize.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    optimize.set_defaults(handler=cmd_srs_optimize)
+
+    export = commands.add_parser("export", help="write a file for another portal or a backup")
+    export_commands = export.add_subparsers(dest="export_command", required=True, metavar="WHAT")
+    export_history = export_commands.add_parser(
+        "history", help="the whole study history as the spec's JSON (streamed)"
+    )
+    export_history.add_argument("file", help="where to write it")
+    export_history.set_defaults(handler=cmd_export_history)
+
+    load = commands.add_parser("import", help="read a file into the database, all or nothing")
+    load_commands = load.add_subparsers(dest="what", required=True, metavar="WHAT")
+    load_history = load_commands.add_parser(
+        "history", help="a history export; what is already stored is not stored twice"
+    )
+    load_history.add_argument("file", help="a JSON file written by `export history`")
+    load_history.set_defaults(handler=cmd_import)
+    load_words = load_commands.add_parser(
+        "words", help="a CSV word list: japanese,romaji,english,tags"
+    )
+    load_words.add_argument("file", help="a CSV file (UTF-8)")
+    load_words.set_defaults(handler=cmd_import)
+
+    xapi = commands.add_parser("xapi", help="the xAPI learning record store at /xapi")
+    xapi_commands = xapi.add_subparsers(dest="xapi_command", required=True, metavar="XAPI_COMMAND")
+    add_key = xapi_commands.add_parser(
+        "add-key",
+        help="make an HTTP Basic key for /xapi (stored hashed; the last line printed is "
+        "USERNAME:SECRET, shown once)",
+    )
+    add_key.add_argument("name", help="who or what uses the key, e.g. 'quiz app'")
+    add_key.set_defaults(handler=cmd_xapi_add_key)
+    xapi_commands.add_parser("keys", help="list the keys in the database").set_defaults(
+        handler=cmd_xapi_keys
+    )
+    remove_key = xapi_commands.add_parser("remove-key", help="delete a key: refused from now on")
+    remove_key.add_argument("username", help="the key's USERNAME (`lang-portal xapi keys`)")
+    remove_key.set_defaults(handler=cmd_xapi_remove_key)
 
     take = commands.add_parser(
         "backup", help="take a consistent, compressed, checked backup (safe while serving)"

@@ -179,6 +179,18 @@ class Database:
             if self.observers:
                 self._observe("snapshot", started)
 
+    @contextmanager
+    def private_snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A snapshot on a connection of its own, for a long read whose steps may run on
+        different threads (a streamed download): no other request shares its transaction."""
+        connection = self._open(readonly=True)
+        try:
+            connection.execute("BEGIN")
+            yield connection
+            connection.execute("COMMIT")
+        finally:
+            connection.close()
+
     @property
     def process_lock_path(self) -> Path:
         return self.path.with_name(self.path.name + "-writer.lock")

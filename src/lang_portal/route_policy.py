@@ -54,6 +54,9 @@ class RoutePolicy:
     # Answered from the response cache (api.cache) while the database is unchanged: only for a
     # GET whose answer depends on the stored data alone, never on the clock.
     cached: bool = False
+    # Takes a whole file (an import): the body may reach MAX_UPLOAD_SIZE instead of
+    # MAX_REQUEST_SIZE, and the request timeout does not cut the work short.
+    takes_file: bool = False
 
     def __post_init__(self) -> None:
         if self.cached and self.rate_class.counts_as_write:
@@ -66,6 +69,7 @@ BULK_READ = RoutePolicy(RateClass.READ, runs=Runs.THREAD_POOL)
 WRITE = RoutePolicy(RateClass.WRITE, runs=Runs.THREAD_POOL)
 # An async handler runs on the event loop by itself and hands its slow part to a thread.
 ASYNC_WRITE = RoutePolicy(RateClass.WRITE)
+FILE_UPLOAD = RoutePolicy(RateClass.WRITE, takes_file=True)
 SESSION_READ = RoutePolicy(RateClass.SESSION_READ)
 CACHED_SESSION_READ = RoutePolicy(RateClass.SESSION_READ, cached=True)
 SESSION_WRITE = RoutePolicy(RateClass.SESSION_WRITE, runs=Runs.THREAD_POOL)

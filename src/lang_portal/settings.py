@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -48,6 +49,7 @@ class Settings(BaseSettings):
     # Seconds given to in-flight requests after SIGTERM; "30s" (the spec's form) is accepted.
     graceful_shutdown_timeout: float = Field(30, ge=0, le=3600)
     max_request_size: int = Field(1_048_576, ge=1)
+    max_upload_size: int = Field(268_435_456, ge=1)  # the routes that take files
     gzip_minimum_size: int = Field(1024, ge=0)
     # Comma-separated in the environment: CORS_ALLOWED_ORIGINS=https://a.example,https://b.example
     cors_allowed_origins: Annotated[list[str], NoDecode] = Field(
@@ -99,8 +101,20 @@ class Settings(BaseSettings):
     srs_new_words_per_day: int = Field(20, ge=0, le=10_000)
     srs_desired_retention: float = Field(0.9, gt=0.5, lt=1.0)
     srs_mastery_stability_days: float = Field(21, gt=0, le=36500)
+    srs_optimize_every: int = Field(1000, ge=0)  # 0 = no automatic refit
 
     legacy_api_enabled: bool = True
+
+    # The xAPI LRS at /xapi (docs/xapi.md). Fixed keys for deployment, comma-separated
+    # user:secret pairs; keys made with `lang-portal xapi add-key` live in the database.
+    xapi_credentials: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Where the portal's own IRIs start: words are {base}words/{id}, groups {base}groups/{id},
+    # study activities {base}study-activities/{id}; the key accounts' homePage is the base.
+    xapi_iri_base: str = "https://lang-portal.example/xapi/"
+    # /xapi bodies carry attachments: their own limit instead of MAX_REQUEST_SIZE.
+    xapi_max_request_size: int = Field(64 * 1_048_576, ge=1)
+    # How long the key in an xAPI launch stays valid.
+    xapi_launch_key_minutes: int = Field(240, ge=1, le=7 * 24 * 60)
 
     @field_validator("log_level", "database_synchronous", mode="before")
     @classmethod
@@ -119,6 +133,25 @@ class Settings(BaseSettings):
     def _split_origins(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("xapi_credentials", mode="before")
+    @classmethod
+    def _split_credentials(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [pair.strip() for pair in value.split(",") if pair.strip()]
+        if isinstance(value, list):
+            for pair in value:
+                user, _, secret = str(pair).partition(":")
+                if not user or not secret:
+                    raise ValueError("use user:secret pairs separated by commas")
+        return value
+
+    @field_validator("xapi_iri_base")
+    @classmethod
+    def _iri_base(cls, value: str) -> str:
+        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/\s]+/(\S*/)?$", value):
+            raise ValueError("use an absolute IRI ending in '/', e.g. https://school.example/xapi/")
         return value
 
     @field_validator("rate_limit_storage_uri")

@@ -115,8 +115,37 @@ def test_mastery_overall_and_per_group(client: TestClient, history: list[int]) -
     assert mastery["studied"] == 3
     words = client.get("/api/words").json()["pagination"]["total_items"]
     assert mastery["total_words"] == words
-    # stabilities straight from each word's state
-    stabilities = [client.get(f"/api/words/{w}").json()["srs"]["stability"] for w in history]
-    assert mastery["mastered"] == sum(s >= 2 for s in stabilities)
+    # stable and remembered now, straight from each word's state
+    cards = [client.get(f"/api/words/{w}").json()["srs"] for w in history]
+    assert mastery["mastered"] == sum(
+        c["stability"] >= 2 and c["retrievability"] >= 0.9 for c in cards
+    )
+    assert mastery["recall_threshold"] == 0.9
+    assert "at least 2 days" in mastery["rule"] and "recall now is at least 0.9" in mastery["rule"]
     group = next(g for g in mastery["groups"] if g["group_id"] == 1)
     assert group["studied"] == 3 and group["studied_share"] == round(3 / group["word_count"], 4)
+
+
+@pytest.mark.parametrize("prefix", ["/api/v1", "/api"])
+def test_srs_evaluation_calibration(client: TestClient, history: list[int], prefix: str) -> None:
+    body = client.get(f"{prefix}/analytics/srs_evaluation").json()
+    evaluation = body["data"] if prefix == "/api/v1" else body
+    # scored: a and b on the 17th (a day after their first answers), b again on the 19th
+    assert evaluation["reviews_scored"] == 3
+    calibration = evaluation["calibration"]
+    assert calibration, "answers were scored, so some range holds them"
+    assert sum(entry["reviews"] for entry in calibration) == 3
+    recalled = sum(entry["actual"] * entry["reviews"] for entry in calibration)
+    assert recalled == pytest.approx(2)  # a on the 17th and b on the 19th
+    for entry in calibration:
+        assert set(entry) == {"predicted_from", "predicted_to", "reviews", "predicted", "actual"}
+        assert entry["predicted_from"] <= entry["predicted"] <= entry["predicted_to"]
+        assert entry["predicted_to"] == pytest.approx(entry["predicted_from"] + 0.1)
+    ranges = [entry["predicted_from"] for entry in calibration]
+    assert ranges == sorted(set(ranges))
+
+
+def test_srs_evaluation_calibration_empty_without_history(client: TestClient) -> None:
+    evaluation = client.get("/api/analytics/srs_evaluation").json()
+    assert evaluation["reviews_scored"] == 0
+    assert evaluation["calibration"] == []

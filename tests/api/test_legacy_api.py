@@ -276,10 +276,55 @@ def test_group_words_raw_carries_every_word_with_parts(client: TestClient) -> No
         "kanji": "こんにちは",
         "romaji": "konnichiwa",
         "english": "hello; good afternoon",
-        "parts": [{"text": "こんにちは", "reading": "こんにちは", "romaji": "konnichiwa"}],
+        # the typing app's own shape: it joins the syllables and types against them
+        "parts": [{"kanji": "こんにちは", "romaji": ["kon", "ni", "chi", "wa"]}],
     }
-    assert body["words"][1]["parts"] is None
+    # a word stored without parts is one part, the whole word
+    assert body["words"][1]["parts"] == [{"kanji": "おはよう", "romaji": ["o", "ha", "you"]}]
     error(client.get("/groups/77/words/raw"), 404)
+
+
+def test_raw_parts_take_the_typing_apps_shape_from_any_stored_parts(
+    client: TestClient,
+) -> None:
+    stored = {
+        # the seeds' shape: one part per kanji, with its reading and romaji
+        "郵便局": [
+            {"text": "郵", "reading": "ゆう", "romaji": "yuu"},
+            {"text": "便", "reading": "びん", "romaji": "bin"},
+            {"text": "局", "reading": "きょく", "romaji": "kyoku"},
+        ],
+        # already in the typing app's shape (as its own data files are): kept
+        "切手": [{"kanji": "切", "romaji": ["kit"]}, {"kanji": "手", "romaji": ["te"]}],
+        # parts that say nothing usable: the whole word instead
+        "禁煙": [{"note": "no text or romaji"}],
+    }
+    romaji = {"郵便局": "yuubinkyoku", "切手": "kitte", "禁煙": "kin'en"}
+    group = ok(client.post("/api/groups", json={"name": "Raw parts"}), 201)["id"]
+    word_ids = [
+        ok(
+            client.post(
+                "/api/words",
+                json={
+                    "japanese": japanese,
+                    "romaji": romaji[japanese],
+                    "english": "x",
+                    "parts": parts,
+                },
+            ),
+            201,
+        )["id"]
+        for japanese, parts in stored.items()
+    ]
+    ok(client.post(f"/api/groups/{group}/words", json={"word_ids": word_ids}))
+    words = {w["kanji"]: w["parts"] for w in ok(client.get(f"/groups/{group}/words/raw"))["words"]}
+    assert words["郵便局"] == [
+        {"kanji": "郵", "romaji": ["yuu"]},
+        {"kanji": "便", "romaji": ["bin"]},
+        {"kanji": "局", "romaji": ["kyo", "ku"]},
+    ]
+    assert words["切手"] == [{"kanji": "切", "romaji": ["kit"]}, {"kanji": "手", "romaji": ["te"]}]
+    assert words["禁煙"] == [{"kanji": "禁煙", "romaji": ["kin'", "en"]}]
 
 
 def test_group_sessions_newest_first(client: TestClient, clock: FixedClock) -> None:
@@ -567,7 +612,7 @@ def test_activities_are_a_bare_array_with_absolute_urls(client: TestClient) -> N
             "id": FLASHCARDS,
             "title": "Flashcards",
             "launch_url": "http://localhost:8082/",
-            "preview_url": None,
+            "preview_url": "http://testserver/apps/thumbnails/activity.svg",
         },
     ]
 
@@ -616,7 +661,7 @@ def test_launch_form(client: TestClient) -> None:
             "id": FLASHCARDS,
             "title": "Flashcards",
             "launch_url": "http://localhost:8082/",
-            "preview_url": None,
+            "preview_url": "http://testserver/apps/thumbnails/activity.svg",
         },
         "groups": [
             {"id": GREETINGS, "name": "Basic Greetings"},

@@ -91,6 +91,17 @@ def test_health_and_metrics_are_exempt(client: TestClient) -> None:
     assert client.get("/api/v1/words").headers["x-ratelimit-remaining"] == "4"
 
 
+def test_page_files_are_exempt(client: TestClient) -> None:
+    for _ in range(6):
+        for path in ("/", "/portal/portal.js", "/swagger/static/swagger-ui.css", "/favicon.ico"):
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert "x-ratelimit-limit" not in response.headers
+    # the API they read is still counted
+    assert client.get("/api/v1/words").headers["x-ratelimit-remaining"] == "4"
+    assert client.get("/swagger/doc.json").headers["x-ratelimit-remaining"] == "3"
+
+
 def test_writes_have_their_own_tighter_limit(client: TestClient) -> None:
     for name in ("Animals", "Colours"):
         created = client.post("/api/v1/groups", json={"name": name})

@@ -43,6 +43,7 @@ SPEC: dict[tuple[str, str], tuple[RateClass, Runs, bool]] = {
     ("GET", "/words"): (R, LOOP, CACHED),
     ("POST", "/words"): (W, POOL, False),
     ("GET", "/words/{word_id}"): (R, LOOP, False),  # the recall probability moves with the clock
+    ("GET", "/words/{word_id}/reviews"): (R, LOOP, False),
     ("PUT", "/words/{word_id}"): (W, POOL, False),
     ("PATCH", "/words/{word_id}"): (W, POOL, False),
     ("DELETE", "/words/{word_id}"): (W, POOL, False),
@@ -60,6 +61,8 @@ SPEC: dict[tuple[str, str], tuple[RateClass, Runs, bool]] = {
     ("POST", "/full_reset"): (W, POOL, False),
     ("GET", "/review_queue"): (R, LOOP, False),
     ("GET", "/srs/forecast"): (R, LOOP, False),
+    ("GET", "/srs/parameters"): (R, LOOP, False),
+    ("DELETE", "/srs/parameters"): (W, POOL, False),  # replays every card
     ("GET", "/analytics/progress"): (R, LOOP, False),
     ("GET", "/analytics/learning_curve"): (R, LOOP, False),
     ("GET", "/analytics/difficult_words"): (R, LOOP, False),
@@ -102,6 +105,9 @@ SYSTEM: dict[tuple[str, str], tuple[RateClass, Runs, bool]] = {
     ("GET", "/swagger/"): (R, LOOP, False),
     ("GET", "/docs"): (R, LOOP, False),
     ("GET", "/swagger/doc.json"): (R, LOOP, False),
+    # the pages' own fixed files (the portal page, the icon every page asks for)
+    ("GET", "/"): (X, LOOP, False),
+    ("GET", "/favicon.ico"): (X, LOOP, False),
 }
 
 
@@ -132,6 +138,23 @@ def test_every_route_declares_the_policy_in_the_table(client: TestClient) -> Non
     assert sorted(set(table) - set(declared)) == [], "the table lists routes the app lacks"
     wrong = {key: (declared[key], row) for key, row in table.items() if declared[key] != row}
     assert wrong == {}
+
+
+# The routes whose body is a whole file: MAX_UPLOAD_SIZE instead of MAX_REQUEST_SIZE, no timeout.
+TAKES_FILE = {("POST", "/import/history"), ("POST", "/import/words")}
+
+
+def test_only_the_imports_take_files(client: TestClient) -> None:
+    taking = {
+        (method, route.path)
+        for route in flatten(client.app.router.routes)  # type: ignore[attr-defined]
+        if isinstance(route, APIRoute) and getattr(route, "policy", None) is not None
+        for method in route.methods or ()
+        if route.policy.takes_file
+    }
+    assert taking == {
+        (method, prefix + path) for method, path in TAKES_FILE for prefix in ("/api/v1", "/api")
+    }
 
 
 def test_a_route_without_a_policy_cannot_be_declared() -> None:

@@ -65,6 +65,14 @@ def test_swagger_is_served_offline(client: TestClient) -> None:
     assert client.get("/swagger", follow_redirects=False).status_code in (302, 307)
 
 
+def test_swagger_ui_is_version_5_which_reads_openapi_3_1(client: TestClient) -> None:
+    assert client.get("/openapi.json").json()["openapi"].startswith("3.1")
+    bundle = client.get("/swagger/static/swagger-ui-bundle.js").text
+    version = re.search(r'PACKAGE_VERSION:"(\d+)\.(\d+)\.(\d+)"', bundle)
+    assert version is not None
+    assert int(version[1]) >= 5  # 4.x renders "Unable to render this definition" for 3.1
+
+
 def test_openapi_documents_both_mounts_with_examples(client: TestClient) -> None:
     document = client.get("/openapi.json").json()
     paths = document["paths"]

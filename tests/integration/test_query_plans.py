@@ -207,4 +207,4 @@ def test_an_answer_touches_single_rows_in_few_statements(
     # session, word + card, distinct words, the review row, word, session, session words,
     # day, day's words, curve by times seen, curve by gap, activity, evaluation bins and
     # histogram, card
-    assert len(seen) == 15, seen
+    assert len(seen) == 16, seen

@@ -1,7 +1,8 @@
 """The answer pipeline's promise: what answers derived is a function of the answers alone.
 
-For random histories, answering live and rebuilding from the stored rows leave the derived
-tables identical, row for row; taking an answer out leaves what a rebuild without it leaves.
+For random histories (right/wrong answers and graded ones, with the default FSRS parameters or
+fitted ones), answering live and rebuilding from the stored rows leave the derived tables
+identical, row for row; taking an answer out leaves what a rebuild without it leaves.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ steps = st.lists(
         st.sampled_from([0, 1, 3, 20, 45, 60 * 7, 60 * 24, 60 * 24 * 3, 60 * 24 * 12]),
         st.integers(min_value=1, max_value=2),  # study activity
         st.integers(min_value=0, max_value=5),  # which word (index)
-        st.booleans(),
+        # (correct, grade): right/wrong only, or graded
+        st.sampled_from([(True, None), (False, None), (False, 1), (True, 2), (True, 3), (True, 4)]),
         st.one_of(st.none(), st.integers(min_value=0, max_value=20_000)),
     ),
     min_size=1,
@@ -80,17 +82,35 @@ def answer_live(services: Services, clock: FixedClock, history: list[Any]) -> li
     review_ids: list[int] = []
     session_id: int | None = None
     activity: int | None = None
-    for wait, activity_id, word_index, correct, duration_ms in history:
+    for wait, activity_id, word_index, (correct, grade), duration_ms in history:
         clock.advance(minutes=wait)
         if session_id is None or wait > 25 or activity_id != activity:
             session_id = services.study.create_session(1, activity_id)["id"]
             activity = activity_id
         word_id = word_ids[word_index % len(word_ids)]
         recorded = services.study.record_reviews(
-            [Answer(session_id, word_id, correct, duration_ms)]
+            [Answer(session_id, word_id, correct, duration_ms, grade=grade)]
         )
         review_ids.append(recorded[0].review_id)
     return review_ids
+
+
+# Weights unlike the defaults (a faster forgetter), within the scheduler's bounds.
+FITTED = [
+    0.1, 0.5, 1.2, 5.0, 6.8, 0.6, 2.5, 0.02, 1.4, 0.2, 0.6, 1.7, 0.08, 0.3, 1.8, 0.5, 2.0,
+    0.6, 0.1, 0.05, 0.4,
+]  # fmt: skip
+
+
+def use_parameters(services: Services, weights: list[float], slow_correct_ms: int) -> None:
+    """Put weights in use as a kept fit does (a srs_parameters row), before any answer; right
+    answers without a grade slower than `slow_correct_ms` count as hard."""
+    with services.context.db.write() as connection:
+        connection.execute(
+            "INSERT INTO srs_parameters (parameters, slow_correct_ms, origin, report, created_at) "
+            "VALUES (?, ?, 'fitted', '{}', '2026-01-01T00:00:00.000000Z')",
+            (str(weights), slow_correct_ms),
+        )
 
 
 def derived_state(connection: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
@@ -120,11 +140,13 @@ def snapshot(services: Services) -> dict[str, list[tuple[Any, ...]]]:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(history=steps)
+@given(history=steps, fitted=st.booleans())
 def test_live_answers_and_a_rebuild_leave_identical_derived_tables(
-    workdir: Path, history: list[Any]
+    workdir: Path, history: list[Any], fitted: bool
 ) -> None:
     for services, clock in _services(workdir):
+        if fitted:
+            use_parameters(services, FITTED, slow_correct_ms=8_000)
         answer_live(services, clock, history)
         live = snapshot(services)
         with services.context.db.write() as connection:
@@ -161,7 +183,13 @@ def test_taking_an_answer_out_leaves_what_a_rebuild_without_it_leaves(
 
 def test_evaluation_replay_scores_what_the_live_answers_scored(workdir: Path) -> None:
     history = [
-        (60 * 24 * days, 1 + i % 2, i % 4, i % 3 != 0, 1500)
+        (
+            60 * 24 * days,
+            1 + i % 2,
+            i % 4,
+            (i % 3 != 0, [None, 2, 4][i % 3] if i % 3 else None),
+            1500,
+        )
         for i, days in enumerate([0] + [2] * 30)
     ]
     for services, clock in _services(workdir):
@@ -194,3 +222,37 @@ def test_an_answer_after_a_day_moves_every_summary(workdir: Path) -> None:
         assert state["words"][0] == (1, 1, 1, "2026-01-18T09:00:00.000000Z")
         card = state["srs_cards"][0]
         assert card[0] == 1 and card[8] == 2  # word 1, two answers
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(before=steps, after=steps, retract=st.booleans())
+def test_a_refit_replayed_outside_the_lock_leaves_what_a_rebuild_leaves(
+    workdir: Path, before: list[Any], after: list[Any], retract: bool
+) -> None:
+    """A refit replays the history with the new weights from a snapshot, then writes it in a
+    short transaction with the answers that came meanwhile: the same as a full rebuild, also
+    when the history changed under it (then it rebuilds)."""
+    from lang_portal.service.answers import SrsModel, current_model, make_scheduler
+
+    for services, clock in _services(workdir):
+        review_ids = answer_live(services, clock, before)
+        model = SrsModel(make_scheduler(services.context.settings, FITTED), 8_000)
+        with services.context.db.snapshot() as connection:
+            replay = services.answers.replay_model(connection, model)
+        clock.advance(minutes=30)
+        answer_live(services, clock, after)  # answers arrive while the fit runs
+        if retract:
+            with services.context.db.write() as connection:
+                services.answers.retract(connection, review_ids[0])
+        use_parameters(services, FITTED, slow_correct_ms=8_000)
+        with services.context.db.write() as connection:
+            in_use = current_model(connection, services.context.settings)
+            services.answers.apply_model(connection, replay, in_use)
+        applied = snapshot(services)
+        with services.context.db.write() as connection:
+            services.answers.rebuild(connection)
+        assert snapshot(services) == applied

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from lang_portal.api.apps import APPS_DIR
 from lang_portal.models.validation import clean_english, clean_japanese, clean_romaji
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +38,11 @@ def test_manifest_shape() -> None:
     assert len(activities) >= 2
     for activity in activities:
         assert activity["name"] and activity["description"]
-        assert activity["launch_url"].startswith("http")
+        # the built-in apps, served from the package: each page and picture must be there
+        assert activity["launch_url"].startswith("/apps/")
+        assert (APPS_DIR / activity["launch_url"].removeprefix("/apps/") / "index.html").is_file()
+        assert activity["thumbnail_url"].startswith("/apps/thumbnails/")
+        assert (APPS_DIR / activity["thumbnail_url"].removeprefix("/apps/")).is_file()
 
 
 def test_manifest_lists_exactly_the_seed_files() -> None:

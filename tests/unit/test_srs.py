@@ -83,7 +83,7 @@ def test_fsrs_beats_the_baseline_on_a_forgetting_curve(
     replay = services.srs.replay_evaluation()
     assert replay["reviews_replayed"] == count and replay["words"] == 10
     # the figures kept by each review equal a replay of the stored history
-    for key in ("reviews_scored", "average_recall", "fsrs", "baseline"):
+    for key in ("reviews_scored", "average_recall", "fsrs", "baseline", "calibration"):
         assert live[key] == replay[key]
     fsrs, baseline = live["fsrs"], live["baseline"]
     assert live["reviews_scored"] > 150
@@ -100,3 +100,27 @@ def test_rebuild_gives_back_the_live_state(services: Services, clock: FixedClock
         services.answers.rebuild(connection)
     assert [services.inventory.get_word(w).srs for w in range(1, 5)] == before
     assert services.srs.evaluation() == evaluation
+
+
+def test_calibration_groups_predictions_into_tenths() -> None:
+    evaluation = Evaluation()
+    cases = [(0.95, True), (0.91, False), (0.99, True), (0.12, False), (0.18, True), (1.0, True)]
+    for p, y in cases:
+        evaluation.add(p, y, elapsed_days=3, i=2, lapses=0)
+    assert evaluation.report()["calibration"] == [
+        {
+            "predicted_from": 0.1,
+            "predicted_to": 0.2,
+            "reviews": 2,
+            "predicted": pytest.approx(0.15, abs=1e-4),
+            "actual": 0.5,
+        },
+        {
+            # 1.0 falls in the top range
+            "predicted_from": 0.9,
+            "predicted_to": 1.0,
+            "reviews": 4,
+            "predicted": pytest.approx((0.95 + 0.91 + 0.99 + 1.0) / 4, abs=1e-4),
+            "actual": 0.75,
+        },
+    ]

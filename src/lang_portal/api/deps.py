@@ -9,7 +9,7 @@ from lang_portal.api.documentation import setting_bounds
 from lang_portal.errors import ValidationFailedError
 from lang_portal.models.common import SQLITE_MAX_INTEGER, PageRequest
 from lang_portal.repository.sessions import SESSION_SORT_COLUMNS
-from lang_portal.repository.words import WORD_SORT_COLUMNS
+from lang_portal.repository.words import REVIEW_SORT_COLUMNS, WORD_SORT_COLUMNS
 from lang_portal.service.container import Services
 
 MAX_PAGE_NUMBER = 1_000_000_000
@@ -70,6 +70,9 @@ def page_params(
 WordPage = Annotated[PageRequest, Depends(page_params(list(WORD_SORT_COLUMNS), "japanese"))]
 SessionPage = Annotated[
     PageRequest, Depends(page_params(list(SESSION_SORT_COLUMNS), "start_time", "desc"))
+]
+ReviewPage = Annotated[
+    PageRequest, Depends(page_params(list(REVIEW_SORT_COLUMNS), "created_at", "desc"))
 ]
 
 

@@ -31,12 +31,13 @@ from lang_portal.api.study_sessions import ANSWER_RULES
 from lang_portal.clock import to_stored
 from lang_portal.models.common import PageRequest, Pagination, SqliteInteger
 from lang_portal.models.groups import GroupItem
-from lang_portal.models.words import WordItem
+from lang_portal.models.words import WordItem, WordWithParts
 from lang_portal.mounts import JsonResponse
 from lang_portal.repository.sessions import SESSION_SORT_COLUMNS
 from lang_portal.route_policy import READ, SESSION_READ, SESSION_WRITE, PolicyRouter
 from lang_portal.service.answers import Answer, RecordedAnswer
 from lang_portal.service.context import ServiceContext
+from lang_portal.service.syllables import romaji_syllables
 
 router = PolicyRouter(tags=["legacy (the school's Flask contract)"])
 
@@ -45,6 +46,7 @@ GROUPS_PER_PAGE = 10
 GROUP_WORDS_PER_PAGE = 10
 SESSIONS_PER_PAGE = 10
 MAX_REVIEWS_PER_BATCH = 1000
+DEFAULT_PREVIEW = "/apps/thumbnails/activity.svg"
 
 
 # Their sort keys, translated to the services' keys; the first entry is the fallback.
@@ -146,8 +148,29 @@ def _activity(request: Request, item: Mapping[str, Any]) -> dict[str, Any]:
         "id": item["id"],
         "title": item["name"],
         "launch_url": _absolute(request, item["launch_url"]),
-        "preview_url": _absolute(request, item["thumbnail_url"]),
+        # the school's frontend shows this image for every activity: none would be a broken one
+        "preview_url": _absolute(request, item["thumbnail_url"] or DEFAULT_PREVIEW),
     }
+
+
+def _typing_app_parts(word: WordWithParts) -> list[dict[str, Any]]:
+    """The typing app's own parts: `{"kanji": "郵", "romaji": ["yuu"]}`, romaji in syllables.
+
+    From the stored `{text, romaji}` parts (the seeds' shape); a word without usable parts is
+    one part, the whole word, so that the app can still show and check it.
+    """
+    parts = word.parts
+    shaped: list[dict[str, Any]] = []
+    for part in parts if isinstance(parts, list) else ():
+        text = part.get("kanji", part.get("text")) if isinstance(part, dict) else None
+        romaji = part.get("romaji") if isinstance(part, dict) else None
+        if isinstance(romaji, list) and all(isinstance(item, str) for item in romaji):
+            romaji = "".join(romaji)
+        if not (isinstance(text, str) and text and isinstance(romaji, str) and romaji):
+            shaped = []
+            break
+        shaped.append({"kanji": text, "romaji": romaji_syllables(romaji)})
+    return shaped or [{"kanji": word.japanese, "romaji": romaji_syllables(word.romaji)}]
 
 
 def _review(context: ServiceContext, answer: RecordedAnswer) -> dict[str, Any]:
@@ -259,7 +282,7 @@ def legacy_group_words_raw(services: ServicesDep, group_id: GroupId) -> JsonResp
                     "kanji": word.japanese,
                     "romaji": word.romaji,
                     "english": word.english,
-                    "parts": word.parts,
+                    "parts": _typing_app_parts(word),
                 }
                 for word in found.words
             ],

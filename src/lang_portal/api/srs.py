@@ -10,7 +10,8 @@ from lang_portal.api.deps import ServicesDep, SessionId
 from lang_portal.api.rendering import ApiResult
 from lang_portal.models.common import SQLITE_MAX_INTEGER
 from lang_portal.models.srs import Forecast, ReviewQueue, SessionQueue, SessionResult
-from lang_portal.route_policy import READ, SESSION_READ, PolicyRouter
+from lang_portal.models.srs_parameters import SrsParameters
+from lang_portal.route_policy import READ, SESSION_READ, WRITE, PolicyRouter
 
 router = PolicyRouter(tags=["spaced repetition"])
 Limit = Annotated[int, Query(ge=1, le=200, description="At most this many words")]
@@ -68,3 +69,24 @@ def forecast(
 ) -> ApiResult:
     result: dict[str, Any] = services.srs.forecast(days)
     return ApiResult(result)
+
+
+@router.get(
+    "/srs/parameters",
+    policy=READ,
+    response_model=SrsParameters,
+    summary="The FSRS parameters in use, where they came from, and their held-out scores beside "
+    "the defaults' and the constant baseline's",
+)
+def srs_parameters(services: ServicesDep) -> ApiResult:
+    return ApiResult(services.optimizer.parameters())
+
+
+@router.delete(
+    "/srs/parameters",
+    policy=WRITE,
+    response_model=SrsParameters,
+    summary="Back to the default FSRS parameters: every card is replayed with them",
+)
+def reset_srs_parameters(services: ServicesDep) -> ApiResult:
+    return ApiResult(services.optimizer.reset())

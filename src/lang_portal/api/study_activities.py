@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from lang_portal.api.deps import ActivityId, ServicesDep, SessionPage, page_params
 from lang_portal.api.rendering import ApiResult
@@ -19,6 +19,8 @@ from lang_portal.models.study import (
 )
 from lang_portal.repository.activities import ACTIVITY_SORT_COLUMNS
 from lang_portal.route_policy import CACHED_READ, SESSION_WRITE, PolicyRouter
+from lang_portal.xapi.context import XAPI_PREFIX
+from lang_portal.xapi.launch import xapi_launch
 
 router = PolicyRouter(tags=["study activities"])
 ActivityPage = Annotated[PageRequest, Depends(page_params(list(ACTIVITY_SORT_COLUMNS), "id"))]
@@ -78,6 +80,10 @@ def start_session(services: ServicesDep, body: SessionCreate) -> ApiResult:
     summary="Launch an activity on a group: creates a session and returns the app's URL",
 )
 def launch_activity(
-    services: ServicesDep, activity_id: ActivityId, body: LaunchRequest
+    request: Request, services: ServicesDep, activity_id: ActivityId, body: LaunchRequest
 ) -> ApiResult:
-    return ApiResult(services.study.launch(activity_id, body.group_id), status_code=201)
+    launch = services.study.launch(activity_id, body.group_id)
+    if body.xapi:
+        endpoint = str(request.base_url) + XAPI_PREFIX.lstrip("/") + "/"
+        launch = xapi_launch(services.context, launch, endpoint)
+    return ApiResult(launch, status_code=201)

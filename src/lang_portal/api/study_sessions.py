@@ -17,18 +17,19 @@ from lang_portal.api.deps import (
 from lang_portal.api.documentation import beyond_schema
 from lang_portal.api.rendering import ApiResult
 from lang_portal.clock import to_stored
-from lang_portal.errors import ValidationFailedError
 from lang_portal.models.common import Page, PageRequest
 from lang_portal.models.study import (
+    Grade,
     ReviewCreate,
     ReviewStored,
     SessionCreate,
     StudySession,
+    grade_name,
 )
 from lang_portal.models.words import WordItem
 from lang_portal.repository.sessions import SESSION_WORD_SORT_COLUMNS
 from lang_portal.route_policy import CACHED_SESSION_READ, SESSION_WRITE, PolicyRouter
-from lang_portal.service.answers import Answer, RecordedAnswer
+from lang_portal.service.answers import Answer, RecordedAnswer, answer_outcome
 from lang_portal.service.context import ServiceContext
 
 # Keys of resent answers are matched within one route: the same key on another is another request.
@@ -108,16 +109,18 @@ def review_word(
         bool | None,
         Query(description="The answer, for clients that send no body (a body wins)"),
     ] = None,
+    grade: Annotated[
+        Grade | None,
+        Query(description="The answer's grade, for clients that send no body (a body wins)"),
+    ] = None,
     body: ReviewCreate | None = None,
 ) -> ApiResult:
     if body is None:
-        if correct is None:
-            raise ValidationFailedError(
-                "send the answer as a JSON body {correct} or as the query parameter correct",
-                {"correct": "field required"},
-            )
-        body = ReviewCreate(correct=correct)
-    answer = Answer(session_id, word_id, body.correct, body.duration_ms, source="portal")
+        body = ReviewCreate(correct=correct, grade=grade)
+    right, grade_value = answer_outcome(body.correct, body.grade)
+    answer = Answer(
+        session_id, word_id, right, body.duration_ms, source="portal", grade=grade_value
+    )
     [stored] = services.study.record_reviews(
         [answer], idempotency_key=idempotency_key, scope=REVIEW_SCOPE
     )
@@ -131,5 +134,6 @@ def review_stored(answer: RecordedAnswer, context: ServiceContext) -> ReviewStor
         word_id=answer.word_id,
         study_session_id=answer.session_id,
         correct=answer.correct,
+        grade=None if answer.grade is None else grade_name(answer.grade),
         created_at=context.api_time(to_stored(answer.answered_at)) or "",
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.resources
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from fastapi import Request
@@ -20,6 +22,11 @@ from lang_portal.service.monitoring import active_sessions
 
 router = PolicyRouter()
 SWAGGER_STATIC = "/swagger/static"
+
+
+def swagger_ui_directory() -> Path:
+    """Swagger UI 5's files as the `fastapi-offline` package installs them."""
+    return Path(str(importlib.resources.files("fastapi_offline") / "static"))
 
 
 # On the event loop like the API's GETs (see route_policy.Runs): the check is one
@@ -73,7 +80,7 @@ def swagger_ui(request: Request) -> HTMLResponse:
         title="lang-portal API",
         swagger_js_url=f"{SWAGGER_STATIC}/swagger-ui-bundle.js",
         swagger_css_url=f"{SWAGGER_STATIC}/swagger-ui.css",
-        swagger_favicon_url=f"{SWAGGER_STATIC}/favicon-32x32.png",
+        swagger_favicon_url=f"{SWAGGER_STATIC}/favicon.png",
     )
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+import tempfile
 
-import orjson
 from fastapi import Request, Response
+from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from lang_portal.api.deps import ServicesDep
@@ -13,17 +13,15 @@ from lang_portal.api.documentation import beyond_schema
 from lang_portal.api.rendering import ApiResult
 from lang_portal.errors import InvalidInputError
 from lang_portal.models.transfer import HistoryImportReport, WordImportReport
-from lang_portal.route_policy import ASYNC_WRITE, BULK_READ, PolicyRouter
+from lang_portal.route_policy import BULK_READ, FILE_UPLOAD, PolicyRouter
 
 router = PolicyRouter(tags=["export and import"])
-MAX_IMPORT_BYTES = 64 * 1024 * 1024
+SPOOL_BYTES = 8 * 1024 * 1024
 
 
 async def _body(request: Request) -> bytes:
-    body = await request.body()
-    if len(body) > MAX_IMPORT_BYTES:
-        raise InvalidInputError(f"the file is larger than {MAX_IMPORT_BYTES} bytes")
-    return body
+    # MAX_UPLOAD_SIZE is enforced as the body arrives (middleware.body_limit)
+    return await request.body()
 
 
 @router.get(
@@ -34,9 +32,9 @@ async def _body(request: Request) -> bytes:
     responses={200: {"content": {"application/json": {}}}},
 )
 def export_history(services: ServicesDep) -> Response:
-    document = services.transfer.export_history()
-    return Response(
-        orjson.dumps(document),
+    # streamed: memory stays bounded whatever the history's size
+    return StreamingResponse(
+        services.transfer.export_history_chunks(),
         media_type="application/json",
         headers={"content-disposition": 'attachment; filename="study_history.json"'},
     )
@@ -44,7 +42,7 @@ def export_history(services: ServicesDep) -> Response:
 
 @router.post(
     "/import/history",
-    policy=ASYNC_WRITE,
+    policy=FILE_UPLOAD,
     response_model=HistoryImportReport,
     status_code=201,
     summary="Import a history export: all or nothing; each problem reported by its path",
@@ -57,11 +55,13 @@ def export_history(services: ServicesDep) -> Response:
     },
 )
 async def import_history(services: ServicesDep, request: Request) -> ApiResult:
-    try:
-        document: Any = orjson.loads(await _body(request))
-    except orjson.JSONDecodeError as exc:
-        raise InvalidInputError(f"the body is not JSON: {exc}") from exc
-    report = await run_in_threadpool(services.transfer.import_history, document)
+    # The body goes to a temporary file as it arrives (memory up to SPOOL_BYTES), and the
+    # import parses it from there as a stream: memory stays bounded up to MAX_UPLOAD_SIZE.
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        async for chunk in request.stream():
+            await run_in_threadpool(spool.write, chunk)
+        spool.seek(0)
+        report = await run_in_threadpool(services.transfer.import_history_file, spool)
     return ApiResult(report, status_code=201)
 
 
@@ -82,7 +82,7 @@ def export_words(services: ServicesDep) -> Response:
 
 @router.post(
     "/import/words",
-    policy=ASYNC_WRITE,
+    policy=FILE_UPLOAD,
     response_model=WordImportReport,
     status_code=201,
     summary="Import a CSV word list (text/csv body): all or nothing; bad rows by line",

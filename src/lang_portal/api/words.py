@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
-from lang_portal.api.deps import ServicesDep, WordId, WordPage
+from typing import Annotated
+
+from fastapi import Query
+
+from lang_portal.api.deps import ReviewPage, ServicesDep, WordId, WordPage
 from lang_portal.api.rendering import ApiResult
 from lang_portal.errors import ValidationFailedError
 from lang_portal.models.common import Page
-from lang_portal.models.words import WordCreate, WordDetail, WordItem, WordUpdate
+from lang_portal.models.words import WordCreate, WordDetail, WordItem, WordReview, WordUpdate
 from lang_portal.route_policy import CACHED_READ, READ, WRITE, PolicyRouter
 
 router = PolicyRouter(tags=["words"])
+Search = Annotated[
+    str | None,
+    Query(
+        max_length=100,
+        description="Only words whose Japanese, romaji or English contains this text "
+        "(case-insensitive for Latin letters)",
+    ),
+]
 
 
-@router.get("/words", policy=CACHED_READ, response_model=Page[WordItem], summary="List words")
-def list_words(services: ServicesDep, page: WordPage) -> ApiResult:
-    items, pagination = services.inventory.list_words(page)
+@router.get(
+    "/words",
+    policy=CACHED_READ,
+    response_model=Page[WordItem],
+    summary="List words, or search them",
+)
+def list_words(services: ServicesDep, page: WordPage, q: Search = None) -> ApiResult:
+    items, pagination = services.inventory.list_words(page, q)
     return ApiResult(items, pagination=pagination)
 
 
@@ -23,6 +40,17 @@ def list_words(services: ServicesDep, page: WordPage) -> ApiResult:
 )
 def get_word(services: ServicesDep, word_id: WordId) -> ApiResult:
     return ApiResult(services.inventory.get_word(word_id))
+
+
+@router.get(
+    "/words/{word_id}/reviews",
+    policy=READ,
+    response_model=Page[WordReview],
+    summary="A word's answers, newest first, each with its session, group and activity",
+)
+def word_reviews(services: ServicesDep, word_id: WordId, page: ReviewPage) -> ApiResult:
+    items, pagination = services.inventory.word_reviews(word_id, page)
+    return ApiResult(items, pagination=pagination)
 
 
 @router.post(

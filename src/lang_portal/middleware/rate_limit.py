@@ -37,6 +37,10 @@ from lang_portal.settings import Settings
 
 logger = logging.getLogger("lang_portal.rate_limit")
 
+# The pages' own files (the portal, the built-in apps, Swagger UI): one page load asks for several
+# at once, and counting them would spend the learner's API budget on fixed files. They match no
+# route (static mounts), so no route policy can say so.
+STATIC_PREFIXES = ("/portal/", "/apps/", "/swagger/static/")
 
 _STRATEGIES: dict[str, type[RateLimiter]] = {
     "sliding-window": SlidingWindowCounterRateLimiter,
@@ -158,7 +162,7 @@ class RateLimitMiddleware:
         return rate_class
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"].startswith(STATIC_PREFIXES):
             await self.app(scope, receive, send)
             return
         rate_class = self._rate_class(scope)

@@ -11,7 +11,8 @@ import logging
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lang_portal.mounts import mount_for_scope, render_error
+from lang_portal.mounts import matched_route, mount_for_scope, render_error
+from lang_portal.route_policy import policy_of
 
 logger = logging.getLogger("lang_portal.timeout")
 
@@ -23,6 +24,13 @@ class TimeoutMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if (
+            scope["method"] not in ("GET", "HEAD")
+            and policy_of(matched_route(scope)[1], scope["method"]).takes_file
+        ):
+            # a whole history takes longer than any request should: the import runs to its end
             await self.app(scope, receive, send)
             return
         response_started = False

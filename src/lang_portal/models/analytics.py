@@ -7,6 +7,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# Calibration groups the predictions into this many equal ranges of predicted recall.
+CALIBRATION_BINS = 10
+
 
 @dataclass
 class ProgressDay:
@@ -86,16 +89,26 @@ class GroupMastery:
     mastered: int
     studied_share: float | None
     mastered_share: float | None
+    mastered_share_of_studied: float | None
 
 
 @dataclass
 class Mastery:
+    rule: Annotated[
+        str,
+        Field(
+            description="mastered: FSRS stability at least stability_threshold_days AND "
+            "probability of recall now at least recall_threshold (the desired retention)"
+        ),
+    ]
     stability_threshold_days: float
+    recall_threshold: float
     total_words: int
     studied: int
     mastered: int
     studied_share: float | None
-    mastered_share: float | None
+    mastered_share: Annotated[float | None, Field(description="of the whole inventory")]
+    mastered_share_of_studied: Annotated[float | None, Field(description="of the words studied")]
     groups: list[GroupMastery]
 
 
@@ -128,6 +141,14 @@ class Scores(BaseModel):
     auc: float | None
 
 
+class CalibrationBin(BaseModel):
+    predicted_from: float = Field(examples=[0.8], description="lower bound of the range")
+    predicted_to: float = Field(examples=[0.9], description="upper bound (inclusive of 1.0)")
+    reviews: int = Field(description="answers whose predicted recall fell in the range")
+    predicted: float = Field(examples=[0.86], description="mean predicted recall")
+    actual: float = Field(examples=[0.84], description="share of those answers recalled")
+
+
 # As `SrsService.evaluation` reports it (`bins` is left out when nothing was scored).
 class Evaluation(BaseModel):
     reviews_scored: int
@@ -135,3 +156,8 @@ class Evaluation(BaseModel):
     bins: int | None = None
     fsrs: Scores | None
     baseline: Scores | None
+    calibration: list[CalibrationBin] = Field(
+        default_factory=list,
+        description=f"predicted against actual recall in {CALIBRATION_BINS} ranges of "
+        "predicted recall; ranges without answers are left out",
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from lang_portal.models.common import RowId
@@ -28,6 +30,8 @@ class LaunchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"group_id": 1}]})
 
     group_id: RowId
+    # true: launch the xAPI way (docs/xapi.md): the URL also carries an LRS endpoint and a key
+    xapi: StrictBool = False
 
 
 class SessionCreated(BaseModel):
@@ -46,20 +50,50 @@ class StudySession(BaseModel):
     review_items_count: int = Field(examples=[20])
 
 
+class XapiLaunch(BaseModel):
+    """What an app launched the xAPI way reports with (also in its launch URL's query)."""
+
+    endpoint: str = Field(examples=["http://127.0.0.1:8080/xapi/"])
+    auth: str = Field(description="an HTTP Authorization value: Basic base64(USERNAME:SECRET)")
+    actor: dict[str, Any]
+    registration: str = Field(description="the study session's registration UUID")
+    activity_id: str = Field(examples=["https://lang-portal.example/xapi/study-activities/1"])
+    expires_at: str | None = Field(description="when the launch key stops working")
+
+
 class Launch(BaseModel):
     study_session_id: int
     group_id: int
     study_activity_id: int
     launch_url: str = Field(examples=["http://localhost:8081?group_id=1&session_id=7"])
     session: StudySession
+    xapi: XapiLaunch | None = Field(
+        default=None, description="only when the launch asked for xapi: true"
+    )
+
+
+Grade = Literal["again", "hard", "good", "easy"]
 
 
 class ReviewCreate(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"correct": True, "duration_ms": 2400}]}
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"correct": True, "duration_ms": 2400},
+                {"grade": "hard", "duration_ms": 5100},
+            ]
+        },
     )
 
-    correct: StrictBool
+    correct: StrictBool | None = Field(
+        default=None, description="right or wrong; may be left out when grade is given"
+    )
+    grade: Grade | None = Field(
+        default=None,
+        description="again, hard, good or easy (FSRS's ratings); again is a wrong answer, the "
+        "others right ones. Without it a right answer counts as good, a wrong one as again.",
+    )
     duration_ms: int | None = Field(default=None, ge=0, le=86_400_000)
 
 
@@ -69,4 +103,10 @@ class ReviewStored(BaseModel):
     word_id: int = Field(examples=[1])
     study_session_id: int = Field(examples=[123])
     correct: bool = Field(examples=[True])
+    grade: Grade | None = Field(default=None, examples=["good"], description="as sent")
     created_at: str = Field(examples=["2025-02-08T17:33:07-05:00"])
+
+
+def grade_name(grade: int) -> Grade:
+    names: tuple[Grade, ...] = ("again", "hard", "good", "easy")
+    return names[grade - 1]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import Field
 
 
 # Counted up while the import runs.
@@ -16,8 +19,18 @@ class WordImportReport:
 
 @dataclass
 class HistoryImportReport:
-    sessions: int
-    reviews: int
+    sessions: Annotated[int, Field(description="sessions added")]
+    reviews: Annotated[int, Field(description="answers added")]
+    sessions_already_stored: Annotated[
+        int,
+        Field(
+            description="sessions of the file already in the database (same group, activity, start)"
+        ),
+    ]
+    reviews_already_stored: Annotated[
+        int,
+        Field(description="answers already stored (same session, word and time): not stored again"),
+    ]
     words_added: int
     groups_added: int
     study_activities_added: int

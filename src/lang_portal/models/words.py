@@ -30,7 +30,7 @@ English = Annotated[
 MAX_PARTS = 50
 
 
-def _storable_parts(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def storable_parts(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Parts as they are stored and read back: JSON whose integers fit in 64 bits.
 
     The document allows any JSON number; one past 64 bits is kept as the float it reads back as.
@@ -48,7 +48,7 @@ def _storable_parts(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 PartsList = Annotated[
-    list[dict[str, Any]], Field(max_length=MAX_PARTS), AfterValidator(_storable_parts)
+    list[dict[str, Any]], Field(max_length=MAX_PARTS), AfterValidator(storable_parts)
 ]
 
 _WORD_EXAMPLE: dict[str, Any] = {
@@ -173,3 +173,17 @@ class WordDetail:
     srs: WordSrs | None = None
     created_at: str | None
     updated_at: str | None
+
+
+class WordReview(BaseModel):
+    """One answer to a word, with where it was given."""
+
+    id: int = Field(examples=[301])
+    study_session_id: int = Field(examples=[12])
+    group_id: int = Field(examples=[1])
+    group_name: str = Field(examples=["JLPT N5 - Verbs"])
+    study_activity_id: int = Field(examples=[2])
+    study_activity_name: str = Field(examples=["Flashcards"])
+    correct: bool = Field(examples=[True])
+    duration_ms: int | None = Field(examples=[2300], description="time taken to answer")
+    created_at: str = Field(examples=["2026-01-12T09:00:00+00:00"])

@@ -24,6 +24,12 @@ def all_activities(connection: sqlite3.Connection) -> list[sqlite3.Row]:
     return connection.execute(f"SELECT {_COLUMNS} FROM study_activities ORDER BY id").fetchall()
 
 
+def launch_urls(connection: sqlite3.Connection) -> list[str]:
+    return [
+        row[0] for row in connection.execute("SELECT DISTINCT launch_url FROM study_activities")
+    ]
+
+
 def count_activities(connection: sqlite3.Connection) -> int:
     return int(connection.execute("SELECT count(*) FROM study_activities").fetchone()[0])
 

@@ -39,24 +39,37 @@ def difficult_words(
     ).fetchall()
 
 
-def mastery_totals(connection: sqlite3.Connection, threshold: float) -> sqlite3.Row:
+# A card is mastered when its stability is at least the threshold and its recall probability
+# now is at least the target: for FSRS's curve the latter is "whole days since the last review
+# <= stability * ratio" (the ratio from the weights and the target), so it is one comparison.
+_MASTERED = (
+    "(c.stability >= :threshold AND (CAST(strftime('%s', :now) AS INTEGER) "
+    "- CAST(strftime('%s', c.last_review) AS INTEGER)) / 86400 <= c.stability * :ratio)"
+)
+
+
+def mastery_totals(
+    connection: sqlite3.Connection, threshold: float, now: str, ratio: float
+) -> sqlite3.Row:
     row: sqlite3.Row = connection.execute(
         "SELECT (SELECT count(*) FROM words) AS words, "
         "(SELECT count(*) FROM srs_cards) AS studied, "
-        "(SELECT count(*) FROM srs_cards WHERE stability >= ?) AS mastered",
-        (threshold,),
+        f"(SELECT count(*) FROM srs_cards AS c WHERE {_MASTERED}) AS mastered",
+        {"threshold": threshold, "now": now, "ratio": ratio},
     ).fetchone()
     return row
 
 
-def mastery_by_group(connection: sqlite3.Connection, threshold: float) -> list[sqlite3.Row]:
+def mastery_by_group(
+    connection: sqlite3.Connection, threshold: float, now: str, ratio: float
+) -> list[sqlite3.Row]:
     return connection.execute(
         "SELECT g.id, g.name, g.word_count, count(c.word_id) AS studied, "
-        "coalesce(sum(c.stability >= ?), 0) AS mastered "
+        f"coalesce(sum(c.word_id IS NOT NULL AND {_MASTERED}), 0) AS mastered "
         "FROM groups AS g LEFT JOIN words_groups AS wg ON wg.group_id = g.id "
         "LEFT JOIN srs_cards AS c ON c.word_id = wg.word_id "
         "GROUP BY g.id ORDER BY g.name",
-        (threshold,),
+        {"threshold": threshold, "now": now, "ratio": ratio},
     ).fetchall()
 
 

@@ -82,16 +82,80 @@ def history(connection: sqlite3.Connection, word_id: int | None = None) -> Itera
     where, params = ("WHERE r.word_id = ? ", (word_id,)) if word_id is not None else ("", ())
     yield from connection.execute(
         "SELECT r.id, r.word_id, r.study_session_id, r.correct, r.duration_ms, r.created_at, "
-        "s.study_activity_id "
+        "r.grade, s.study_activity_id "
         "FROM word_review_items AS r JOIN study_sessions AS s ON s.id = r.study_session_id "
         f"{where}ORDER BY r.created_at, r.id",
         params,
     )
 
 
+def parameters_in_use(connection: sqlite3.Connection) -> tuple[str | None, int | None]:
+    """The FSRS weights in use as stored (JSON; None for the defaults), and the answer time
+    above which a right answer without a grade counts as hard (None: never)."""
+    row = connection.execute(
+        "SELECT parameters, slow_correct_ms FROM srs_parameters "
+        "WHERE id = (SELECT max(id) FROM srs_parameters)"
+    ).fetchone()
+    return (None, None) if row is None else (row[0], row[1])
+
+
+def answer_time_at(connection: sqlite3.Connection, position: int) -> str | None:
+    """The stored time of the answer at this position (from 0) in time order."""
+    row = connection.execute(
+        "SELECT created_at FROM word_review_items ORDER BY created_at, id LIMIT 1 OFFSET ?",
+        (position,),
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def latest_review_id(connection: sqlite3.Connection) -> int:
+    row = connection.execute("SELECT max(id) FROM word_review_items").fetchone()
+    return int(row[0] or 0)
+
+
+def history_after(connection: sqlite3.Connection, review_id: int) -> Iterator[sqlite3.Row]:
+    """The answers stored after `review_id`, in time order, as `history` gives them."""
+    yield from connection.execute(
+        "SELECT r.id, r.word_id, r.study_session_id, r.correct, r.duration_ms, r.created_at, "
+        "r.grade, s.study_activity_id "
+        "FROM word_review_items AS r JOIN study_sessions AS s ON s.id = r.study_session_id "
+        "WHERE r.id > ? ORDER BY r.created_at, r.id",
+        (review_id,),
+    )
+
+
+def history_starts_with(
+    connection: sqlite3.Connection, answers: int, last_review_id: int, last_time: str
+) -> bool:
+    """Whether the history still holds exactly the `answers` with ids up to `last_review_id`,
+    and every later one comes after `last_time` (live answers do; an import may not)."""
+    kept = connection.execute(
+        "SELECT count(*) FROM word_review_items WHERE id <= ?", (last_review_id,)
+    ).fetchone()[0]
+    earlier = connection.execute(
+        "SELECT 1 FROM word_review_items WHERE id > ? AND created_at < ? LIMIT 1",
+        (last_review_id, last_time),
+    ).fetchone()
+    return int(kept) == answers and earlier is None
+
+
+def replace_model_state(
+    connection: sqlite3.Connection,
+    cards: Iterable[tuple[Any, ...]],
+    bins: list[tuple[Any, ...]],
+    histogram: list[tuple[int, int, int]],
+) -> None:
+    """Every card and the prediction scores, replaced as a whole (a refit)."""
+    for table in ("srs_cards", "srs_eval_bins", "srs_eval_hist"):
+        connection.execute(f"DELETE FROM {table}")
+    save_cards(connection, cards)
+    add_evaluation_bins(connection, bins)
+    add_evaluation_histogram(connection, histogram)
+
+
 def reviews_by_id(connection: sqlite3.Connection, review_ids: Sequence[int]) -> list[sqlite3.Row]:
     rows = connection.execute(
-        "SELECT id, word_id, study_session_id, correct, duration_ms, created_at, source "
+        "SELECT id, word_id, study_session_id, correct, duration_ms, created_at, source, grade "
         f"FROM word_review_items WHERE id IN ({', '.join('?' * len(review_ids))})",
         tuple(review_ids),
     ).fetchall()
@@ -122,11 +186,12 @@ def insert_review(
     duration_ms: int | None,
     created_at: str,
     source: str,
+    grade: int | None = None,
 ) -> int:
     cursor = connection.execute(
         "INSERT INTO word_review_items (word_id, study_session_id, correct, duration_ms, "
-        "created_at, source) VALUES (?, ?, ?, ?, ?, ?)",
-        (word_id, session_id, int(correct), duration_ms, created_at, source),
+        "created_at, source, grade) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (word_id, session_id, int(correct), duration_ms, created_at, source, grade),
     )
     return int(cursor.lastrowid or 0)
 
@@ -137,7 +202,7 @@ def delete_review(connection: sqlite3.Connection, review_id: int) -> None:
 
 def get_review(connection: sqlite3.Connection, review_id: int) -> sqlite3.Row | None:
     row: sqlite3.Row | None = connection.execute(
-        "SELECT id, word_id, study_session_id, correct, duration_ms, created_at, source "
+        "SELECT id, word_id, study_session_id, correct, duration_ms, created_at, source, grade "
         "FROM word_review_items WHERE id = ?",
         (review_id,),
     ).fetchone()

@@ -19,17 +19,26 @@ def group_names(connection: sqlite3.Connection) -> list[str]:
     return [str(row[0]) for row in connection.execute("SELECT name FROM groups ORDER BY id")]
 
 
-def sessions_in_order(connection: sqlite3.Connection) -> list[sqlite3.Row]:
-    return connection.execute(
+def sessions_in_order(connection: sqlite3.Connection) -> Iterator[sqlite3.Row]:
+    yield from connection.execute(
         "SELECT s.id, s.created_at, s.ended_at, g.name AS group_name, a.name AS activity_name "
         "FROM study_sessions AS s JOIN groups AS g ON g.id = s.group_id "
         "JOIN study_activities AS a ON a.id = s.study_activity_id ORDER BY s.created_at, s.id"
+    )
+
+
+def session_reviews(connection: sqlite3.Connection, session_id: int) -> list[sqlite3.Row]:
+    return connection.execute(
+        "SELECT r.correct, r.duration_ms, r.created_at, r.grade, w.japanese, w.english "
+        "FROM word_review_items AS r JOIN words AS w ON w.id = r.word_id "
+        "WHERE r.study_session_id = ? ORDER BY r.created_at, r.id",
+        (session_id,),
     ).fetchall()
 
 
 def reviews_in_order(connection: sqlite3.Connection) -> Iterator[sqlite3.Row]:
     yield from connection.execute(
-        "SELECT r.study_session_id, r.correct, r.duration_ms, r.created_at, w.japanese, "
+        "SELECT r.study_session_id, r.correct, r.duration_ms, r.created_at, r.grade, w.japanese, "
         "w.english FROM word_review_items AS r JOIN words AS w ON w.id = r.word_id "
         "ORDER BY r.study_session_id, r.created_at, r.id"
     )
@@ -54,3 +63,25 @@ def set_session_times(
         "UPDATE study_sessions SET created_at = ?, ended_at = ? WHERE id = ?",
         (created_at, ended_at, session_id),
     )
+
+
+def find_session(
+    connection: sqlite3.Connection, group_id: int, activity_id: int, created_at: str
+) -> int | None:
+    """The session of this group and activity that started at this moment, if stored."""
+    row = connection.execute(
+        "SELECT id FROM study_sessions WHERE created_at = ? AND group_id = ? "
+        "AND study_activity_id = ? ORDER BY id LIMIT 1",
+        (created_at, group_id, activity_id),
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def session_answer_keys(connection: sqlite3.Connection, session_id: int) -> list[tuple[int, str]]:
+    return [
+        (int(row[0]), str(row[1]))
+        for row in connection.execute(
+            "SELECT word_id, created_at FROM word_review_items WHERE study_session_id = ?",
+            (session_id,),
+        )
+    ]

@@ -19,6 +19,12 @@ WORD_SORT_COLUMNS = {
 }
 
 _WORD_ITEM_COLUMNS = "w.id, w.japanese, w.romaji, w.english, w.correct_count, w.wrong_count"
+REVIEW_SORT_COLUMNS = {"created_at": "r.created_at"}
+# A search matches any of these columns; LIKE is case-insensitive for ASCII, as romaji needs.
+_SEARCH_FILTER = (
+    "(w.japanese LIKE :pattern ESCAPE '\\' OR w.romaji LIKE :pattern ESCAPE '\\' "
+    "OR w.english LIKE :pattern ESCAPE '\\')"
+)
 
 
 def _order_clause(page: PageRequest) -> str:
@@ -34,6 +40,59 @@ def list_words(connection: sqlite3.Connection, page: PageRequest) -> list[sqlite
 
 def count_words(connection: sqlite3.Connection) -> int:
     return int(connection.execute("SELECT count(*) FROM words").fetchone()[0])
+
+
+def like_pattern(text: str) -> str:
+    """`%text%` with LIKE's own wildcards in `text` taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_words(connection: sqlite3.Connection, text: str, page: PageRequest) -> list[sqlite3.Row]:
+    """One page of matches, each row with `total`, the number of all matches.
+
+    One scan of the words: a separate count would be a second, and walking the sort index with
+    the filter costs a whole walk of it when few words match.
+    """
+    return connection.execute(
+        f"SELECT {_WORD_ITEM_COLUMNS}, count(*) OVER () AS total "
+        f"FROM words AS w WHERE {_SEARCH_FILTER} "
+        f"{_order_clause(page)} LIMIT :limit OFFSET :offset",
+        {"pattern": like_pattern(text), "limit": page.per_page, "offset": page.offset},
+    ).fetchall()
+
+
+def count_search(connection: sqlite3.Connection, text: str) -> int:
+    return int(
+        connection.execute(
+            f"SELECT count(*) FROM words AS w WHERE {_SEARCH_FILTER}",
+            {"pattern": like_pattern(text)},
+        ).fetchone()[0]
+    )
+
+
+def word_reviews(
+    connection: sqlite3.Connection, word_id: int, page: PageRequest
+) -> list[sqlite3.Row]:
+    """One word's answers with the session, group and activity of each (idx_review_items_word)."""
+    return connection.execute(
+        "SELECT r.id, r.study_session_id, r.correct, r.duration_ms, r.created_at, "
+        "s.group_id, g.name AS group_name, s.study_activity_id, a.name AS activity_name "
+        "FROM word_review_items AS r "
+        "JOIN study_sessions AS s ON s.id = r.study_session_id "
+        "JOIN groups AS g ON g.id = s.group_id "
+        "JOIN study_activities AS a ON a.id = s.study_activity_id "
+        f"WHERE r.word_id = ? {order_by(REVIEW_SORT_COLUMNS, page, 'r.id')} LIMIT ? OFFSET ?",
+        (word_id, page.per_page, page.offset),
+    ).fetchall()
+
+
+def count_word_reviews(connection: sqlite3.Connection, word_id: int) -> int:
+    return int(
+        connection.execute(
+            "SELECT count(*) FROM word_review_items WHERE word_id = ?", (word_id,)
+        ).fetchone()[0]
+    )
 
 
 def list_group_words(

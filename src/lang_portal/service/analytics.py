@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from lang_portal.clock import to_stored
 from lang_portal.errors import ValidationFailedError
 from lang_portal.memo import VersionMemo
 from lang_portal.models.analytics import (
@@ -24,7 +25,7 @@ from lang_portal.models.analytics import (
 from lang_portal.repository import analytics as analytics_repo
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.dashboard import current_streak
-from lang_portal.service.srs import SrsService
+from lang_portal.service.srs import SrsService, mastery_rule
 
 MAX_RANGE_DAYS = 3660
 DEFAULT_RANGE_DAYS = 30
@@ -159,23 +160,30 @@ class AnalyticsService:
         ]
 
     def mastery(self) -> Mastery:
+        # the recall probability moves with the clock: memoised for a minute at most
+        minute = self.context.now().replace(second=0, microsecond=0)
         mastery: Mastery = self.memo.get_or_compute(
-            "mastery", self.db.data_version(), self._mastery
+            ("mastery", minute), self.db.data_version(), lambda: self._mastery(minute)
         )
         return mastery
 
-    def _mastery(self) -> Mastery:
-        threshold = self.context.settings.srs_mastery_stability_days
+    def _mastery(self, now: datetime) -> Mastery:
+        settings = self.context.settings
         with self.db.snapshot() as connection:
-            totals = analytics_repo.mastery_totals(connection, threshold)
-            groups = analytics_repo.mastery_by_group(connection, threshold)
+            rule = mastery_rule(connection, settings)
+            args = (rule.stability_days, to_stored(now), rule.elapsed_ratio)
+            totals = analytics_repo.mastery_totals(connection, *args)
+            groups = analytics_repo.mastery_by_group(connection, *args)
         return Mastery(
-            stability_threshold_days=threshold,
+            rule=rule.describe(),
+            stability_threshold_days=rule.stability_days,
+            recall_threshold=rule.retention,
             total_words=totals["words"],
             studied=totals["studied"],
             mastered=totals["mastered"],
             studied_share=_ratio(totals["studied"], totals["words"]),
             mastered_share=_ratio(totals["mastered"], totals["words"]),
+            mastered_share_of_studied=_ratio(totals["mastered"], totals["studied"]),
             groups=[
                 GroupMastery(
                     group_id=row["id"],
@@ -185,6 +193,7 @@ class AnalyticsService:
                     mastered=row["mastered"],
                     studied_share=_ratio(row["studied"], row["word_count"]),
                     mastered_share=_ratio(row["mastered"], row["word_count"]),
+                    mastered_share_of_studied=_ratio(row["mastered"], row["studied"]),
                 )
                 for row in groups
             ],

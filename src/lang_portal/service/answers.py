@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -56,6 +56,8 @@ class Answer:
     correct: bool
     duration_ms: int | None = None
     source: str = "portal"
+    # FSRS's rating (1 again, 2 hard, 3 good, 4 easy); None: right/wrong only (good or again)
+    grade: int | None = None
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,95 @@ class RecordedAnswer:
     duration_ms: int | None
     answered_at: datetime
     source: str
+    grade: int | None = None
 
 
-def make_scheduler(settings: Settings) -> Scheduler:
+GRADES = {"again": 1, "hard": 2, "good": 3, "easy": 4}
+GRADE_NAMES = {value: name for name, value in GRADES.items()}
+
+
+def answer_outcome(correct: bool | None, grade: str | None) -> tuple[bool, int | None]:
+    """(right or wrong, grade) of an answer sent with `correct`, `grade` or both; refused when
+    neither is given or they disagree (a wrong answer is `again`, a right one anything else)."""
+    if grade is None:
+        if correct is None:
+            raise ValidationFailedError(
+                "send the answer as correct (true/false) or as grade (again/hard/good/easy)",
+                {"correct": "field required (or grade)"},
+            )
+        return correct, None
+    value = GRADES[grade]
+    if correct is not None and correct != (value > 1):
+        raise ValidationFailedError(
+            f"correct {str(correct).lower()} contradicts grade {grade!r}: a wrong answer is "
+            "'again', a right one 'hard', 'good' or 'easy'",
+            {"correct": correct, "grade": grade},
+        )
+    return value > 1, value
+
+
+def rating_of(
+    correct: bool,
+    grade: int | None,
+    duration_ms: int | None = None,
+    slow_correct_ms: int | None = None,
+) -> Rating:
+    """The FSRS rating of an answer: its grade; else again when wrong, and when right good,
+    or hard when it took longer than `slow_correct_ms` (a reading of right/wrong answers that a
+    fit keeps only when it predicts this learner's held-out answers better)."""
+    if grade is not None:
+        return Rating(grade)
+    if not correct:
+        return Rating.Again
+    if slow_correct_ms is not None and duration_ms is not None and duration_ms > slow_correct_ms:
+        return Rating.Hard
+    return Rating.Good
+
+
+@dataclass(frozen=True)
+class SrsModel:
+    """What the pipeline schedules with: the scheduler of the weights in use, and the answer
+    time above which a right answer without a grade counts as hard (None: never)."""
+
+    scheduler: Scheduler
+    slow_correct_ms: int | None = None
+
+
+def make_scheduler(settings: Settings, parameters: Sequence[float] | None = None) -> Scheduler:
+    """The scheduler of the given FSRS weights (None: the package's defaults)."""
     # Fuzzing off: a replay of the stored history gives back the due dates that were served.
-    return Scheduler(desired_retention=settings.srs_desired_retention, enable_fuzzing=False)
+    if parameters is None:
+        return Scheduler(desired_retention=settings.srs_desired_retention, enable_fuzzing=False)
+    return Scheduler(
+        parameters=tuple(parameters),
+        desired_retention=settings.srs_desired_retention,
+        enable_fuzzing=False,
+    )
+
+
+# Schedulers by (stored weights, desired retention): building one per answer would cost more
+# than the answer's statements; keyed by the text so that two databases never share one.
+_SCHEDULERS: dict[tuple[str | None, float], Scheduler] = {}
+
+
+def current_model(connection: sqlite3.Connection, settings: Settings) -> SrsModel:
+    """The model in use (the latest fit kept, or the defaults): read in the caller's
+    transaction, so a refit by another worker is seen by the next answer."""
+    text, slow_correct_ms = answer_repo.parameters_in_use(connection)
+    key = (text, settings.srs_desired_retention)
+    scheduler = _SCHEDULERS.get(key)
+    if scheduler is None:
+        weights = None if text is None else [float(w) for w in orjson.loads(text)]
+        scheduler = make_scheduler(settings, weights)
+        if len(_SCHEDULERS) > 64:
+            _SCHEDULERS.clear()
+        _SCHEDULERS[key] = scheduler
+    return SrsModel(scheduler, slow_correct_ms)
+
+
+def current_scheduler(connection: sqlite3.Connection, settings: Settings) -> Scheduler:
+    """The scheduler of the parameters in use (for recall probabilities)."""
+    return current_model(connection, settings).scheduler
 
 
 @dataclass
@@ -142,6 +228,7 @@ class Derivation:
 
     scheduler: Scheduler
     settings: Settings
+    slow_correct_ms: int | None = None
     memories: dict[int, Memory | None] = field(default_factory=dict)
     # word id -> [correct, wrong]; its latest answer time
     words: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(_counts))
@@ -164,6 +251,10 @@ class Derivation:
     evaluation: Evaluation = field(default_factory=Evaluation)
     changed_cards: set[int] = field(default_factory=set)
     answers: int = 0
+    # The held-out part of a time-series split: answers from `held_out_from` (a stored time)
+    # on are also scored in `held_out` (srs optimize scores candidates there).
+    held_out_from: str | None = None
+    held_out: Evaluation = field(default_factory=Evaluation)
 
     def local_day(self, moment: datetime) -> str:
         return moment.astimezone(self.settings.zone).date().isoformat()
@@ -177,6 +268,7 @@ class Derivation:
         correct: bool,
         duration_ms: int | None,
         moment: datetime,
+        grade: int | None = None,
     ) -> None:
         """One answer; the word's state before it must be in `memories` (None: never answered)."""
         stored = to_stored(moment)
@@ -217,9 +309,10 @@ class Derivation:
             if elapsed_days >= 1:
                 # srs-benchmark scores one answer per card per day: those a day or more apart
                 p = float(self.scheduler.get_card_retrievability(memory.card, moment))
-                self.evaluation.add(
-                    p, correct, elapsed_days, memory.day_reps + 1, memory.day_lapses
-                )
+                bins = (p, correct, elapsed_days, memory.day_reps + 1, memory.day_lapses)
+                self.evaluation.add(*bins)
+                if self.held_out_from is not None and stored >= self.held_out_from:
+                    self.held_out.add(*bins)
                 if memory.last_activity_id is not None:
                     later = self.activities[memory.last_activity_id]
                     later[2] += 1
@@ -228,7 +321,7 @@ class Derivation:
                 memory.day_lapses += 1 - y
             if not correct and memory.card.state == State.Review:
                 memory.lapses += 1
-        rating = Rating.Good if correct else Rating.Again
+        rating = rating_of(correct, grade, duration_ms, self.slow_correct_ms)
         memory.card, _ = self.scheduler.review_card(memory.card, rating, review_datetime=moment)
         memory.last_review = stored
         memory.reps += 1
@@ -310,6 +403,13 @@ class Derivation:
             )
         self._clear()
 
+    def drop_increments(self) -> None:
+        """Forget the counters, keeping the cards and the scores (an in-memory replay)."""
+        evaluation = self.evaluation
+        self._clear()
+        self.evaluation = evaluation
+        self.answers = 0
+
     def _clear(self) -> None:
         for tally in (
             self.words,
@@ -328,6 +428,20 @@ class Derivation:
         self.evaluation = Evaluation()
 
 
+@dataclass
+class ModelReplay:
+    """A whole-history replay in memory (`AnswerPipeline.replay_model`) and what it covered."""
+
+    derivation: Derivation
+    replayed: int
+    last_review_id: int
+    last_time: str
+
+    @property
+    def held_out(self) -> Evaluation:
+        return self.derivation.held_out
+
+
 def require_live(session: sqlite3.Row, moment: datetime, context: ServiceContext) -> None:
     """Raise SESSION_EXPIRED when the session has been idle past the timeout."""
     last_activity = from_stored(session["ended_at"] or session["created_at"])
@@ -343,17 +457,32 @@ def require_live(session: sqlite3.Row, moment: datetime, context: ServiceContext
 
 
 def request_digest(answers: Sequence[Answer]) -> str:
-    payload = [(a.session_id, a.word_id, a.correct, a.duration_ms) for a in answers]
+    # the grade only when given, so a key stored before grades existed still matches
+    payload = [
+        (a.session_id, a.word_id, a.correct, a.duration_ms)
+        + (() if a.grade is None else (a.grade,))
+        for a in answers
+    ]
     return hashlib.sha256(orjson.dumps(payload)).hexdigest()
+
+
+StatementWriter = Callable[[sqlite3.Connection, Sequence["RecordedAnswer"]], None]
 
 
 class AnswerPipeline:
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
-        self.scheduler = make_scheduler(context.settings)
+        # The xAPI door (xapi/answers.py) sets this: each answer's statement, written in the
+        # answer's transaction.
+        self.statement_writer: StatementWriter | None = None
 
-    def derivation(self) -> Derivation:
-        return Derivation(self.scheduler, self.context.settings)
+    def derivation(
+        self, connection: sqlite3.Connection, model: SrsModel | None = None
+    ) -> Derivation:
+        """A derivation with the given model, or with the one in use."""
+        if model is None:
+            model = current_model(connection, self.context.settings)
+        return Derivation(model.scheduler, self.context.settings, model.slow_correct_ms)
 
     # -- live answers ----------------------------------------------------------------------------
 
@@ -367,7 +496,7 @@ class AnswerPipeline:
         # scheduling state (first/last review, elapsed days) would disagree with the rows.
         moment = self.context.now()
         stored = to_stored(moment)
-        derivation = self.derivation()
+        derivation = self.derivation(connection)
         sessions: dict[int, sqlite3.Row] = {}
         distinct: dict[int, int] = {}
         in_session: set[tuple[int, int]] = set()
@@ -410,6 +539,7 @@ class AnswerPipeline:
                 answer.duration_ms,
                 stored,
                 answer.source,
+                answer.grade,
             )
             derivation.add(
                 word_id=answer.word_id,
@@ -418,6 +548,7 @@ class AnswerPipeline:
                 correct=answer.correct,
                 duration_ms=answer.duration_ms,
                 moment=moment,
+                grade=answer.grade,
             )
             recorded.append(
                 RecordedAnswer(
@@ -428,10 +559,14 @@ class AnswerPipeline:
                     duration_ms=answer.duration_ms,
                     answered_at=moment,
                     source=answer.source,
+                    grade=answer.grade,
                 )
             )
         derivation.flush(connection)
         # xAPI: the statement of every answer whose source is not "xapi" is written here.
+        from_elsewhere = [item for item in recorded if item.source != "xapi"]
+        if from_elsewhere and self.statement_writer is not None:
+            self.statement_writer(connection, from_elsewhere)
         return recorded
 
     def record_once(
@@ -502,7 +637,7 @@ class AnswerPipeline:
         answer_repo.drop_empty_rows(connection)
 
     def _replay_word(self, connection: sqlite3.Connection, word_id: int) -> Derivation:
-        derivation = self.derivation()
+        derivation = self.derivation(connection)
         derivation.memories[word_id] = None
         for row in answer_repo.history(connection, word_id):
             self._add_row(derivation, row)
@@ -514,14 +649,17 @@ class AnswerPipeline:
 
     # -- replays ---------------------------------------------------------------------------------
 
-    def rebuild(self, connection: sqlite3.Connection) -> int:
-        """Recompute every derived table from the stored answers, in time order.
+    def rebuild(
+        self, connection: sqlite3.Connection, progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Recompute every derived table from the stored answers, in time order, with the
+        parameters in use.
 
-        For imports, upgrades and repairs only: it reads the whole history. Returns the answers
-        replayed.
+        For imports, upgrades, refits and repairs only: it reads the whole history. Returns the
+        answers replayed; `progress` is told the count after every chunk.
         """
         answer_repo.reset_derived(connection)
-        derivation = self.derivation()
+        derivation = self.derivation(connection)
         replayed = 0
         for row in answer_repo.history(connection):
             derivation.memories.setdefault(row["word_id"], None)
@@ -530,18 +668,77 @@ class AnswerPipeline:
             if derivation.answers >= REBUILD_CHUNK:
                 derivation.flush(connection)
                 derivation.answers = 0
+                if progress is not None:
+                    progress(replayed)
         derivation.flush(connection)
         return replayed
 
     def replay_evaluation(self, connection: sqlite3.Connection) -> tuple[Evaluation, int, int]:
-        """The whole history through a fresh scheduler, in memory: (scores, answers, words)."""
-        derivation = self.derivation()
-        replayed = 0
+        """The whole history through the model in use, in memory: (scores, answers, words)."""
+        replay = self.replay_model(connection)
+        return replay.derivation.evaluation, replay.replayed, len(replay.derivation.memories)
+
+    def replay_model(
+        self,
+        connection: sqlite3.Connection,
+        model: SrsModel | None = None,
+        *,
+        held_out_from: str | None = None,
+    ) -> ModelReplay:
+        """The whole history through a model (the one in use unless given), in memory, in the
+        caller's snapshot: every card and the scores of every prediction, and with
+        `held_out_from` (a stored time) the scores of the answers from then on apart, each
+        predicted from the state all earlier answers left (a time-series split)."""
+        derivation = self.derivation(connection, model)
+        derivation.held_out_from = held_out_from
+        replayed = last_review_id = 0
+        last_time = ""
         for row in answer_repo.history(connection):
             derivation.memories.setdefault(row["word_id"], None)
             self._add_row(derivation, row)
             replayed += 1
-        return derivation.evaluation, replayed, len(derivation.memories)
+            last_review_id = max(last_review_id, row["id"])
+            last_time = row["created_at"]
+            if derivation.answers >= REBUILD_CHUNK:
+                derivation.drop_increments()
+        derivation.drop_increments()
+        return ModelReplay(derivation, replayed, last_review_id, last_time)
+
+    def apply_model(
+        self, connection: sqlite3.Connection, replay: ModelReplay, model: SrsModel
+    ) -> None:
+        """Inside the caller's write transaction, replace every card and the prediction scores
+        with those of `model`, from a replay made outside it (a refit: the only derived state
+        that depends on the weights).
+
+        Answers stored since the replay are replayed on top of it; if the history it was made
+        from changed otherwise (an import, a deletion), everything is rebuilt instead. Either
+        way the result is what `rebuild` would leave, and the write lock is held for the newer
+        answers only, not for the whole history."""
+        if not answer_repo.history_starts_with(
+            connection, replay.replayed, replay.last_review_id, replay.last_time
+        ):
+            self.rebuild(connection)
+            return
+        derivation = replay.derivation
+        derivation.scheduler = model.scheduler
+        derivation.slow_correct_ms = model.slow_correct_ms
+        for row in answer_repo.history_after(connection, replay.last_review_id):
+            derivation.memories.setdefault(row["word_id"], None)
+            self._add_row(derivation, row)
+        answer_repo.replace_model_state(
+            connection,
+            (
+                memory.row(word)
+                for word, memory in sorted(derivation.memories.items())
+                if memory is not None
+            ),
+            [
+                (*key, b.n, b.sum_p, b.sum_y, b.sum_log_loss)
+                for key, b in derivation.evaluation.bins.items()
+            ],
+            [(bucket, pos, neg) for bucket, (pos, neg) in derivation.evaluation.histogram.items()],
+        )
 
     @staticmethod
     def _add_row(derivation: Derivation, row: sqlite3.Row) -> None:
@@ -552,6 +749,7 @@ class AnswerPipeline:
             correct=bool(row["correct"]),
             duration_ms=row["duration_ms"],
             moment=from_stored(row["created_at"]),
+            grade=row["grade"],
         )
 
 
@@ -564,4 +762,5 @@ def recorded_from_row(row: sqlite3.Row) -> RecordedAnswer:
         duration_ms=row["duration_ms"],
         answered_at=from_stored(row["created_at"]),
         source=row["source"],
+        grade=row["grade"],
     )

@@ -11,6 +11,7 @@ from lang_portal.service.answers import AnswerPipeline
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.dashboard import DashboardService
 from lang_portal.service.inventory import InventoryService
+from lang_portal.service.optimizer import SrsOptimizer
 from lang_portal.service.seeding import SeedService
 from lang_portal.service.srs import SrsService
 from lang_portal.service.study import StudyService
@@ -29,20 +30,23 @@ class Services:
     srs: SrsService
     analytics: AnalyticsService
     transfer: TransferService
+    optimizer: SrsOptimizer
 
     @classmethod
     def build(cls, context: ServiceContext, seeds_dir: Path) -> Services:
         answers = AnswerPipeline(context)
         srs = SrsService(context, answers)
+        optimizer = SrsOptimizer(context, answers)
         return cls(
             context=context,
             answers=answers,
             inventory=InventoryService(context),
-            study=StudyService(context, answers),
+            study=StudyService(context, answers, optimizer),
             dashboard=DashboardService(context),
             admin=AdminService(context, seeds_dir, answers),
             seeding=SeedService(context),
             srs=srs,
             analytics=AnalyticsService(context, srs),
             transfer=TransferService(context, answers),
+            optimizer=optimizer,
         )

@@ -21,6 +21,7 @@ from lang_portal.repository import groups as group_repo
 from lang_portal.repository import sessions as session_repo
 from lang_portal.repository import words as word_repo
 from lang_portal.service.context import ServiceContext
+from lang_portal.service.srs import mastery_rule
 
 
 @dataclass(frozen=True)
@@ -133,10 +134,13 @@ class DashboardService:
             )
 
     def _mastered_words(self, connection: sqlite3.Connection) -> int:
-        # The learning engine's definition, so the dashboard and /analytics/mastery agree:
-        # FSRS stability of at least SRS_MASTERY_STABILITY_DAYS.
-        threshold = self.context.settings.srs_mastery_stability_days
-        return int(analytics_repo.mastery_totals(connection, threshold)["mastered"])
+        # The rule of /analytics/mastery (service.srs.MasteryRule), so the two agree: stable
+        # and still remembered now.
+        rule = mastery_rule(connection, self.context.settings)
+        totals = analytics_repo.mastery_totals(
+            connection, rule.stability_days, self.context.now_stored(), rule.elapsed_ratio
+        )
+        return int(totals["mastered"])
 
     def _activity_figures(self, connection: sqlite3.Connection) -> ActivityFigures:
         today = self.context.now().astimezone(self.context.settings.zone).date()

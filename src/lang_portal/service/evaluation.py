@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from lang_portal.models.analytics import CALIBRATION_BINS
+
 # Predictions are scored in [EPSILON, 1 - EPSILON] so that one sure miss is not infinite.
 EPSILON = 1e-6
 AUC_BUCKETS = 10_000
@@ -76,7 +78,13 @@ class Evaluation:
     def report(self) -> dict[str, Any]:
         n = sum(b.n for b in self.bins.values())
         if n == 0:
-            return {"reviews_scored": 0, "average_recall": None, "fsrs": None, "baseline": None}
+            return {
+                "reviews_scored": 0,
+                "average_recall": None,
+                "fsrs": None,
+                "baseline": None,
+                "calibration": [],
+            }
         recalled = sum(b.sum_y for b in self.bins.values())
         mean_y = recalled / n
         fsrs_rmse = math.sqrt(
@@ -101,7 +109,35 @@ class Evaluation:
                 # a constant ranks no answer above another
                 "auc": 0.5 if 0 < recalled < n else None,
             },
+            "calibration": self.calibration(),
         }
+
+    def calibration(self) -> list[dict[str, Any]]:
+        """Predicted against actual recall per range of predictions (a reliability diagram).
+
+        Read from the AUC histogram: a prediction is known to 1/AUC_BUCKETS, so its bucket's
+        midpoint stands for it in the range's mean prediction.
+        """
+        per_bin = AUC_BUCKETS // CALIBRATION_BINS
+        totals: dict[int, list[float]] = {}
+        for bucket, (recalled, forgotten) in self.histogram.items():
+            count = recalled + forgotten
+            if count == 0:
+                continue
+            entry = totals.setdefault(min(bucket // per_bin, CALIBRATION_BINS - 1), [0, 0.0, 0])
+            entry[0] += count
+            entry[1] += count * (bucket + 0.5) / AUC_BUCKETS
+            entry[2] += recalled
+        return [
+            {
+                "predicted_from": index / CALIBRATION_BINS,
+                "predicted_to": (index + 1) / CALIBRATION_BINS,
+                "reviews": int(count),
+                "predicted": round(sum_p / count, 4),
+                "actual": round(recalled / count, 4),
+            }
+            for index, (count, sum_p, recalled) in sorted(totals.items())
+        ]
 
     def _auc(self) -> float | None:
         positives = sum(counts[0] for counts in self.histogram.values())

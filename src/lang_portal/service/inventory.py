@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from typing import Any
+
+from fsrs import Scheduler
 
 from lang_portal.errors import BusinessRuleError, DuplicateEntryError, NotFoundError
 from lang_portal.models.common import PageRequest, Pagination
@@ -18,6 +21,7 @@ from lang_portal.models.words import GroupRef, WordDetail, WordItem, WordSrs, Wo
 from lang_portal.repository import groups as group_repo
 from lang_portal.repository import srs as srs_repo
 from lang_portal.repository import words as word_repo
+from lang_portal.service.answers import current_scheduler
 from lang_portal.service.context import ServiceContext, pagination_for
 from lang_portal.service.srs import describe_card
 from lang_portal.service.word_items import dump_parts, parse_parts, word_item, word_with_parts
@@ -30,11 +34,49 @@ class InventoryService:
 
     # -- words ---------------------------------------------------------------------------------
 
-    def list_words(self, page: PageRequest) -> tuple[list[WordItem], Pagination]:
+    def list_words(
+        self, page: PageRequest, search: str | None = None
+    ) -> tuple[list[WordItem], Pagination]:
+        """Every word, or those whose Japanese, romaji or English contains `search`."""
+        text = unicodedata.normalize("NFKC", search).strip() if search else ""
         with self.db.snapshot() as connection:
-            total = word_repo.count_words(connection)
-            rows = word_repo.list_words(connection, page)
+            if text:
+                rows = word_repo.search_words(connection, text, page)
+                if rows:
+                    total = int(rows[0]["total"])
+                elif page.page == 1:
+                    total = 0
+                else:  # past the last page: the true total all the same
+                    total = word_repo.count_search(connection, text)
+            else:
+                total = word_repo.count_words(connection)
+                rows = word_repo.list_words(connection, page)
         return [word_item(row) for row in rows], pagination_for(page, total)
+
+    def word_reviews(
+        self, word_id: int, page: PageRequest
+    ) -> tuple[list[dict[str, Any]], Pagination]:
+        """A word's answers, each with its session, group and activity."""
+        with self.db.snapshot() as connection:
+            if not word_repo.word_exists(connection, word_id):
+                raise NotFoundError.of("word", word_id)
+            total = word_repo.count_word_reviews(connection, word_id)
+            rows = word_repo.word_reviews(connection, word_id, page)
+        items = [
+            {
+                "id": row["id"],
+                "study_session_id": row["study_session_id"],
+                "group_id": row["group_id"],
+                "group_name": row["group_name"],
+                "study_activity_id": row["study_activity_id"],
+                "study_activity_name": row["activity_name"],
+                "correct": bool(row["correct"]),
+                "duration_ms": row["duration_ms"],
+                "created_at": self.context.api_time(row["created_at"]),
+            }
+            for row in rows
+        ]
+        return items, pagination_for(page, total)
 
     def get_word(self, word_id: int) -> WordDetail:
         with self.db.snapshot() as connection:
@@ -43,10 +85,15 @@ class InventoryService:
                 raise NotFoundError.of("word", word_id)
             groups = word_repo.groups_of_word(connection, word_id)
             card = srs_repo.get_card(connection, word_id)
-        return self._word_detail(row, groups, card)
+            scheduler = current_scheduler(connection, self.context.settings)
+        return self._word_detail(row, groups, card, scheduler)
 
     def _word_detail(
-        self, row: sqlite3.Row, groups: list[sqlite3.Row], card: sqlite3.Row | None = None
+        self,
+        row: sqlite3.Row,
+        groups: list[sqlite3.Row],
+        card: sqlite3.Row | None = None,
+        scheduler: Scheduler | None = None,
     ) -> WordDetail:
         return WordDetail(
             id=row["id"],
@@ -56,7 +103,7 @@ class InventoryService:
             parts=parse_parts(row["parts"]),
             stats=WordStats(row["correct_count"], row["wrong_count"]),
             groups=[GroupRef(group["id"], group["name"]) for group in groups],
-            srs=WordSrs(**describe_card(card, self.context.now(), self.context)),
+            srs=WordSrs(**describe_card(card, self.context.now(), self.context, scheduler)),
             created_at=self.context.api_time(row["created_at"]),
             updated_at=self.context.api_time(row["updated_at"]),
         )

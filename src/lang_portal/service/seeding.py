@@ -6,9 +6,18 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    TypeAdapter,
+    ValidationError,
+)
 
 from lang_portal.errors import BusinessRuleError
 from lang_portal.models.groups import GroupName
@@ -32,11 +41,29 @@ class SeedFile(BaseModel):
     group: GroupName
 
 
+def _app_url(value: str) -> str:
+    """An app's address: absolute (http or https, an external app) or a path on this server.
+
+    A path is joined to the server's own address where a client needs it absolute (the legacy
+    mount), so the seeds need not know where the server runs.
+    """
+    parts = urlsplit(value)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return str(_ABSOLUTE_URL.validate_python(value))
+    if not parts.scheme and not parts.netloc and value.startswith("/"):
+        return value
+    raise ValueError("must be an http(s) URL or a path starting with /")
+
+
+_ABSOLUTE_URL = TypeAdapter(HttpUrl)
+AppUrl = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_app_url)]
+
+
 class SeedActivity(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=100)
-    launch_url: HttpUrl
-    thumbnail_url: str | None = Field(default=None, max_length=2000)
+    launch_url: AppUrl
+    thumbnail_url: AppUrl | None = None
     description: str = Field(default="", max_length=2000)
 
 
@@ -134,7 +161,6 @@ class SeedService:
         settings = self.context.settings
         for activity in manifest.study_activities:
             fields: dict[str, Any] = activity.model_dump()
-            fields["launch_url"] = str(activity.launch_url)
             report.activities_added += activity_repo.upsert_activity(connection, fields, now)
         for seed_group in groups:
             group_id = group_repo.find_group_id(connection, seed_group.name)

@@ -8,6 +8,7 @@ answer's transaction; this module reads them.
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -18,28 +19,67 @@ from lang_portal.errors import NotFoundError
 from lang_portal.repository import groups as group_repo
 from lang_portal.repository import sessions as session_repo
 from lang_portal.repository import srs as srs_repo
-from lang_portal.service.answers import AnswerPipeline, require_live
+from lang_portal.service.answers import (
+    AnswerPipeline,
+    current_scheduler,
+    make_scheduler,
+    require_live,
+)
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.evaluation import Evaluation
+from lang_portal.settings import Settings
 
 STATE_NAMES = {State.Learning: "learning", State.Review: "review", State.Relearning: "relearning"}
 
-# Retrievability depends on the FSRS parameters only, not on the desired retention.
-_DEFAULT_SCHEDULER = Scheduler(enable_fuzzing=False)
 
-
-def retrievability(row: sqlite3.Row, now: datetime) -> float:
+def retrievability(row: sqlite3.Row, now: datetime, scheduler: Scheduler) -> float:
+    """The probability of recall now, by the forgetting curve of the parameters in use."""
     card = Card(
         card_id=0,
         state=State(row["state"]),
         stability=row["stability"],
         last_review=from_stored(row["last_review"]),
     )
-    return float(_DEFAULT_SCHEDULER.get_card_retrievability(card, now))
+    return float(scheduler.get_card_retrievability(card, now))
+
+
+@dataclass(frozen=True)
+class MasteryRule:
+    """Mastered: stable (stability >= SRS_MASTERY_STABILITY_DAYS) and remembered now (recall
+    probability now >= SRS_DESIRED_RETENTION), both by the parameters in use."""
+
+    stability_days: float
+    retention: float
+    # recall now >= retention  <=>  whole days since the last review <= stability * this
+    elapsed_ratio: float
+
+    @classmethod
+    def of(cls, scheduler: Scheduler, settings: Settings) -> MasteryRule:
+        decay = -float(scheduler.parameters[20])
+        factor = 0.9 ** (1 / decay) - 1
+        retention = settings.srs_desired_retention
+        return cls(
+            stability_days=settings.srs_mastery_stability_days,
+            retention=retention,
+            elapsed_ratio=(retention ** (1 / decay) - 1) / factor,
+        )
+
+    def describe(self) -> str:
+        return (
+            f"a word is mastered when its FSRS stability is at least {self.stability_days:g} "
+            f"days and its probability of recall now is at least {self.retention:g}"
+        )
+
+
+def mastery_rule(connection: sqlite3.Connection, settings: Settings) -> MasteryRule:
+    return MasteryRule.of(current_scheduler(connection, settings), settings)
 
 
 def describe_card(
-    row: sqlite3.Row | None, now: datetime, context: ServiceContext
+    row: sqlite3.Row | None,
+    now: datetime,
+    context: ServiceContext,
+    scheduler: Scheduler | None = None,
 ) -> dict[str, Any]:
     """The word's scheduling state as `GET /words/:id` shows it; "new" before any review."""
     if row is None:
@@ -58,7 +98,9 @@ def describe_card(
         "due": context.api_time(row["due"]),
         "stability": round(row["stability"], 4),
         "difficulty": round(row["difficulty"], 4),
-        "retrievability": round(retrievability(row, now), 4),
+        "retrievability": round(
+            retrievability(row, now, scheduler or make_scheduler(context.settings)), 4
+        ),
         "reps": row["reps"],
         "lapses": row["lapses"],
         "last_review": context.api_time(row["last_review"]),
@@ -112,6 +154,7 @@ class SrsService:
                 connection, session_id
             )
         items: list[dict[str, Any]] = []
+        scheduler = current_scheduler(connection, settings)
         for row in srs_repo.due_cards(connection, stored, limit, group_id):
             if room is not None and not session_repo.session_word_known(
                 connection, session_id or 0, row["word_id"]
@@ -119,13 +162,13 @@ class SrsService:
                 if room <= 0:
                     continue
                 room -= 1
-            items.append(self._queue_item(row, "due", now))
+            items.append(self._queue_item(row, "due", now, scheduler))
         new_limit = min(limit - len(items), allowance)
         if room is not None:
             new_limit = min(new_limit, room)
         if new_limit > 0:
             items += [
-                self._queue_item(row, "new", now)
+                self._queue_item(row, "new", now, scheduler)
                 for row in srs_repo.new_words(connection, new_limit, group_id)
             ]
         return {
@@ -136,7 +179,9 @@ class SrsService:
             "items": items,
         }
 
-    def _queue_item(self, row: sqlite3.Row, kind: str, now: datetime) -> dict[str, Any]:
+    def _queue_item(
+        self, row: sqlite3.Row, kind: str, now: datetime, scheduler: Scheduler
+    ) -> dict[str, Any]:
         item = {
             "word_id": row["word_id"],
             "japanese": row["japanese"],
@@ -150,7 +195,7 @@ class SrsService:
         if kind == "due":
             item["state"] = STATE_NAMES[State(row["state"])]
             item["due"] = self.context.api_time(row["due"])
-            item["retrievability"] = round(retrievability(row, now), 4)
+            item["retrievability"] = round(retrievability(row, now, scheduler), 4)
         return item
 
     def session_result(self, session_id: int) -> dict[str, Any]:

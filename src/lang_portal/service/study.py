@@ -5,10 +5,12 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from lang_portal.database import data_version
 from lang_portal.errors import NotFoundError
+from lang_portal.memo import VersionMemo
 from lang_portal.models.common import PageRequest, Pagination
 from lang_portal.models.words import WordItem
 from lang_portal.repository import activities as activity_repo
@@ -17,6 +19,11 @@ from lang_portal.repository import sessions as session_repo
 from lang_portal.service.answers import Answer, AnswerPipeline, RecordedAnswer
 from lang_portal.service.context import ServiceContext, pagination_for
 from lang_portal.service.word_items import word_item
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+if TYPE_CHECKING:
+    from lang_portal.service.optimizer import SrsOptimizer
 
 
 def activity_item(row: sqlite3.Row) -> dict[str, Any]:
@@ -27,6 +34,21 @@ def activity_item(row: sqlite3.Row) -> dict[str, Any]:
         "description": row["description"],
         "launch_url": row["launch_url"],
     }
+
+
+def origin_of(url: str) -> str | None:
+    """The origin a browser sends for pages at `url` (`http://host:port`); None if relative."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    if port is None or port == DEFAULT_PORTS[parts.scheme]:
+        return f"{parts.scheme}://{host}"
+    return f"{parts.scheme}://{host}:{port}"
 
 
 def launch_url_for(base_url: str, group_id: int, session_id: int) -> str:
@@ -42,10 +64,17 @@ def launch_url_for(base_url: str, group_id: int, session_id: int) -> str:
 
 
 class StudyService:
-    def __init__(self, context: ServiceContext, answers: AnswerPipeline) -> None:
+    def __init__(
+        self,
+        context: ServiceContext,
+        answers: AnswerPipeline,
+        optimizer: SrsOptimizer | None = None,
+    ) -> None:
         self.context = context
         self.db = context.db
         self.answers = answers
+        self.optimizer = optimizer
+        self._origins: VersionMemo[str, frozenset[str]] = VersionMemo(budget=1)
 
     # -- activities ----------------------------------------------------------------------------
 
@@ -59,6 +88,19 @@ class StudyService:
         with self.db.read() as connection:
             rows = activity_repo.all_activities(connection)
         return [activity_item(row) for row in rows]
+
+    def activity_origins(self) -> frozenset[str]:
+        """The origins of the activities' absolute launch URLs (apps on other origins)."""
+        with self.db.read() as connection:
+            return self._origins.get_or_compute(
+                "activity_origins",
+                data_version(connection),
+                lambda: frozenset(
+                    origin
+                    for origin in map(origin_of, activity_repo.launch_urls(connection))
+                    if origin is not None
+                ),
+            )
 
     def get_activity(self, activity_id: int) -> dict[str, Any]:
         with self.db.read() as connection:
@@ -175,8 +217,12 @@ class StudyService:
         Answers arriving together share one commit (group commit): at the default
         `synchronous=full` the fsync of each commit, not the work, bounds answers per second.
         """
-        return self.db.write_grouped(
+        recorded = self.db.write_grouped(
             lambda connection: self.answers.record_once(
                 connection, answers, idempotency_key=idempotency_key, scope=scope
             )
         )
+        if self.optimizer is not None and recorded:
+            # after the commit: a refit starts in the background, never in the answer's way
+            self.optimizer.after_answers(max(item.review_id for item in recorded))
+        return recorded

@@ -11,10 +11,12 @@ import csv
 import io
 import sqlite3
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import IO, Any
 
+import ijson
 import orjson
 
 from lang_portal.clock import from_stored, to_stored
@@ -32,7 +34,7 @@ from lang_portal.repository import groups as group_repo
 from lang_portal.repository import sessions as session_repo
 from lang_portal.repository import transfer as transfer_repo
 from lang_portal.repository import words as word_repo
-from lang_portal.service.answers import AnswerPipeline
+from lang_portal.service.answers import GRADE_NAMES, GRADES, AnswerPipeline
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.summaries import STATS_ZONE_KEY
 
@@ -40,6 +42,8 @@ FORMAT_VERSION = "1.0"
 CSV_COLUMNS = ["japanese", "romaji", "english", "tags"]
 RESULTS = {"correct": True, "wrong": False, "incorrect": False}
 MAX_REPORTED_PROBLEMS = 200
+# An imported answer may be this far ahead of the server's clock (the clocks of two machines).
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 def _utc_text(moment: datetime) -> str:
@@ -82,9 +86,14 @@ class Problems:
 
     def __init__(self) -> None:
         self.items: list[dict[str, Any]] = []
+        self.count = 0
 
     def add(self, where: dict[str, Any], reason: str) -> None:
-        self.items.append({**where, "reason": reason})
+        # all counted, the first MAX_REPORTED_PROBLEMS kept: a bad file of a million rows
+        # must not fill the memory with its errors
+        self.count += 1
+        if len(self.items) < MAX_REPORTED_PROBLEMS:
+            self.items.append({**where, "reason": reason})
 
     def check(self, where: dict[str, Any], clean: Callable[[Any], Any], value: Any) -> Any:
         try:
@@ -96,10 +105,10 @@ class Problems:
             return None
 
     def raise_if_any(self, what: str) -> None:
-        if self.items:
+        if self.count:
             raise ValidationFailedError(
-                f"{what} refused: {len(self.items)} problem(s); nothing was imported",
-                {"errors": self.items[:MAX_REPORTED_PROBLEMS], "error_count": len(self.items)},
+                f"{what} refused: {self.count} problem(s); nothing was imported",
+                {"errors": self.items, "error_count": self.count},
             )
 
 
@@ -108,6 +117,8 @@ class TransferService:
         self.context = context
         self.db = context.db
         self.answers = answers
+        # (japanese, english) -> word id, while one import runs (imports hold the write lock)
+        self._word_ids: dict[tuple[str, str], int | None] = {}
 
     # -- words as CSV --------------------------------------------------------------------------
 
@@ -212,53 +223,44 @@ class TransferService:
     # -- the study history as JSON -------------------------------------------------------------
 
     def export_history(self) -> dict[str, Any]:
-        """The spec's format, plus the words, groups and activities it refers to.
+        """The whole export as one object (for tests and small histories)."""
+        return dict(orjson.loads(b"".join(self.export_history_chunks())))
 
-        Reads the whole history: an export is a file download, not a dashboard request.
-        """
-        with self.db.snapshot() as connection:
-            activities = activity_repo.all_activities(connection)
-            words = list(transfer_repo.words_with_tags(connection))
-            groups = transfer_repo.group_names(connection)
-            sessions = transfer_repo.sessions_in_order(connection)
-            reviews: dict[int, list[dict[str, Any]]] = {}
-            for row in transfer_repo.reviews_in_order(connection):
-                reviews.setdefault(row["study_session_id"], []).append(
-                    {
-                        "japanese": row["japanese"],
-                        "english": row["english"],
-                        "result": "correct" if row["correct"] else "wrong",
-                        "time_spent": None
-                        if row["duration_ms"] is None
-                        else row["duration_ms"] / 1000,
-                        "reviewed_at": _stored_to_text(row["created_at"]),
-                    }
-                )
-        return {
-            "format_version": FORMAT_VERSION,
-            "export_date": _utc_text(self.context.now()),
-            "study_activities": [
+    def export_history_chunks(self) -> Iterator[bytes]:
+        """The spec's format, plus the words, groups and activities it refers to, as JSON in
+        chunks: one session's answers in memory at a time, whatever the history's size. One
+        snapshot of its own, so the file is consistent while answers keep coming."""
+        out = _ChunkWriter()
+        with self.db.private_snapshot() as connection:
+            activities = [
                 {
                     "name": row["name"],
                     "launch_url": row["launch_url"],
                     "thumbnail_url": row["thumbnail_url"],
                     "description": row["description"],
                 }
-                for row in activities
-            ],
-            "groups": groups,
-            "words": [
-                {
+                for row in activity_repo.all_activities(connection)
+            ]
+            head = {
+                "format_version": FORMAT_VERSION,
+                "export_date": _utc_text(self.context.now()),
+                "study_activities": activities,
+                "groups": transfer_repo.group_names(connection),
+            }
+            yield orjson.dumps(head)[:-1] + b',"words":['
+            for row in transfer_repo.words_with_tags(connection):
+                word = {
                     "japanese": row["japanese"],
                     "romaji": row["romaji"],
                     "english": row["english"],
                     "parts": None if row["parts"] is None else orjson.loads(row["parts"]),
                     "tags": orjson.loads(row["tags"]),
                 }
-                for row in words
-            ],
-            "study_sessions": [
-                {
+                if (chunk := out.item(orjson.dumps(word))) is not None:
+                    yield chunk
+            yield out.end(b'],"study_sessions":[')
+            for row in transfer_repo.sessions_in_order(connection):
+                session = {
                     "id": f"session_{row['id']}",
                     "date": _stored_to_text(row["created_at"]),
                     "end_date": None
@@ -266,28 +268,43 @@ class TransferService:
                     else _stored_to_text(row["ended_at"]),
                     "group": row["group_name"],
                     "study_activity": row["activity_name"],
-                    "words": reviews.get(row["id"], []),
+                    "words": [
+                        _review_entry(review)
+                        for review in transfer_repo.session_reviews(connection, row["id"])
+                    ],
                 }
-                for row in sessions
-            ],
-        }
+                if (chunk := out.item(orjson.dumps(session))) is not None:
+                    yield chunk
+            yield out.end(b"]}")
 
-    def import_history(self, document: Any) -> HistoryImportReport:
+    def import_history(
+        self, document: Any, progress: Callable[[int], None] | None = None
+    ) -> HistoryImportReport:
+        """A history given as an object (small histories, tests): `import_history_file`."""
+        return self.import_history_file(io.BytesIO(orjson.dumps(document)), progress)
+
+    def import_history_file(
+        self, source: IO[bytes], progress: Callable[[int], None] | None = None
+    ) -> HistoryImportReport:
+        """Import a history export read from a file, all or nothing.
+
+        Memory stays bounded whatever the file's size: the file is parsed as a stream, twice
+        (first everything but the sessions, which refer to the words; then the sessions, one
+        at a time), and the rebuild that follows replays in chunks.
+        """
         problems = Problems()
-        if not isinstance(document, dict):
-            raise InvalidInputError("the history must be a JSON object")
-        if str(document.get("format_version")) not in ("1", "1.0"):
+        head, sessions_kind = _read_head(source)
+        if str(head.get("format_version")) not in ("1", "1.0"):
             problems.add({"path": "format_version"}, f"must be {FORMAT_VERSION!r}")
-        activities = self._parse_activities(document.get("study_activities", []), problems)
-        words = self._parse_words(document.get("words", []), problems)
-        group_names = self._parse_list(document.get("groups", []), "groups", problems)
-        sessions = document.get("study_sessions")
-        if not isinstance(sessions, list):
+        activities = self._parse_activities(head.get("study_activities", []), problems)
+        words = self._parse_words(head.get("words", []), problems)
+        group_names = self._parse_list(head.get("groups", []), "groups", problems)
+        if sessions_kind != "start_array":
             problems.add({"path": "study_sessions"}, "must be a list")
-            sessions = []
         problems.raise_if_any("history")
+        del head
         now = self.context.now_stored()
-        report = HistoryImportReport(0, 0, 0, 0, 0, 0, reviews_replayed=0)
+        report = HistoryImportReport(0, 0, 0, 0, 0, 0, 0, 0, reviews_replayed=0)
         with self.db.write() as connection:
             for activity in activities:
                 report.study_activities_added += activity_repo.upsert_activity(
@@ -312,12 +329,16 @@ class TransferService:
                         problems,
                         report,
                     )
+            source.seek(0)
+            sessions = ijson.items(source, "study_sessions.item", use_float=True)
+            self._word_ids = {}
             for index, session in enumerate(sessions):
                 self._import_session(
                     connection, session, f"study_sessions[{index}]", problems, report
                 )
+            self._word_ids = {}
             problems.raise_if_any("history")
-            report.reviews_replayed = self.answers.rebuild(connection)
+            report.reviews_replayed = self.answers.rebuild(connection, progress)
             session_repo.set_meta(connection, STATS_ZONE_KEY, self.context.settings.timezone)
         return report
 
@@ -378,7 +399,7 @@ class TransferService:
             if not isinstance(item, dict):
                 problems.add({"path": path}, "must be an object")
                 continue
-            before = len(problems.items)
+            before = problems.count
             fields = {
                 "japanese": problems.check(
                     {"path": f"{path}.japanese"}, clean_japanese, item.get("japanese")
@@ -394,7 +415,7 @@ class TransferService:
                 else orjson.dumps(item["parts"]).decode("utf-8"),
             }
             tags = self._parse_list(item.get("tags", []), f"{path}.tags", problems)
-            if len(problems.items) == before:
+            if problems.count == before:
                 parsed.append((fields, [tag for tag in tags if tag is not None]))
         return parsed
 
@@ -413,6 +434,10 @@ class TransferService:
             start = _parse_time(session.get("date"))
         except ValueError as exc:
             problems.add({"path": f"{path}.date"}, str(exc))
+            return
+        latest_allowed = self.context.now() + CLOCK_SKEW
+        if start > latest_allowed:
+            problems.add({"path": f"{path}.date"}, "starts in the future")
             return
         group_id = None
         if isinstance(session.get("group"), str):
@@ -437,20 +462,77 @@ class TransferService:
         ]
         if group_id is None or activity_id is None or any(a is None for a in answers):
             return
-        session_id = session_repo.insert_session(
-            connection, group_id, activity_id, to_stored(start), str(uuid.uuid4())
-        )
-        last = None
-        for answer in answers:
-            assert answer is not None
-            word_id, correct, duration_ms, moment = answer
-            answer_repo.insert_review(
-                connection, session_id, word_id, correct, duration_ms, to_stored(moment), "import"
+        parsed = [a for a in answers if a is not None]
+        if not self._could_be_live(parsed, start, latest_allowed, path, problems):
+            return
+        stored_start = to_stored(start)
+        session_id = transfer_repo.find_session(connection, group_id, activity_id, stored_start)
+        already: Counter[tuple[int, str]] = Counter()
+        added = session_id is None
+        if session_id is None:
+            session_id = session_repo.insert_session(
+                connection, group_id, activity_id, stored_start, str(uuid.uuid4())
             )
-            last = to_stored(moment)
+            report.sessions += 1
+        else:
+            # the same session (group, activity and start): what it already holds is not
+            # stored again, so importing an export back changes nothing
+            already.update(transfer_repo.session_answer_keys(connection, session_id))
+            report.sessions_already_stored += 1
+        last = None
+        for word_id, correct, duration_ms, moment, grade in parsed:
+            stored = to_stored(moment)
+            last = stored
+            if already[(word_id, stored)] > 0:
+                already[(word_id, stored)] -= 1
+                report.reviews_already_stored += 1
+                continue
+            answer_repo.insert_review(
+                connection, session_id, word_id, correct, duration_ms, stored, "import", grade
+            )
             report.reviews += 1
-        transfer_repo.set_session_times(connection, session_id, to_stored(start), last)
-        report.sessions += 1
+        if added:
+            transfer_repo.set_session_times(connection, session_id, stored_start, last)
+
+    def _could_be_live(
+        self,
+        answers: list[tuple[int, bool, int | None, datetime, int | None]],
+        start: datetime,
+        latest_allowed: datetime,
+        path: str,
+        problems: Problems,
+    ) -> bool:
+        """Whether the live API could have stored these answers in one session: none before
+        the session started or in the future, in time order, none after the session had been
+        idle past the timeout, at most the distinct-word limit."""
+        settings = self.context.settings
+        idle = timedelta(minutes=settings.session_timeout_minutes)
+        before = problems.count
+        previous = start
+        distinct: set[int] = set()
+        for index, (word_id, _correct, _duration, moment, _grade) in enumerate(answers):
+            where = {"path": f"{path}.words[{index}].reviewed_at"}
+            if moment < start:
+                problems.add(where, "is before its session started")
+            elif moment > latest_allowed:
+                problems.add(where, "is in the future")
+            elif moment < previous:
+                problems.add(where, "is out of time order within its session")
+            elif moment - previous > idle:
+                problems.add(
+                    where,
+                    f"comes after the session had expired ({settings.session_timeout_minutes} "
+                    "minutes idle)",
+                )
+            previous = max(previous, moment)
+            distinct.add(word_id)
+        if len(distinct) > settings.max_words_per_session:
+            problems.add(
+                {"path": f"{path}.words"},
+                f"covers {len(distinct)} distinct words; a session covers at most "
+                f"{settings.max_words_per_session}",
+            )
+        return problems.count == before
 
     def _parse_answer(
         self,
@@ -459,7 +541,7 @@ class TransferService:
         path: str,
         start: datetime,
         problems: Problems,
-    ) -> tuple[int, bool, int | None, datetime] | None:
+    ) -> tuple[int, bool, int | None, datetime, int | None] | None:
         if not isinstance(entry, dict):
             problems.add({"path": path}, "must be an object")
             return None
@@ -468,6 +550,19 @@ class TransferService:
         if not isinstance(result, str) or result not in RESULTS:  # a list is unhashable
             result = None
             problems.add({"path": f"{path}.result"}, "must be 'correct' or 'wrong'")
+        grade_text = entry.get("grade")
+        grade: int | None = None
+        if grade_text is not None:
+            if not isinstance(grade_text, str) or grade_text not in GRADES:
+                problems.add({"path": f"{path}.grade"}, "must be again, hard, good, easy or null")
+                return None
+            grade = GRADES[grade_text]
+            if result in RESULTS and RESULTS[result] != (grade > 1):
+                problems.add(
+                    {"path": f"{path}.grade"},
+                    f"{grade_text!r} contradicts result {result!r} (a wrong answer is 'again')",
+                )
+                return None
         spent = entry.get("time_spent")
         if spent is not None and (
             isinstance(spent, bool)
@@ -486,7 +581,7 @@ class TransferService:
         if word_id is None or result not in RESULTS:
             return None
         duration_ms = None if spent is None else round(spent * 1000)
-        return word_id, RESULTS[result], duration_ms, moment
+        return word_id, RESULTS[result], duration_ms, moment, grade
 
     def _find_word(
         self, connection: sqlite3.Connection, entry: dict[str, Any], path: str, problems: Problems
@@ -497,7 +592,13 @@ class TransferService:
             return None
         english = entry.get("english")
         if isinstance(english, str):
-            word_id = word_repo.find_word_id(connection, japanese, english)
+            key = (japanese, english)
+            if key in self._word_ids:
+                word_id = self._word_ids[key]
+            else:
+                word_id = self._word_ids[key] = word_repo.find_word_id(
+                    connection, japanese, english
+                )
             if word_id is None:
                 problems.add({"path": path}, f"no word {japanese!r} meaning {english!r}")
             return word_id
@@ -509,5 +610,93 @@ class TransferService:
         return candidates[0]
 
 
+def _read_head(source: IO[bytes]) -> tuple[dict[str, Any], str | None]:
+    """Every top-level member of a history file but the sessions, and the JSON event that
+    opens `study_sessions` (None when missing), in one streamed pass: the sessions are parsed
+    and dropped, never held."""
+    head: dict[str, Any] = {}
+    sessions_kind: str | None = None
+    builder: ijson.ObjectBuilder | None = None
+    key: str | None = None
+    depth = 0
+    try:
+        events = ijson.parse(source, use_float=True)
+        first = next(events, None)
+        if first is None or first[1] != "start_map":
+            raise InvalidInputError("the history must be a JSON object")
+        for prefix, event, value in events:
+            if depth == 0:
+                if event == "map_key":
+                    key = value
+                    continue
+                if event == "end_map" and prefix == "":
+                    break
+                if key == "study_sessions":
+                    sessions_kind = event
+                    builder = None
+                else:
+                    builder = ijson.ObjectBuilder()
+                    builder.event(event, value)
+                if event in ("start_map", "start_array"):
+                    depth = 1
+                elif builder is not None and key is not None:
+                    head[key] = builder.value
+                continue
+            if event in ("start_map", "start_array"):
+                depth += 1
+            elif event in ("end_map", "end_array"):
+                depth -= 1
+            if builder is not None:
+                builder.event(event, value)
+                if depth == 0 and key is not None:
+                    head[key] = builder.value
+    except ijson.JSONError as exc:
+        # the parser draws a caret under the place on further lines: the first says it all
+        reason = (str(exc).strip().splitlines() or ["not JSON"])[0]
+        raise InvalidInputError(f"the body is not JSON: {reason}") from exc
+    return head, sessions_kind
+
+
 def _stored_to_text(stored: str) -> str:
     return _utc_text(from_stored(stored))
+
+
+def _review_entry(row: sqlite3.Row) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "japanese": row["japanese"],
+        "english": row["english"],
+        "result": "correct" if row["correct"] else "wrong",
+        "time_spent": None if row["duration_ms"] is None else row["duration_ms"] / 1000,
+        "reviewed_at": _stored_to_text(row["created_at"]),
+    }
+    if row["grade"] is not None:
+        entry["grade"] = GRADE_NAMES[row["grade"]]
+    return entry
+
+
+class _ChunkWriter:
+    """Items of a JSON list, comma-separated, handed out in chunks of about CHUNK_BYTES."""
+
+    CHUNK_BYTES = 256 * 1024
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.first = True
+
+    def item(self, data: bytes) -> bytes | None:
+        if not self.first:
+            self.buffer += b","
+        self.first = False
+        self.buffer += data
+        if len(self.buffer) < self.CHUNK_BYTES:
+            return None
+        chunk = bytes(self.buffer)
+        self.buffer.clear()
+        return chunk
+
+    def end(self, closing: bytes) -> bytes:
+        """What is left, then `closing`; the next list starts afresh."""
+        chunk = bytes(self.buffer) + closing
+        self.buffer.clear()
+        self.first = True
+        return chunk
