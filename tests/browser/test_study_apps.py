@@ -55,13 +55,16 @@ class Portal:
     def reviews(self, session_id: int) -> int:
         return int(self.get(f"/study_sessions/{session_id}")["review_items_count"])
 
-    def stored_durations(self, session_id: int) -> list[int | None]:
+    def stored_answers(self, session_id: int) -> list[tuple[str | None, int | None]]:
+        """(grade, duration_ms) of each answer of the session, in order."""
+        names = {1: "again", 2: "hard", 3: "good", 4: "easy"}
         with closing(sqlite3.connect(self.server.database_path)) as connection:
             rows = connection.execute(
-                "SELECT duration_ms FROM word_review_items WHERE study_session_id = ?",
+                "SELECT grade, duration_ms FROM word_review_items WHERE study_session_id = ?"
+                " ORDER BY id",
                 (session_id,),
             ).fetchall()
-        return [row[0] for row in rows]
+        return [(names.get(grade), duration) for grade, duration in rows]
 
     def expire(self, session_id: int) -> None:
         """Makes the session idle for an hour (past SESSION_TIMEOUT_MINUTES)."""
@@ -86,13 +89,17 @@ def session_of(url: str) -> int:
     return int(parse_qs(urlsplit(url).query)["session_id"][0])
 
 
-def answer_card(page: Page, knew_it: bool) -> None:
-    """One flashcard by keyboard: Space reveals the English, 2 (knew it) or 1 (did not)."""
+GRADE_KEYS = {"again": "1", "hard": "2", "good": "3", "easy": "4"}
+
+
+def answer_card(page: Page, knew_it: bool, grade: str | None = None) -> None:
+    """One flashcard by keyboard: Space reveals the English, then 1-4 grades it (again, hard,
+    good, easy); `knew_it` alone is good or again."""
     expect(page.locator("#reveal")).to_be_visible()  # the card is up, its keys listened to
     expect(page.locator("#english")).to_be_hidden()
     page.keyboard.press("Space")
     expect(page.locator("#english")).to_be_visible()
-    page.keyboard.press("2" if knew_it else "1")
+    page.keyboard.press(GRADE_KEYS[grade or ("good" if knew_it else "again")])
 
 
 # -- Flashcards ---------------------------------------------------------------------------------
@@ -116,12 +123,12 @@ def test_flashcards_ten_cards_by_keyboard_then_the_result(
     page.keyboard.press("Space")
     expect(page.locator("#english")).to_have_text(first["english"])
     screenshot(page, "revealed")
-    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # good
 
-    knew = [True] + [card % 3 != 0 for card in range(1, 10)]  # 3 of the 10 not known
-    for card, knew_it in enumerate(knew[1:], start=2):
+    grades = ["good", "again", "hard", "easy", "again", "good", "good", "again", "easy", "hard"]
+    for card, grade in enumerate(grades[1:], start=2):
         expect(page.locator("#progress")).to_have_text(f"Card {card} of 10")
-        answer_card(page, knew_it)
+        answer_card(page, knew_it=grade != "again", grade=grade)
 
     expect(page.locator("#result")).to_be_visible()
     expect(page.locator("#result-accuracy")).to_have_text("70 %")
@@ -132,8 +139,9 @@ def test_flashcards_ten_cards_by_keyboard_then_the_result(
 
     result = api.result(session_id)
     assert (result["reviews"], result["correct"], result["wrong"]) == (10, 7, 3)
-    durations = api.stored_durations(session_id)
-    assert len(durations) == 10 and all(d is not None and d > 0 for d in durations)
+    stored = api.stored_answers(session_id)
+    assert [grade for grade, _ in stored] == grades  # FSRS's grades, as given
+    assert all(duration is not None and duration > 0 for _, duration in stored)
     # what was not known is due again soon; what was, days away
     due = {word["word_id"]: word["due"] for word in result["words"]}
     wrong_words = {w["word_id"] for w in result["words"] if w["wrong_count"]}

@@ -50,7 +50,7 @@ def test_backup_under_concurrent_writes_restores_every_acknowledged_review(
     services: Services, settings: Settings, tmp_path: Path
 ) -> None:
     words = _word_ids(services)
-    sessions = [services.study.create_session(1, 1)["id"] for _ in range(WRITERS)]
+    sessions = [services.study.create_session(1, 1).id for _ in range(WRITERS)]
     acknowledged: list[int] = []
     lock = threading.Lock()
     stop = threading.Event()
@@ -122,7 +122,7 @@ def _packed(source: Path, target: Path) -> Path:
 def test_restore_replaces_the_database_and_keeps_a_safety_copy(
     services: Services, settings: Settings
 ) -> None:
-    session_id = services.study.create_session(1, 1)["id"]
+    session_id = services.study.create_session(1, 1).id
     services.study.record_review(session_id, _word_ids(services)[0], True)
     taken = backup.take_backup(services.context.db, settings.backup_path, START)
     services.admin.reset_history()
@@ -136,7 +136,7 @@ def test_restore_replaces_the_database_and_keeps_a_safety_copy(
     assert outcome.safety_copy == settings.backup_path / "pre-restore-20260115T090500Z.db.gz"
     assert outcome.safety_copy.is_file()
     # The running services see the restored content through their own connections.
-    assert services.study.get_session(session_id)["review_items_count"] == 1
+    assert services.study.get_session(session_id).review_items_count == 1
     assert len(_review_ids(settings.database_path)) == 1
     # Safety copies are not backups: pruning leaves them alone.
     assert backup.list_backups(settings.backup_path) == [taken.path]
@@ -250,7 +250,7 @@ def test_cli_backup_and_restore(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    session_id = services.study.create_session(1, 1)["id"]
+    session_id = services.study.create_session(1, 1).id
     services.study.record_review(session_id, _word_ids(services)[0], True)
 
     assert _run_cli(monkeypatch, settings, "backup") == 0

@@ -190,10 +190,10 @@ def test_an_answer_touches_single_rows_in_few_statements(
 ) -> None:
     """The answer pipeline's statements for one answer: each finds its rows by key, and there
     are few of them (the first answer of a word in a session, and a later answer a day on)."""
-    session_id = services.study.create_session(1, 1)["id"]
+    session_id = services.study.create_session(1, 1).id
     services.study.record_review(session_id, 1, True)
     clock.advance(days=2)
-    session_id = services.study.create_session(1, 1)["id"]
+    session_id = services.study.create_session(1, 1).id
     seen: list[str] = []
     with services.context.db.write() as connection:
         connection.set_trace_callback(seen.append)

@@ -85,7 +85,7 @@ def answer_live(services: Services, clock: FixedClock, history: list[Any]) -> li
     for wait, activity_id, word_index, (correct, grade), duration_ms in history:
         clock.advance(minutes=wait)
         if session_id is None or wait > 25 or activity_id != activity:
-            session_id = services.study.create_session(1, activity_id)["id"]
+            session_id = services.study.create_session(1, activity_id).id
             activity = activity_id
         word_id = word_ids[word_index % len(word_ids)]
         recorded = services.study.record_reviews(
@@ -204,10 +204,10 @@ def test_evaluation_replay_scores_what_the_live_answers_scored(workdir: Path) ->
 
 def test_an_answer_after_a_day_moves_every_summary(workdir: Path) -> None:
     for services, clock in _services(workdir, timezone="UTC"):
-        session = services.study.create_session(1, 1)["id"]
+        session = services.study.create_session(1, 1).id
         services.study.record_review(session, 1, True, 1000)
         clock.advance(days=3)
-        session = services.study.create_session(1, 2)["id"]
+        session = services.study.create_session(1, 2).id
         services.study.record_review(session, 1, False, 500)
         state = snapshot(services)
         day1, day2 = START.date().isoformat(), (START + timedelta(days=3)).date().isoformat()

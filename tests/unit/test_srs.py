@@ -70,7 +70,7 @@ def build_forgetting_curve_history(
     group = services.inventory.create_group("Synthetic", word_ids).id
     for t, word_id, recalled in events:
         clock.set(START + timedelta(days=t))
-        session = services.study.create_session(group, 1)["id"]
+        session = services.study.create_session(group, 1).id
         services.study.record_review(session, word_id, recalled, 1000)
     return len(events)
 

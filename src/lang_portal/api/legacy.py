@@ -31,6 +31,7 @@ from lang_portal.api.study_sessions import ANSWER_RULES
 from lang_portal.clock import to_stored
 from lang_portal.models.common import PageRequest, Pagination, SqliteInteger
 from lang_portal.models.groups import GroupItem
+from lang_portal.models.study import StudyActivity, StudySession
 from lang_portal.models.words import WordItem, WordWithParts
 from lang_portal.mounts import JsonResponse
 from lang_portal.repository.sessions import SESSION_SORT_COLUMNS
@@ -130,26 +131,26 @@ def _word(item: WordItem) -> dict[str, Any]:
     }
 
 
-def _session(item: Mapping[str, Any]) -> dict[str, Any]:
+def _session(item: StudySession) -> dict[str, Any]:
     return {
-        "id": item["id"],
-        "group_id": item["group_id"],
-        "group_name": item["group_name"],
-        "activity_id": item["study_activity_id"],
-        "activity_name": item["activity_name"],
-        "start_time": item["start_time"],
-        "end_time": item["end_time"],
-        "review_items_count": item["review_items_count"],
+        "id": item.id,
+        "group_id": item.group_id,
+        "group_name": item.group_name,
+        "activity_id": item.study_activity_id,
+        "activity_name": item.activity_name,
+        "start_time": item.start_time,
+        "end_time": item.end_time,
+        "review_items_count": item.review_items_count,
     }
 
 
-def _activity(request: Request, item: Mapping[str, Any]) -> dict[str, Any]:
+def _activity(request: Request, item: StudyActivity) -> dict[str, Any]:
     return {
-        "id": item["id"],
-        "title": item["name"],
-        "launch_url": _absolute(request, item["launch_url"]),
+        "id": item.id,
+        "title": item.name,
+        "launch_url": _absolute(request, item.launch_url),
         # the school's frontend shows this image for every activity: none would be a broken one
-        "preview_url": _absolute(request, item["thumbnail_url"] or DEFAULT_PREVIEW),
+        "preview_url": _absolute(request, item.thumbnail_url or DEFAULT_PREVIEW),
     }
 
 
@@ -302,9 +303,7 @@ def legacy_group_sessions(
 ) -> JsonResponse:
     request = _sorted_page(page, SESSIONS_PER_PAGE, sort_by, order, SESSION_SORTS, "desc")
     items, pagination = services.study.list_sessions(request, group_id=group_id)
-    sessions = [
-        {**_session(item), "study_activity_id": item["study_activity_id"]} for item in items
-    ]
+    sessions = [{**_session(item), "study_activity_id": item.study_activity_id} for item in items]
     return JsonResponse(_paged(pagination, study_sessions=sessions))
 
 
@@ -373,7 +372,7 @@ LEGACY_REVIEW_SCOPE = "POST /study_sessions/:id/review"
 @router.post("/study_sessions", policy=SESSION_WRITE, status_code=201, summary="Start a session")
 def legacy_create_session(services: ServicesDep, body: LegacySessionCreate) -> JsonResponse:
     session = services.study.create_session(body.group_id, body.study_activity_id)
-    return JsonResponse({"session_id": session["id"]}, status_code=201)
+    return JsonResponse({"session_id": session.id}, status_code=201)
 
 
 @router.post(
@@ -444,7 +443,7 @@ def legacy_get_activity(
     request: Request, services: ServicesDep, activity_id: ActivityId
 ) -> JsonResponse:
     item = services.study.get_activity(activity_id)
-    return JsonResponse({**_activity(request, item), "description": item["description"]})
+    return JsonResponse({**_activity(request, item), "description": item.description})
 
 
 @router.get(

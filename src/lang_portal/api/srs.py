@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Query
 
@@ -67,8 +67,7 @@ def forecast(
     services: ServicesDep,
     days: Annotated[int, Query(ge=1, le=365, description="How many days, from today")] = 7,
 ) -> ApiResult:
-    result: dict[str, Any] = services.srs.forecast(days)
-    return ApiResult(result)
+    return ApiResult(services.srs.forecast(days))
 
 
 @router.get(

@@ -69,7 +69,7 @@ def activity_sessions(
 )
 def start_session(services: ServicesDep, body: SessionCreate) -> ApiResult:
     session = services.study.create_session(body.group_id, body.study_activity_id)
-    return ApiResult({"id": session["id"], "group_id": session["group_id"]}, status_code=201)
+    return ApiResult(SessionCreated(id=session.id, group_id=session.group_id), status_code=201)
 
 
 @router.post(
@@ -83,7 +83,9 @@ def launch_activity(
     request: Request, services: ServicesDep, activity_id: ActivityId, body: LaunchRequest
 ) -> ApiResult:
     launch = services.study.launch(activity_id, body.group_id)
-    if body.xapi:
-        endpoint = str(request.base_url) + XAPI_PREFIX.lstrip("/") + "/"
-        launch = xapi_launch(services.context, launch, endpoint)
-    return ApiResult(launch, status_code=201)
+    if not body.xapi:
+        # a plain launch's body has no `xapi` key at all, as before launches could ask for it
+        plain = {name: value for name, value in vars(launch).items() if name != "xapi"}
+        return ApiResult(plain, status_code=201)
+    endpoint = str(request.base_url) + XAPI_PREFIX.lstrip("/") + "/"
+    return ApiResult(xapi_launch(services.context, launch, endpoint), status_code=201)

@@ -2,33 +2,40 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import Field
 
 
-class QueueItem(BaseModel):
+@dataclass
+class QueueItem:
     word_id: int
     japanese: str
     romaji: str
     english: str
-    kind: str = Field(examples=["due"], description="due (scheduled by FSRS) or new")
-    state: str = Field(examples=["review"])
+    kind: Annotated[str, Field(examples=["due"], description="due (scheduled by FSRS) or new")]
+    state: Annotated[str, Field(examples=["review"])]
     due: str | None
-    retrievability: float | None = Field(description="probability of recall now")
+    retrievability: Annotated[float | None, Field(description="probability of recall now")]
 
 
-class ReviewQueue(BaseModel):
+@dataclass
+class ReviewQueue:
     group_id: int | None
-    due_count: int = Field(description="all words due now (in the group)")
+    due_count: Annotated[int, Field(description="all words due now (in the group)")]
     new_words_today: int
-    new_words_left_today: int = Field(description="SRS_NEW_WORDS_PER_DAY minus today's")
+    new_words_left_today: Annotated[int, Field(description="SRS_NEW_WORDS_PER_DAY minus today's")]
     items: list[QueueItem]
 
 
+@dataclass
 class SessionQueue(ReviewQueue):
     study_session_id: int
 
 
-class SessionWordResult(BaseModel):
+@dataclass
+class SessionWordResult:
     word_id: int
     japanese: str
     romaji: str
@@ -39,7 +46,8 @@ class SessionWordResult(BaseModel):
     due: str | None
 
 
-class SessionResult(BaseModel):
+@dataclass
+class SessionResult:
     study_session_id: int
     group_id: int
     study_activity_id: int
@@ -52,11 +60,13 @@ class SessionResult(BaseModel):
     words: list[SessionWordResult]
 
 
-class ForecastDay(BaseModel):
-    date: str = Field(examples=["2026-01-16"])
+@dataclass
+class ForecastDay:
+    date: Annotated[str, Field(examples=["2026-01-16"])]
     due: int
 
 
-class Forecast(BaseModel):
-    overdue: int = Field(description="due before now; counted in today's figure too")
+@dataclass
+class Forecast:
+    overdue: Annotated[int, Field(description="due before now; counted in today's figure too")]
     days: list[ForecastDay]

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from lang_portal.models.common import RowId
 
 
-class StudyActivity(BaseModel):
-    id: int = Field(examples=[1])
-    name: str = Field(examples=["Typing Tutor"])
-    thumbnail_url: str | None = Field(examples=["https://example.com/thumbnail.jpg"])
-    description: str = Field(examples=["Practise typing the romaji of each word"])
-    launch_url: str = Field(examples=["http://localhost:8081"])
+@dataclass
+class StudyActivity:
+    id: Annotated[int, Field(examples=[1])]
+    name: Annotated[str, Field(examples=["Typing Tutor"])]
+    thumbnail_url: Annotated[str | None, Field(examples=["/apps/thumbnails/typing.svg"])]
+    description: Annotated[str, Field(examples=["Practise typing the romaji of each word"])]
+    launch_url: Annotated[str, Field(examples=["/apps/typing/"])]
 
 
 class SessionCreate(BaseModel):
@@ -39,37 +41,44 @@ class SessionCreated(BaseModel):
     group_id: int = Field(examples=[123])
 
 
-class StudySession(BaseModel):
-    id: int = Field(examples=[123])
-    group_id: int = Field(examples=[456])
-    group_name: str = Field(examples=["Basic Greetings"])
-    study_activity_id: int = Field(examples=[1])
-    activity_name: str = Field(examples=["Vocabulary Quiz"])
-    start_time: str = Field(examples=["2025-02-08T17:20:23-05:00"])
-    end_time: str | None = Field(examples=["2025-02-08T17:30:23-05:00"])
-    review_items_count: int = Field(examples=[20])
+@dataclass
+class StudySession:
+    id: Annotated[int, Field(examples=[123])]
+    group_id: Annotated[int, Field(examples=[456])]
+    group_name: Annotated[str, Field(examples=["Basic Greetings"])]
+    study_activity_id: Annotated[int, Field(examples=[1])]
+    activity_name: Annotated[str, Field(examples=["Vocabulary Quiz"])]
+    start_time: Annotated[str, Field(examples=["2025-02-08T17:20:23-05:00"])]
+    end_time: Annotated[str | None, Field(examples=["2025-02-08T17:30:23-05:00"])]
+    review_items_count: Annotated[int, Field(examples=[20])]
 
 
-class XapiLaunch(BaseModel):
+@dataclass
+class XapiLaunch:
     """What an app launched the xAPI way reports with (also in its launch URL's query)."""
 
-    endpoint: str = Field(examples=["http://127.0.0.1:8080/xapi/"])
-    auth: str = Field(description="an HTTP Authorization value: Basic base64(USERNAME:SECRET)")
+    endpoint: Annotated[str, Field(examples=["http://127.0.0.1:8080/xapi/"])]
+    auth: Annotated[
+        str, Field(description="an HTTP Authorization value: Basic base64(USERNAME:SECRET)")
+    ]
     actor: dict[str, Any]
-    registration: str = Field(description="the study session's registration UUID")
-    activity_id: str = Field(examples=["https://lang-portal.example/xapi/study-activities/1"])
-    expires_at: str | None = Field(description="when the launch key stops working")
+    registration: Annotated[str, Field(description="the study session's registration UUID")]
+    activity_id: Annotated[
+        str, Field(examples=["https://lang-portal.example/xapi/study-activities/1"])
+    ]
+    expires_at: Annotated[str | None, Field(description="when the launch key stops working")]
 
 
-class Launch(BaseModel):
+@dataclass
+class Launch:
     study_session_id: int
     group_id: int
     study_activity_id: int
-    launch_url: str = Field(examples=["http://localhost:8081?group_id=1&session_id=7"])
+    launch_url: Annotated[str, Field(examples=["/apps/typing/?group_id=1&session_id=7"])]
     session: StudySession
-    xapi: XapiLaunch | None = Field(
-        default=None, description="only when the launch asked for xapi: true"
-    )
+    xapi: Annotated[
+        XapiLaunch | None, Field(description="only when the launch asked for xapi: true")
+    ] = None
 
 
 Grade = Literal["again", "hard", "good", "easy"]

@@ -16,6 +16,15 @@ from fsrs import Card, Scheduler, State
 
 from lang_portal.clock import from_stored, to_stored
 from lang_portal.errors import NotFoundError
+from lang_portal.models.srs import (
+    Forecast,
+    ForecastDay,
+    QueueItem,
+    ReviewQueue,
+    SessionQueue,
+    SessionResult,
+    SessionWordResult,
+)
 from lang_portal.repository import groups as group_repo
 from lang_portal.repository import sessions as session_repo
 from lang_portal.repository import srs as srs_repo
@@ -118,13 +127,13 @@ class SrsService:
 
     # -- the queue -----------------------------------------------------------------------------
 
-    def review_queue(self, group_id: int | None, limit: int) -> dict[str, Any]:
+    def review_queue(self, group_id: int | None, limit: int) -> ReviewQueue:
         with self.db.snapshot() as connection:
             if group_id is not None and group_repo.get_group(connection, group_id) is None:
                 raise NotFoundError.of("group", group_id)
             return self._queue(connection, group_id, limit, session_id=None)
 
-    def session_next_words(self, session_id: int, limit: int) -> dict[str, Any]:
+    def session_next_words(self, session_id: int, limit: int) -> SessionQueue:
         """The next words for a running session: due first, then new, within its group."""
         with self.db.snapshot() as connection:
             session = session_repo.get_session(connection, session_id)
@@ -132,8 +141,7 @@ class SrsService:
                 raise NotFoundError.of("study session", session_id)
             require_live(session, self.context.now(), self.context)
             queue = self._queue(connection, session["group_id"], limit, session_id=session_id)
-        queue["study_session_id"] = session_id
-        return queue
+        return SessionQueue(**vars(queue), study_session_id=session_id)
 
     def _queue(
         self,
@@ -141,7 +149,7 @@ class SrsService:
         group_id: int | None,
         limit: int,
         session_id: int | None,
-    ) -> dict[str, Any]:
+    ) -> ReviewQueue:
         now = self.context.now()
         stored = to_stored(now)
         settings = self.context.settings
@@ -153,7 +161,7 @@ class SrsService:
             room = settings.max_words_per_session - session_repo.count_session_words(
                 connection, session_id
             )
-        items: list[dict[str, Any]] = []
+        items: list[QueueItem] = []
         scheduler = current_scheduler(connection, settings)
         for row in srs_repo.due_cards(connection, stored, limit, group_id):
             if room is not None and not session_repo.session_word_known(
@@ -171,68 +179,61 @@ class SrsService:
                 self._queue_item(row, "new", now, scheduler)
                 for row in srs_repo.new_words(connection, new_limit, group_id)
             ]
-        return {
-            "group_id": group_id,
-            "due_count": srs_repo.count_due(connection, stored, group_id),
-            "new_words_today": new_today,
-            "new_words_left_today": allowance,
-            "items": items,
-        }
+        return ReviewQueue(
+            group_id=group_id,
+            due_count=srs_repo.count_due(connection, stored, group_id),
+            new_words_today=new_today,
+            new_words_left_today=allowance,
+            items=items,
+        )
 
     def _queue_item(
         self, row: sqlite3.Row, kind: str, now: datetime, scheduler: Scheduler
-    ) -> dict[str, Any]:
-        item = {
-            "word_id": row["word_id"],
-            "japanese": row["japanese"],
-            "romaji": row["romaji"],
-            "english": row["english"],
-            "kind": kind,
-            "state": "new",
-            "due": None,
-            "retrievability": None,
-        }
+    ) -> QueueItem:
+        item = QueueItem(
+            row["word_id"], row["japanese"], row["romaji"], row["english"], kind, "new", None, None
+        )
         if kind == "due":
-            item["state"] = STATE_NAMES[State(row["state"])]
-            item["due"] = self.context.api_time(row["due"])
-            item["retrievability"] = round(retrievability(row, now, scheduler), 4)
+            item.state = STATE_NAMES[State(row["state"])]
+            item.due = self.context.api_time(row["due"])
+            item.retrievability = round(retrievability(row, now, scheduler), 4)
         return item
 
-    def session_result(self, session_id: int) -> dict[str, Any]:
+    def session_result(self, session_id: int) -> SessionResult:
         with self.db.snapshot() as connection:
             session = session_repo.get_session(connection, session_id)
             if session is None:
                 raise NotFoundError.of("study session", session_id)
             rows = srs_repo.session_cards(connection, session_id)
         reviews, correct = session["review_items_count"], session["correct_count"]
-        return {
-            "study_session_id": session_id,
-            "group_id": session["group_id"],
-            "study_activity_id": session["study_activity_id"],
-            "start_time": self.context.api_time(session["created_at"]),
-            "end_time": self.context.api_time(session["ended_at"]),
-            "reviews": reviews,
-            "correct": correct,
-            "wrong": reviews - correct,
-            "accuracy": round(correct / reviews, 4) if reviews else None,
-            "words": [
-                {
-                    "word_id": row["word_id"],
-                    "japanese": row["japanese"],
-                    "romaji": row["romaji"],
-                    "english": row["english"],
-                    "correct_count": row["correct_count"],
-                    "wrong_count": row["wrong_count"],
-                    "state": "new" if row["state"] is None else STATE_NAMES[State(row["state"])],
-                    "due": self.context.api_time(row["due"]),
-                }
+        return SessionResult(
+            study_session_id=session_id,
+            group_id=session["group_id"],
+            study_activity_id=session["study_activity_id"],
+            start_time=self.context.api_time(session["created_at"]) or "",
+            end_time=self.context.api_time(session["ended_at"]),
+            reviews=reviews,
+            correct=correct,
+            wrong=reviews - correct,
+            accuracy=round(correct / reviews, 4) if reviews else None,
+            words=[
+                SessionWordResult(
+                    word_id=row["word_id"],
+                    japanese=row["japanese"],
+                    romaji=row["romaji"],
+                    english=row["english"],
+                    correct_count=row["correct_count"],
+                    wrong_count=row["wrong_count"],
+                    state="new" if row["state"] is None else STATE_NAMES[State(row["state"])],
+                    due=self.context.api_time(row["due"]),
+                )
                 for row in rows
             ],
-        }
+        )
 
     # -- forecast ------------------------------------------------------------------------------
 
-    def forecast(self, days: int) -> dict[str, Any]:
+    def forecast(self, days: int) -> Forecast:
         """Words falling due on each of the next `days` local days; today includes overdue."""
         now = self.context.now()
         zone = self.context.settings.zone
@@ -248,10 +249,10 @@ class SrsService:
                     continue  # counted as overdue
                 counts[moment.astimezone(zone).date()] += 1
         counts[today] += overdue
-        return {
-            "overdue": overdue,
-            "days": [{"date": day.isoformat(), "due": count} for day, count in counts.items()],
-        }
+        return Forecast(
+            overdue=overdue,
+            days=[ForecastDay(day.isoformat(), count) for day, count in counts.items()],
+        )
 
     # -- evaluation ----------------------------------------------------------------------------
 

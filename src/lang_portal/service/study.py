@@ -5,13 +5,14 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from lang_portal.database import data_version
 from lang_portal.errors import NotFoundError
 from lang_portal.memo import VersionMemo
 from lang_portal.models.common import PageRequest, Pagination
+from lang_portal.models.study import Launch, StudyActivity, StudySession
 from lang_portal.models.words import WordItem
 from lang_portal.repository import activities as activity_repo
 from lang_portal.repository import groups as group_repo
@@ -26,14 +27,10 @@ if TYPE_CHECKING:
     from lang_portal.service.optimizer import SrsOptimizer
 
 
-def activity_item(row: sqlite3.Row) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "name": row["name"],
-        "thumbnail_url": row["thumbnail_url"],
-        "description": row["description"],
-        "launch_url": row["launch_url"],
-    }
+def activity_item(row: sqlite3.Row) -> StudyActivity:
+    return StudyActivity(
+        row["id"], row["name"], row["thumbnail_url"], row["description"], row["launch_url"]
+    )
 
 
 def origin_of(url: str) -> str | None:
@@ -78,13 +75,13 @@ class StudyService:
 
     # -- activities ----------------------------------------------------------------------------
 
-    def list_activities(self, page: PageRequest) -> tuple[list[dict[str, Any]], Pagination]:
+    def list_activities(self, page: PageRequest) -> tuple[list[StudyActivity], Pagination]:
         with self.db.snapshot() as connection:
             total = activity_repo.count_activities(connection)
             rows = activity_repo.list_activities(connection, page)
         return [activity_item(row) for row in rows], pagination_for(page, total)
 
-    def all_activities(self) -> list[dict[str, Any]]:
+    def all_activities(self) -> list[StudyActivity]:
         with self.db.read() as connection:
             rows = activity_repo.all_activities(connection)
         return [activity_item(row) for row in rows]
@@ -102,7 +99,7 @@ class StudyService:
                 ),
             )
 
-    def get_activity(self, activity_id: int) -> dict[str, Any]:
+    def get_activity(self, activity_id: int) -> StudyActivity:
         with self.db.read() as connection:
             row = activity_repo.get_activity(connection, activity_id)
         if row is None:
@@ -111,17 +108,17 @@ class StudyService:
 
     # -- sessions ------------------------------------------------------------------------------
 
-    def session_item(self, row: sqlite3.Row) -> dict[str, Any]:
-        return {
-            "id": row["id"],
-            "group_id": row["group_id"],
-            "group_name": row["group_name"],
-            "study_activity_id": row["study_activity_id"],
-            "activity_name": row["activity_name"],
-            "start_time": self.context.api_time(row["created_at"]),
-            "end_time": self.context.api_time(row["ended_at"]),
-            "review_items_count": row["review_items_count"],
-        }
+    def session_item(self, row: sqlite3.Row) -> StudySession:
+        return StudySession(
+            id=row["id"],
+            group_id=row["group_id"],
+            group_name=row["group_name"],
+            study_activity_id=row["study_activity_id"],
+            activity_name=row["activity_name"],
+            start_time=self.context.api_time(row["created_at"]) or "",
+            end_time=self.context.api_time(row["ended_at"]),
+            review_items_count=row["review_items_count"],
+        )
 
     def list_sessions(
         self,
@@ -129,7 +126,7 @@ class StudyService:
         *,
         group_id: int | None = None,
         activity_id: int | None = None,
-    ) -> tuple[list[dict[str, Any]], Pagination]:
+    ) -> tuple[list[StudySession], Pagination]:
         filter_by, filter_value = None, None
         with self.db.snapshot() as connection:
             if group_id is not None:
@@ -148,7 +145,7 @@ class StudyService:
             )
         return [self.session_item(row) for row in rows], pagination_for(page, total)
 
-    def get_session(self, session_id: int) -> dict[str, Any]:
+    def get_session(self, session_id: int) -> StudySession:
         with self.db.read() as connection:
             row = session_repo.get_session(connection, session_id)
         if row is None:
@@ -165,24 +162,24 @@ class StudyService:
             rows = session_repo.list_session_words(connection, session_id, page)
         return [word_item(row) for row in rows], pagination_for(page, total)
 
-    def create_session(self, group_id: int, activity_id: int) -> dict[str, Any]:
+    def create_session(self, group_id: int, activity_id: int) -> StudySession:
         with self.db.write() as connection:
             row = self._insert_session(connection, group_id, activity_id)
         return self.session_item(row)
 
-    def launch(self, activity_id: int, group_id: int) -> dict[str, Any]:
+    def launch(self, activity_id: int, group_id: int) -> Launch:
         """Start a session for the activity and give the URL that opens the app on it."""
         with self.db.write() as connection:
             row = self._insert_session(connection, group_id, activity_id)
             activity = activity_repo.get_activity(connection, activity_id)
         assert activity is not None
-        return {
-            "study_session_id": row["id"],
-            "group_id": group_id,
-            "study_activity_id": activity_id,
-            "launch_url": launch_url_for(activity["launch_url"], group_id, row["id"]),
-            "session": self.session_item(row),
-        }
+        return Launch(
+            study_session_id=row["id"],
+            group_id=group_id,
+            study_activity_id=activity_id,
+            launch_url=launch_url_for(activity["launch_url"], group_id, row["id"]),
+            session=self.session_item(row),
+        )
 
     def _insert_session(
         self, connection: sqlite3.Connection, group_id: int, activity_id: int

@@ -10,11 +10,13 @@ expires after XAPI_LAUNCH_KEY_MINUTES.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import timedelta
-from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from lang_portal.clock import to_stored
+from lang_portal.models.study import Launch, XapiLaunch
 from lang_portal.repository import xapi_answers
 from lang_portal.service.context import ServiceContext
 from lang_portal.xapi.auth import create_key
@@ -34,9 +36,9 @@ def with_parameters(url: str, parameters: dict[str, str]) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def xapi_launch(context: ServiceContext, launch: dict[str, Any], endpoint: str) -> dict[str, Any]:
+def xapi_launch(context: ServiceContext, launch: Launch, endpoint: str) -> Launch:
     """`launch` (StudyService.launch's answer) with the xAPI parameters and a launch key."""
-    session_id = int(launch["study_session_id"])
+    session_id = launch.study_session_id
     with context.db.read() as connection:
         registration = xapi_answers.registration_of_session(connection, session_id)
     assert registration is not None  # the session was just started
@@ -45,7 +47,7 @@ def xapi_launch(context: ServiceContext, launch: dict[str, Any], endpoint: str) 
     expires_at = context.now() + timedelta(minutes=context.settings.xapi_launch_key_minutes)
     key = create_key(
         context.db,
-        f"launch of study activity {launch['study_activity_id']}, session {session_id}",
+        f"launch of study activity {launch.study_activity_id}, session {session_id}",
         context.now(),
         registration=registration,
         actor=actor,
@@ -56,14 +58,17 @@ def xapi_launch(context: ServiceContext, launch: dict[str, Any], endpoint: str) 
         "auth": key.basic_header(),
         "actor": json.dumps(actor, separators=(",", ":")),
         "registration": registration,
-        "activity_id": iris.study_activity(int(launch["study_activity_id"])),
+        "activity_id": iris.study_activity(launch.study_activity_id),
     }
-    return {
-        **launch,
-        "launch_url": with_parameters(launch["launch_url"], parameters),
-        "xapi": {
-            **parameters,
-            "actor": actor,
-            "expires_at": context.api_time(expires_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")),
-        },
-    }
+    return dataclasses.replace(
+        launch,
+        launch_url=with_parameters(launch.launch_url, parameters),
+        xapi=XapiLaunch(
+            endpoint=parameters["endpoint"],
+            auth=parameters["auth"],
+            actor=actor,
+            registration=registration,
+            activity_id=parameters["activity_id"],
+            expires_at=context.api_time(to_stored(expires_at)),
+        ),
+    )

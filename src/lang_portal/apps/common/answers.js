@@ -76,12 +76,13 @@ export class AnswerQueue {
     return this.items.filter((item) => item.held && item.sessionId === sessionId);
   }
 
-  add({ sessionId, wordId, correct, durationMs }) {
+  add({ sessionId, wordId, correct, grade, durationMs }) {
     this.items.push({
       key: randomKey(),
       sessionId,
       wordId,
       correct,
+      grade: grade || null,
       durationMs: Math.max(0, Math.round(durationMs)),
       held: false,
     });
@@ -129,7 +130,11 @@ export class AnswerQueue {
       try {
         await api(`/study_sessions/${item.sessionId}/words/${item.wordId}/review`, {
           method: "POST",
-          body: { correct: item.correct, duration_ms: item.durationMs },
+          body: {
+            correct: item.correct,
+            duration_ms: item.durationMs,
+            ...(item.grade ? { grade: item.grade } : {}),
+          },
           headers: { "Idempotency-Key": item.key },
         });
         this.remove(item);

@@ -1,5 +1,6 @@
-// Flashcards: the Japanese first; the reading on demand; reveal the English, then say whether
-// you knew it. Each answer is recorded with the time it took.
+// Flashcards: the Japanese first; the reading on demand; reveal the English, then say how well
+// you knew it (FSRS's grades: again, hard, good, easy). Each answer is recorded with its grade
+// and the time it took.
 
 import { showResult } from "../common/result.js";
 import { $, openSession, problem, show } from "../common/session.js";
@@ -55,17 +56,18 @@ function study({ session, words, queue }) {
     $("english").hidden = false;
     $("ask").hidden = true;
     $("grade").hidden = false;
-    $("right").focus();
+    $("good").focus();
   }
 
-  function answer(correct) {
+  function answer(grade) {
     if (!revealed) return;
     const word = words[index];
     // queued first, sent in the background: the next card does not wait for the network
     queue.add({
       sessionId: session.id,
       wordId: word.word_id,
-      correct,
+      correct: grade !== "again",
+      grade,
       durationMs: performance.now() - shownAt,
     });
     showCard();
@@ -73,16 +75,20 @@ function study({ session, words, queue }) {
 
   $("show-reading").onclick = showReading;
   $("reveal").onclick = reveal;
-  $("right").onclick = () => answer(true);
-  $("wrong").onclick = () => answer(false);
+  for (const button of $("grade").querySelectorAll("button[data-grade]")) {
+    button.onclick = () => answer(button.dataset.grade);
+  }
 
+  // FSRS's four grades, on the keys other flashcard programs use for them
   const keys = {
     " ": reveal,
     r: showReading,
-    1: () => answer(false),
-    ArrowLeft: () => answer(false),
-    2: () => answer(true),
-    ArrowRight: () => answer(true),
+    1: () => answer("again"),
+    ArrowLeft: () => answer("again"),
+    2: () => answer("hard"),
+    3: () => answer("good"),
+    ArrowRight: () => answer("good"),
+    4: () => answer("easy"),
   };
   document.addEventListener("keydown", (event) => {
     const action = keys[event.key.length === 1 ? event.key.toLowerCase() : event.key];
