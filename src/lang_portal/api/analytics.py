@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Query
 
 from lang_portal.api.deps import ServicesDep
+from lang_portal.api.documentation import beyond_schema
 from lang_portal.api.rendering import ApiResult
 from lang_portal.models.analytics import (
     ActivityEffect,
@@ -18,20 +18,30 @@ from lang_portal.models.analytics import (
     Progress,
     Streaks,
 )
+from lang_portal.models.common import CalendarDate
 from lang_portal.route_policy import READ, PolicyRouter
+from lang_portal.service.analytics import MAX_RANGE_DAYS
 
 router = PolicyRouter(tags=["analytics"])
 
 
 @router.get(
-    "/analytics/progress", policy=READ, response_model=Progress, summary="Progress per local day"
+    "/analytics/progress",
+    policy=READ,
+    response_model=Progress,
+    summary="Progress per local day",
+    openapi_extra=beyond_schema(
+        "`from` after `to`",
+        f"a range of more than {MAX_RANGE_DAYS} days, `from` and `to` included",
+    ),
 )
 def progress(
     services: ServicesDep,
     from_: Annotated[
-        date | None, Query(alias="from", description="First day (default: 29 days before `to`)")
+        CalendarDate | None,
+        Query(alias="from", description="First day (default: 29 days before `to`)"),
     ] = None,
-    to: Annotated[date | None, Query(description="Last day (default: today)")] = None,
+    to: Annotated[CalendarDate | None, Query(description="Last day (default: today)")] = None,
 ) -> ApiResult:
     return ApiResult(services.analytics.progress(from_, to))
 

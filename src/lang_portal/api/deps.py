@@ -5,6 +5,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Header, Path, Query, Request
 
+from lang_portal.api.documentation import setting_bounds
 from lang_portal.errors import ValidationFailedError
 from lang_portal.models.common import SQLITE_MAX_INTEGER, PageRequest
 from lang_portal.repository.sessions import SESSION_SORT_COLUMNS
@@ -37,8 +38,14 @@ def page_params(
     async def dependency(
         request: Request,
         page: Annotated[int, Query(ge=1, le=MAX_PAGE_NUMBER, description="Page, from 1")] = 1,
+        # Bounded in the document by the setting in force (api.documentation).
         per_page: Annotated[
-            int | None, Query(ge=1, description="Items per page, 1 to MAX_PAGE_SIZE")
+            int | None,
+            Query(
+                ge=1,
+                description="Items per page (default: DEFAULT_PAGE_SIZE)",
+                json_schema_extra=setting_bounds(maximum="max_page_size"),
+            ),
         ] = None,
         sort_by: Annotated[sort_literal, Query(description="Sort key")] = default_sort,
         order: Annotated[Literal["asc", "desc"], Query(description="Sort order")] = default_order,

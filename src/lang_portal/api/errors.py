@@ -34,9 +34,9 @@ _HTTP_CODES = {
 
 
 # The legacy contract knows three statuses. Anything else a client sent wrong is 400 (422 field
-# checks and business rules, 409, 405, 413, 415), and a server-side failure is 500 (503). 429
-# keeps its status: Retry-After means nothing on a 400.
-_LEGACY_KEPT_STATUSES = frozenset({400, 404, 429, 500})
+# checks and business rules, 409, 413, 415), and a server-side failure is 500 (503). 429 keeps
+# its status: Retry-After means nothing on a 400; so does 405, whose `Allow` HTTP clients read.
+_LEGACY_KEPT_STATUSES = frozenset({400, 404, 405, 429, 500})
 
 
 def _respond(
@@ -71,6 +71,10 @@ async def handle_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
     if any(error["loc"][:1] == ("path",) for error in errors):
+        if request.scope.get("path", "") in _fixed_paths(request):
+            # `GET /api/study-sessions/reset` is a method the fixed path lacks, not a session
+            # id: the document knows the path by itself alone.
+            return _method_not_allowed(request, {})
         return _respond(
             request,
             404,
@@ -103,11 +107,52 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
         exc.status_code, "INTERNAL_SERVER_ERROR" if exc.status_code >= 500 else "INVALID_INPUT"
     )
     message = exc.detail if isinstance(exc.detail, str) else "request refused"
+    headers = getattr(exc, "headers", None)
+    details: dict[str, Any] = {}
     if exc.status_code == 404:
         message = f"no route for {request.method} {request.url.path}"
+    elif exc.status_code == 405:
+        return _method_not_allowed(request, headers or {})
+    return _respond(request, exc.status_code, code, message, details, headers=headers)
+
+
+def _method_not_allowed(request: Request, headers: Mapping[str, str]) -> Response:
+    allowed = allowed_methods(request)
     return _respond(
-        request, exc.status_code, code, message, {}, headers=getattr(exc, "headers", None)
+        request,
+        405,
+        "INVALID_INPUT",
+        f"{request.method} is not allowed on {request.url.path}",
+        {"allowed_methods": allowed},
+        headers={**headers, "Allow": ", ".join(allowed)},
     )
+
+
+def _fixed_paths(request: Request) -> set[str]:
+    return {
+        path
+        for route in request.app.routes
+        if getattr(route, "methods", None) and "{" not in (path := getattr(route, "path", "{"))
+    }
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers on the request's path (a path may span several routes).
+
+    The router stops at the first route whose path matches, so its `Allow` would name that
+    route's methods alone; a path such as `/api/groups` has a GET route and a POST route.
+    """
+    path = request.scope.get("path", "")
+    by_parameters: dict[int, set[str]] = {}
+    for route in request.app.routes:
+        route_methods = getattr(route, "methods", None)
+        path_regex = getattr(route, "path_regex", None)
+        if route_methods and path_regex is not None and path_regex.match(path):
+            parameters = getattr(route, "path", "").count("{")
+            by_parameters.setdefault(parameters, set()).update(route_methods)
+    # A fixed path is its own resource, as in the document: `/api/study-sessions/reset` is
+    # not also `/api/study-sessions/{session_id}`.
+    return sorted(by_parameters[min(by_parameters)]) if by_parameters else []
 
 
 _FAULT_MESSAGES = {

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from lang_portal.api.deps import GroupId, ServicesDep, SessionPage, WordId, WordPage, page_params
+from lang_portal.api.documentation import beyond_schema
 from lang_portal.api.rendering import ApiResult
 from lang_portal.models.common import Page, PageRequest
 from lang_portal.models.groups import (
@@ -62,7 +63,15 @@ def group_sessions(services: ServicesDep, group_id: GroupId, page: SessionPage) 
 
 
 @router.post(
-    "/groups", policy=WRITE, response_model=GroupDetail, status_code=201, summary="Create a group"
+    "/groups",
+    policy=WRITE,
+    response_model=GroupDetail,
+    status_code=201,
+    summary="Create a group",
+    openapi_extra=beyond_schema(
+        "a new group when ${max_groups} groups exist",
+        "more than ${max_words_per_group} distinct `word_ids`",
+    ),
 )
 def create_group(services: ServicesDep, body: GroupCreate) -> ApiResult:
     return ApiResult(services.inventory.create_group(body.name, body.word_ids), status_code=201)
@@ -91,6 +100,7 @@ def delete_group(services: ServicesDep, group_id: GroupId) -> ApiResult:
     policy=WRITE,
     response_model=GroupWordsAdded,
     summary="Add words to a group",
+    openapi_extra=beyond_schema("words past ${max_words_per_group} in one group"),
 )
 def add_group_words(services: ServicesDep, group_id: GroupId, body: GroupWordsAdd) -> ApiResult:
     return ApiResult(services.inventory.add_words_to_group(group_id, body.all_ids()))

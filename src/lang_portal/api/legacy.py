@@ -14,7 +14,8 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urljoin, urlsplit
 
 from fastapi import Query, Request
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from lang_portal.api.deps import (
     MAX_PAGE_NUMBER,
@@ -25,6 +26,8 @@ from lang_portal.api.deps import (
     SessionId,
     WordId,
 )
+from lang_portal.api.documentation import beyond_schema
+from lang_portal.api.study_sessions import ANSWER_RULES
 from lang_portal.clock import to_stored
 from lang_portal.models.common import PageRequest, Pagination, SqliteInteger
 from lang_portal.models.groups import GroupItem
@@ -317,17 +320,33 @@ class LegacyReview(BaseModel):
     is_correct: bool
 
 
+def _one_of_the_shapes(schema: dict[str, Any]) -> None:
+    """The document states the two shapes `_one_shape` takes, and nothing between them."""
+    single = {"anyOf": [{"required": ["word_id"]}, {"required": ["correct"]}]}
+    schema["oneOf"] = [
+        {"required": ["word_id", "correct"], "not": {"required": ["reviews"]}},
+        {"required": ["reviews"], "not": single},
+    ]
+
+
 class LegacyReviewBody(BaseModel):
     """The typing app's `{word_id, correct}`, or the frontend's `{reviews: [...]}`."""
 
-    word_id: SqliteInteger | None = None
-    correct: bool | None = None
-    reviews: list[LegacyReview] | None = Field(
-        default=None, min_length=1, max_length=MAX_REVIEWS_PER_BATCH
-    )
+    model_config = ConfigDict(json_schema_extra=_one_of_the_shapes)
+
+    # Left out, never null: the document has no null for them.
+    word_id: SqliteInteger | SkipJsonSchema[None] = None
+    correct: bool | SkipJsonSchema[None] = None
+    reviews: (
+        Annotated[list[LegacyReview], Field(min_length=1, max_length=MAX_REVIEWS_PER_BATCH)]
+        | SkipJsonSchema[None]
+    ) = None
 
     @model_validator(mode="after")
     def _one_shape(self) -> LegacyReviewBody:
+        nulls = sorted(name for name in self.model_fields_set if getattr(self, name) is None)
+        if nulls:
+            raise ValueError(f"{', '.join(nulls)} may be left out, not null")
         single = self.word_id is not None or self.correct is not None
         if self.reviews is not None and single:
             raise ValueError("send either {word_id, correct} or {reviews: [...]}, not both")
@@ -361,6 +380,7 @@ def legacy_create_session(services: ServicesDep, body: LegacySessionCreate) -> J
     policy=SESSION_WRITE,
     status_code=201,
     summary="Record answers",
+    openapi_extra=beyond_schema(*ANSWER_RULES),
 )
 def legacy_review(
     services: ServicesDep,

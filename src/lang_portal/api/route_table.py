@@ -17,6 +17,8 @@ from starlette.datastructures import URLPath
 from starlette.routing import BaseRoute, Match, NoMatchFound
 from starlette.types import Receive, Scope, Send
 
+from lang_portal.api.documentation import finish_document
+
 
 class PrefixGroup(BaseRoute):
     def __init__(self, prefix: str, routes: Sequence[BaseRoute]) -> None:
@@ -63,3 +65,9 @@ class PortalApp(FastAPI):
     @property
     def routes(self) -> list[BaseRoute]:
         return flatten(self.router.routes)
+
+    def openapi(self) -> dict[str, Any]:
+        """The framework's document, settled for the settings in force (api.documentation)."""
+        if self.openapi_schema is None:
+            self.openapi_schema = finish_document(super().openapi(), self.state.settings)
+        return self.openapi_schema

@@ -14,6 +14,7 @@ from lang_portal.api.deps import (
     WordId,
     page_params,
 )
+from lang_portal.api.documentation import beyond_schema
 from lang_portal.api.rendering import ApiResult
 from lang_portal.clock import to_stored
 from lang_portal.models.common import Page, PageRequest
@@ -32,6 +33,12 @@ from lang_portal.service.answers import Answer, RecordedAnswer, answer_outcome
 from lang_portal.service.context import ServiceContext
 
 # Keys of resent answers are matched within one route: the same key on another is another request.
+# What the answer pipeline refuses for the stored data or an earlier request.
+ANSWER_RULES = (
+    "an answer in a session idle for more than ${session_timeout_minutes} minutes",
+    "a word past the session's ${max_words_per_session} distinct words",
+    "an `Idempotency-Key` already used with another request",
+)
 REVIEW_SCOPE = "POST /study_sessions/:id/words/:word_id/review"
 
 router = PolicyRouter(tags=["study sessions"])
@@ -91,6 +98,7 @@ def session_words(services: ServicesDep, session_id: SessionId, page: SessionWor
     response_model=ReviewStored,
     status_code=201,
     summary="Record one answer",
+    openapi_extra=beyond_schema("neither a body nor the query parameter `correct`", *ANSWER_RULES),
 )
 def review_word(
     services: ServicesDep,

@@ -9,6 +9,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from lang_portal.api.deps import ServicesDep
+from lang_portal.api.documentation import beyond_schema
 from lang_portal.api.rendering import ApiResult
 from lang_portal.errors import InvalidInputError
 from lang_portal.models.transfer import HistoryImportReport, WordImportReport
@@ -45,6 +46,13 @@ def export_history(services: ServicesDep) -> Response:
     response_model=HistoryImportReport,
     status_code=201,
     summary="Import a history export: all or nothing; each problem reported by its path",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        },
+        **beyond_schema("an export whose content is refused (each problem is listed)"),
+    },
 )
 async def import_history(services: ServicesDep, request: Request) -> ApiResult:
     # The body goes to a temporary file as it arrives (memory up to SPOOL_BYTES), and the
@@ -78,7 +86,16 @@ def export_words(services: ServicesDep) -> Response:
     response_model=WordImportReport,
     status_code=201,
     summary="Import a CSV word list (text/csv body): all or nothing; bad rows by line",
-    openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        },
+        **beyond_schema(
+            "a list without the header line `japanese,romaji,english,tags`",
+            "a list with a refused row (each problem is listed by line)",
+        ),
+    },
 )
 async def import_words(services: ServicesDep, request: Request) -> ApiResult:
     try:

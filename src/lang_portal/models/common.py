@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 T = TypeVar("T")
 
@@ -19,6 +21,23 @@ RowId = Annotated[int, Field(ge=1, le=SQLITE_MAX_INTEGER)]
 # row can have (0, negative) with its 404 as it does an unknown one, and refusing only what
 # SQLite could not even look up.
 SqliteInteger = Annotated[int, Field(ge=SQLITE_MIN_INTEGER, le=SQLITE_MAX_INTEGER)]
+
+_FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _full_date(value: Any) -> Any:
+    """RFC 3339's full-date, as the document's `format: date` says: no timestamp, no week date.
+
+    Pydantic alone takes `0` as 1970-01-01 and `20240101` as a date.
+    """
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _FULL_DATE.fullmatch(value):
+        return date.fromisoformat(value)
+    raise ValueError("must be a date written YYYY-MM-DD")
+
+
+CalendarDate = Annotated[date, BeforeValidator(_full_date)]
 
 
 @dataclass(frozen=True)

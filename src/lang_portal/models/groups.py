@@ -8,10 +8,12 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from lang_portal.models.common import RowId
-from lang_portal.models.validation import clean_group_name
+from lang_portal.models.validation import clean_group_name, text_schema
 from lang_portal.models.words import WordWithParts
 
-GroupName = Annotated[str, AfterValidator(clean_group_name)]
+GroupName = Annotated[
+    str, AfterValidator(clean_group_name), Field(json_schema_extra=text_schema("group_name"))
+]
 
 
 class GroupCreate(BaseModel):

@@ -3,13 +3,20 @@
 Each function trims and normalises its input and returns the stored form, or raises
 ValueError with a message fit to show a client. The API's request models, the seeder and the
 importers all call these, so a row is judged the same way wherever it comes from.
+
+`text_schema` states each rule in the OpenAPI document as length bounds and a pattern over the
+text as sent (lengths are counted before normalising, as the document's `maxLength` is);
+`tests/unit/test_text_patterns.py` pins that a pattern accepts exactly what its function does.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
 import unicodedata
-from typing import Literal
+from collections.abc import Callable, Iterable
+from typing import Any, Literal
 
 MAX_JAPANESE_LENGTH = 100
 MAX_ROMAJI_LENGTH = 100
@@ -32,9 +39,12 @@ _ROMAJI_PATTERN = re.compile(r"[A-Za-z][A-Za-z\-' ]*")
 _WHITESPACE = re.compile(r"\s+")
 
 
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+
+
 def _refuse_control_characters(value: str) -> None:
     for char in value:
-        if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn") and char not in " ":
+        if unicodedata.category(char) in _REFUSED_CATEGORIES:
             raise ValueError(f"control or invisible character U+{ord(char):04X} is not allowed")
 
 
@@ -52,6 +62,12 @@ def _check_length(value: str, maximum: int) -> None:
         raise ValueError(f"must be at most {maximum} characters (got {len(value)})")
 
 
+def _check_sent_length(value: Any, maximum: int) -> None:
+    """The length as sent, the one the document's `maxLength` bounds."""
+    if isinstance(value, str) and len(value) > maximum:
+        raise ValueError(f"must be at most {maximum} characters (got {len(value)})")
+
+
 def _is_japanese_char(char: str) -> bool:
     code = ord(char)
     return any(low <= code <= high for low, high in _JAPANESE_RANGES)
@@ -63,8 +79,9 @@ def clean_japanese(value: str) -> str:
     NFKC turns half-width katakana and full-width Latin into their standard forms, so the same
     word typed two ways is stored once.
     """
+    _check_sent_length(value, MAX_JAPANESE_LENGTH)
     text = _prepare(value, "NFKC")
-    _check_length(text, MAX_JAPANESE_LENGTH)
+    _check_length(text, sys.maxsize)
     bad = sorted({char for char in text if not _is_japanese_char(char)})
     if bad:
         raise ValueError("characters outside Japanese script and basic Latin: " + "".join(bad))
@@ -75,6 +92,7 @@ def clean_japanese(value: str) -> str:
 
 def clean_romaji(value: str) -> str:
     """ASCII Hepburn: letters with `-`, `'` and spaces; 1-100 characters."""
+    _check_sent_length(value, MAX_ROMAJI_LENGTH)
     text = _prepare(value, "NFC")
     _check_length(text, MAX_ROMAJI_LENGTH)
     if not _ROMAJI_PATTERN.fullmatch(text):
@@ -84,21 +102,128 @@ def clean_romaji(value: str) -> str:
 
 def clean_english(value: str) -> str:
     """Printable ASCII up to 200 characters; `;` separates translations, none may be empty."""
+    _check_sent_length(value, MAX_ENGLISH_LENGTH)
     text = _prepare(value, "NFC")
-    _check_length(text, MAX_ENGLISH_LENGTH)
+    _check_length(text, sys.maxsize)
     bad = sorted({char for char in text if not 0x20 <= ord(char) <= 0x7E})
     if bad:
         raise ValueError("English must be printable ASCII; found " + "".join(bad))
     translations = [part.strip() for part in text.split(";")]
     if any(not part for part in translations):
         raise ValueError("each translation between ';' must be non-empty")
-    joined = "; ".join(translations)
-    _check_length(joined, MAX_ENGLISH_LENGTH)
-    return joined
+    # "a;b" is stored "a; b": a text at the limit may be stored a little longer.
+    return "; ".join(translations)
 
 
 def clean_group_name(value: str) -> str:
     """Any printable text (Japanese allowed), 1-100 characters."""
+    _check_sent_length(value, MAX_GROUP_NAME_LENGTH)
     text = _prepare(value, "NFC")
-    _check_length(text, MAX_GROUP_NAME_LENGTH)
+    _check_length(text, sys.maxsize)
     return text
+
+
+# -- the rules as the OpenAPI document states them ------------------------------------------
+
+
+def _code_points() -> Iterable[str]:
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if unicodedata.category(char) not in _REFUSED_CATEGORIES:
+            yield char
+
+
+def _char_class(chars: Iterable[str]) -> str:
+    """A regex character class of `chars`, as ranges; valid in ECMA 262 (u) and Python alike."""
+    codes = sorted({ord(char) for char in chars})
+    ranges: list[tuple[int, int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+
+    def literal(code: int) -> str:
+        # astral characters as themselves: `\u{...}` is ECMA-only and `\U...` Python-only
+        return f"\\u{code:04x}" if code <= 0xFFFF else chr(code)
+
+    parts = [
+        literal(low) if low == high else f"{literal(low)}-{literal(high)}" for low, high in ranges
+    ]
+    return "[" + "".join(parts) + "]"
+
+
+@functools.cache
+def _patterns() -> dict[str, str]:
+    """Each field's pattern over the text as sent; built once, when a document is first written.
+
+    A character is judged by what normalising makes of it, as the functions above do: the
+    Kelvin sign is a romaji `K`, the Greek question mark an English `;`, `①` Japanese `1`.
+    """
+    chars: dict[str, list[str]] = {
+        key: []
+        for key in (
+            "any",
+            "space",
+            "non_space",
+            "japanese",
+            "japanese_word",
+            "letter",
+            "romaji",
+            "english",
+            "english_word",
+            "semicolon",
+        )
+    }
+    for char in _code_points():
+        chars["any"].append(char)
+        nfc = unicodedata.normalize("NFC", char)
+        nfkc = unicodedata.normalize("NFKC", char)
+        is_space = nfc.isspace()
+        chars["space" if is_space else "non_space"].append(char)
+        if all(_is_japanese_char(part) for part in nfkc):
+            chars["japanese"].append(char)
+            if any(part not in " -'" and not part.isspace() for part in nfkc):
+                chars["japanese_word"].append(char)
+        if is_space or (len(nfc) == 1 and 0x20 <= ord(nfc) <= 0x7E):
+            if nfc == ";":
+                chars["semicolon"].append(char)
+            else:
+                chars["english"].append(char)
+                if not is_space:
+                    chars["english_word"].append(char)
+        if is_space or nfc in ("-", "'") or (nfc.isascii() and nfc.isalpha()):
+            chars["romaji"].append(char)
+            if nfc.isascii() and nfc.isalpha():
+                chars["letter"].append(char)
+    c = {key: _char_class(value) for key, value in chars.items()}
+    english_part = f"{c['english']}*{c['english_word']}{c['english']}*"
+    return {
+        "group_name": f"^{c['any']}*{c['non_space']}{c['any']}*$",
+        "japanese": f"^{c['japanese']}*{c['japanese_word']}{c['japanese']}*$",
+        "romaji": f"^{c['space']}*{c['letter']}{c['romaji']}*$",
+        "english": f"^{english_part}({c['semicolon']}{english_part})*$",
+    }
+
+
+_MAX_LENGTHS = {
+    "group_name": MAX_GROUP_NAME_LENGTH,
+    "japanese": MAX_JAPANESE_LENGTH,
+    "romaji": MAX_ROMAJI_LENGTH,
+    "english": MAX_ENGLISH_LENGTH,
+}
+
+
+def text_pattern(field: Literal["group_name", "japanese", "romaji", "english"]) -> str:
+    return _patterns()[field]
+
+
+def text_schema(
+    field: Literal["group_name", "japanese", "romaji", "english"],
+) -> Callable[[dict[str, Any]], None]:
+    """`json_schema_extra` stating the field's rule: written when the document is built."""
+
+    def extend(schema: dict[str, Any]) -> None:
+        schema.update(minLength=1, maxLength=_MAX_LENGTHS[field], pattern=text_pattern(field))
+
+    return extend

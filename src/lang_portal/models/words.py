@@ -2,28 +2,49 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 import orjson
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from lang_portal.models.common import RowId
-from lang_portal.models.validation import clean_english, clean_japanese, clean_romaji
+from lang_portal.models.validation import (
+    clean_english,
+    clean_japanese,
+    clean_romaji,
+    text_schema,
+)
 
-Japanese = Annotated[str, AfterValidator(clean_japanese)]
-Romaji = Annotated[str, AfterValidator(clean_romaji)]
-English = Annotated[str, AfterValidator(clean_english)]
+Japanese = Annotated[
+    str, AfterValidator(clean_japanese), Field(json_schema_extra=text_schema("japanese"))
+]
+Romaji = Annotated[
+    str, AfterValidator(clean_romaji), Field(json_schema_extra=text_schema("romaji"))
+]
+English = Annotated[
+    str, AfterValidator(clean_english), Field(json_schema_extra=text_schema("english"))
+]
 MAX_PARTS = 50
 
 
 def storable_parts(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Parts are stored as JSON text: refuse what JSON cannot hold (an integer past 64 bits)."""
+    """Parts as they are stored and read back: JSON whose integers fit in 64 bits.
+
+    The document allows any JSON number; one past 64 bits is kept as the float it reads back as.
+    """
     try:
         orjson.dumps(parts)
-    except TypeError as exc:
-        raise ValueError(f"parts cannot be stored as JSON: {exc}") from exc
-    return parts
+        return parts
+    except TypeError:
+        pass
+    try:
+        stored: list[dict[str, Any]] = orjson.loads(json.dumps(parts, allow_nan=False))
+    except ValueError as exc:  # orjson.JSONDecodeError is one
+        raise ValueError("parts must be JSON text (no lone surrogates, no NaN)") from exc
+    return stored
 
 
 PartsList = Annotated[
@@ -70,9 +91,11 @@ class WordUpdate(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"english": "to eat; to have a meal"}]}
     )
 
-    japanese: Japanese | None = None
-    romaji: Romaji | None = None
-    english: English | None = None
+    # Left out keeps the value; null is refused (a word has all three), and the document
+    # shows no null.
+    japanese: Japanese | SkipJsonSchema[None] = None
+    romaji: Romaji | SkipJsonSchema[None] = None
+    english: English | SkipJsonSchema[None] = None
     parts: PartsList | None = None
 
     def changes(self) -> dict[str, Any]:

@@ -66,7 +66,8 @@ class AnalyticsService:
     def progress(self, start: date | None, end: date | None) -> Progress:
         """Per local day in [start, end]: reviews, accuracy, words, new words, time spent."""
         end = end or self.today()
-        start = start or end - timedelta(days=DEFAULT_RANGE_DAYS - 1)
+        # (the default start of a range ending in year 1 would fall before the calendar)
+        start = start or end - timedelta(days=min(DEFAULT_RANGE_DAYS - 1, end.toordinal() - 1))
         if start > end:
             raise ValidationFailedError("from is after to", {"from": str(start), "to": str(end)})
         if (end - start).days >= MAX_RANGE_DAYS:
