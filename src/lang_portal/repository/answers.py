@@ -69,14 +69,6 @@ def session_for_answer(connection: sqlite3.Connection, session_id: int) -> sqlit
     return row
 
 
-def count_session_words(connection: sqlite3.Connection, session_id: int) -> int:
-    return int(
-        connection.execute(
-            "SELECT count(*) FROM study_session_words WHERE study_session_id = ?", (session_id,)
-        ).fetchone()[0]
-    )
-
-
 def history(connection: sqlite3.Connection, word_id: int | None = None) -> Iterator[sqlite3.Row]:
     """Answers in time order with their session's activity: all of them, or one word's.
 

@@ -34,6 +34,7 @@ from lang_portal.errors import (
     ValidationFailedError,
 )
 from lang_portal.repository import answers as answer_repo
+from lang_portal.repository import sessions as session_repo
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.evaluation import Evaluation
 from lang_portal.settings import Settings
@@ -526,7 +527,7 @@ class AnswerPipeline:
                     in_session.add(pair)
             if pair not in in_session:
                 if answer.session_id not in distinct:
-                    distinct[answer.session_id] = answer_repo.count_session_words(
+                    distinct[answer.session_id] = session_repo.count_session_words(
                         connection, answer.session_id
                     )
                 if distinct[answer.session_id] >= limit:
