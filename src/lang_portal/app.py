@@ -21,6 +21,7 @@ from lang_portal.api import (
     apps,
     dashboard,
     groups,
+    learning_path,
     legacy,
     portal,
     srs,
@@ -93,6 +94,7 @@ def spec_routers() -> list[APIRouter]:
             admin,
             srs,
             analytics,
+            learning_path,
             transfer,
         )
     ]

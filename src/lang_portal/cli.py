@@ -149,9 +149,27 @@ def seed_database(settings: Settings, seeds_dir: Path | None = None) -> str:
         return f"seeded nothing new: {report.rows} rows in {report.files} files already present"
     return (
         f"seeded {report.words_added} words, {report.groups_added} groups, "
-        f"{report.memberships_added} group memberships and {report.activities_added} study "
-        f"activities from {report.files} files ({report.rows} rows)"
+        f"{report.memberships_added} group memberships, {report.activities_added} study "
+        f"activities and {report.levels_added} levels from {report.files} files "
+        f"({report.rows} rows)"
     )
+
+
+def seed_missing_levels(settings: Settings) -> str | None:
+    """Give a database seeded before levels existed the manifest's levels; None: nothing to do."""
+    from lang_portal.app import build_services
+
+    services = build_services(settings)
+    try:
+        report = services.seeding.seed_levels_if_none(SEEDS_DIR)
+    except SeedError as error:
+        # the server still serves what the database holds
+        return f"levels not seeded: {error}"
+    finally:
+        services.context.db.close()
+    if not report.levels_added:
+        return None
+    return f"seeded {report.levels_added} levels of the learning path"
 
 
 def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
@@ -265,6 +283,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         print(f"applied {name}")
     if _database_is_empty(settings):
         print(seed_database(settings))
+    else:
+        added = seed_missing_levels(settings)
+        if added:
+            print(added)
     print(
         f"serving on http://{settings.api_host}:{settings.api_port} "
         f"with {settings.workers} worker(s); docs at /swagger/index.html"

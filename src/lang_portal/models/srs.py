@@ -18,6 +18,9 @@ class QueueItem:
     state: Annotated[str, Field(examples=["review"])]
     due: str | None
     retrievability: Annotated[float | None, Field(description="probability of recall now")]
+    level: Annotated[
+        str | None, Field(description="the word's level on the learning path; null for none")
+    ] = None
 
 
 @dataclass

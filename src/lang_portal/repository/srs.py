@@ -11,6 +11,9 @@ _CARD_COLUMNS = (
 )
 
 _QUEUE_COLUMNS = "w.id AS word_id, w.japanese, w.romaji, w.english"
+# the word's level on the learning path (NULL for a word in no level), from word_path
+_LEVEL_COLUMNS = "l.name AS level, l.position AS level_position"
+_UNSEEN = "NOT EXISTS (SELECT 1 FROM srs_cards AS c WHERE c.word_id = w.id)"
 
 
 def get_card(connection: sqlite3.Connection, word_id: int) -> sqlite3.Row | None:
@@ -46,8 +49,10 @@ def due_cards(
     """Words due by `now`, most overdue first, walking idx_srs_cards_due."""
     group_filter, params = _group_filter(group_id, "c.word_id")
     return connection.execute(
-        f"SELECT {_QUEUE_COLUMNS}, c.state, c.due, c.stability, c.last_review "
+        f"SELECT {_QUEUE_COLUMNS}, c.state, c.due, c.stability, c.last_review, {_LEVEL_COLUMNS} "
         "FROM srs_cards AS c JOIN words AS w ON w.id = c.word_id "
+        "LEFT JOIN word_path AS p ON p.word_id = c.word_id "
+        "LEFT JOIN levels AS l ON l.id = p.level_id "
         f"WHERE c.due <= ?{group_filter} ORDER BY c.due, c.word_id LIMIT ?",
         (now, *params, limit),
     ).fetchall()
@@ -64,20 +69,51 @@ def count_due(connection: sqlite3.Connection, now: str, group_id: int | None) ->
 
 
 def new_words(
-    connection: sqlite3.Connection, limit: int, group_id: int | None
+    connection: sqlite3.Connection,
+    limit: int,
+    group_id: int | None,
+    *,
+    first_level: int | None = None,
 ) -> list[sqlite3.Row]:
-    """Words never reviewed, oldest id first: by the words' primary key or the group's index."""
-    unseen = "NOT EXISTS (SELECT 1 FROM srs_cards AS c WHERE c.word_id = w.id)"
-    if group_id is None:
+    """Words never reviewed, in path order, each with its `level` and `level_position`.
+
+    Path order: the level at position `first_level` (the learner's current level) first, then
+    the other levels by position, then the words in no level; within a level by group order
+    (word_path), then id. The whole inventory walks idx_word_path_order and the words' primary
+    key; a group (at most MAX_WORDS_PER_GROUP words) sorts its own words.
+    """
+    if group_id is not None:
         return connection.execute(
-            f"SELECT {_QUEUE_COLUMNS} FROM words AS w WHERE {unseen} ORDER BY w.id LIMIT ?",
-            (limit,),
+            f"SELECT {_QUEUE_COLUMNS}, {_LEVEL_COLUMNS} FROM words_groups AS wg "
+            "JOIN words AS w ON w.id = wg.word_id "
+            "LEFT JOIN word_path AS p ON p.word_id = wg.word_id "
+            "LEFT JOIN levels AS l ON l.id = p.level_id "
+            f"WHERE wg.group_id = ? AND {_UNSEEN} "
+            "ORDER BY p.level_position IS NULL, coalesce(p.level_position = ?, 0) DESC, "
+            "p.level_position, p.group_position, wg.word_id LIMIT ?",
+            (group_id, first_level, limit),
         ).fetchall()
-    return connection.execute(
-        f"SELECT {_QUEUE_COLUMNS} FROM words_groups AS wg JOIN words AS w ON w.id = wg.word_id "
-        f"WHERE wg.group_id = ? AND {unseen} ORDER BY wg.word_id LIMIT ?",
-        (group_id, limit),
-    ).fetchall()
+    on_path = (
+        f"SELECT {_QUEUE_COLUMNS}, {_LEVEL_COLUMNS} FROM word_path AS p "
+        "JOIN words AS w ON w.id = p.word_id JOIN levels AS l ON l.id = p.level_id "
+        f"WHERE p.level_position {{}} ? AND {_UNSEEN} "
+        "ORDER BY p.level_position, p.group_position, p.word_id LIMIT ?"
+    )
+    rows: list[sqlite3.Row] = []
+    if first_level is not None:
+        rows += connection.execute(on_path.format("="), (first_level, limit)).fetchall()
+    if len(rows) < limit:
+        rows += connection.execute(
+            on_path.format("<>"), (first_level or 0, limit - len(rows))
+        ).fetchall()
+    if len(rows) < limit:
+        rows += connection.execute(
+            f"SELECT {_QUEUE_COLUMNS}, NULL AS level, NULL AS level_position FROM words AS w "
+            f"WHERE {_UNSEEN} AND NOT EXISTS (SELECT 1 FROM word_path AS p WHERE p.word_id = w.id) "
+            "ORDER BY w.id LIMIT ?",
+            (limit - len(rows),),
+        ).fetchall()
+    return rows
 
 
 def _group_filter(group_id: int | None, column: str) -> tuple[str, tuple[int, ...]]:

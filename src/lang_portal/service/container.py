@@ -11,6 +11,7 @@ from lang_portal.service.answers import AnswerPipeline
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.dashboard import DashboardService
 from lang_portal.service.inventory import InventoryService
+from lang_portal.service.learning_path import LearningPathService
 from lang_portal.service.optimizer import SrsOptimizer
 from lang_portal.service.seeding import SeedService
 from lang_portal.service.srs import SrsService
@@ -31,22 +32,25 @@ class Services:
     analytics: AnalyticsService
     transfer: TransferService
     optimizer: SrsOptimizer
+    learning_path: LearningPathService
 
     @classmethod
     def build(cls, context: ServiceContext, seeds_dir: Path) -> Services:
         answers = AnswerPipeline(context)
         srs = SrsService(context, answers)
         optimizer = SrsOptimizer(context, answers)
+        dashboard = DashboardService(context)
         return cls(
             context=context,
             answers=answers,
             inventory=InventoryService(context),
             study=StudyService(context, answers, optimizer),
-            dashboard=DashboardService(context),
+            dashboard=dashboard,
             admin=AdminService(context, seeds_dir, answers),
             seeding=SeedService(context),
             srs=srs,
             analytics=AnalyticsService(context, srs),
             transfer=TransferService(context, answers),
             optimizer=optimizer,
+            learning_path=LearningPathService(context, dashboard),
         )

@@ -124,7 +124,7 @@ class DashboardService:
             return DashboardOverview(
                 total_vocabulary=word_repo.count_words(connection),
                 total_words_studied=word_repo.count_studied_words(connection),
-                mastered_words=self._mastered_words(connection),
+                mastered_words=self.mastered_words(connection),
                 success_rate=(
                     round(figures.correct / figures.answered, 4) if figures.answered else 0.0
                 ),
@@ -133,7 +133,7 @@ class DashboardService:
                 current_streak=figures.streak,
             )
 
-    def _mastered_words(self, connection: sqlite3.Connection) -> int:
+    def mastered_words(self, connection: sqlite3.Connection) -> int:
         # The rule of /analytics/mastery (service.srs.MasteryRule), so the two agree: stable
         # and still remembered now.
         rule = mastery_rule(connection, self.context.settings)
@@ -142,13 +142,17 @@ class DashboardService:
         )
         return int(totals["mastered"])
 
-    def _activity_figures(self, connection: sqlite3.Connection) -> ActivityFigures:
+    def streak_days(self, connection: sqlite3.Connection) -> int:
+        """The current study streak in the configured zone (also /progress's streak_days)."""
         today = self.context.now().astimezone(self.context.settings.zone).date()
+        return self._streak(connection, today)
+
+    def _activity_figures(self, connection: sqlite3.Connection) -> ActivityFigures:
         correct, answered = session_repo.answer_totals(connection)
         return ActivityFigures(
             correct=correct,
             answered=answered,
             sessions=session_repo.count_sessions_ever(connection),
             active_groups=group_repo.count_groups_with_sessions(connection),
-            streak=self._streak(connection, today),
+            streak=self.streak_days(connection),
         )

@@ -36,6 +36,7 @@ from lang_portal.service.answers import (
 )
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.evaluation import Evaluation
+from lang_portal.service.levels import current_level_position
 from lang_portal.settings import Settings
 
 STATE_NAMES = {State.Learning: "learning", State.Review: "review", State.Relearning: "relearning"}
@@ -177,7 +178,12 @@ class SrsService:
         if new_limit > 0:
             items += [
                 self._queue_item(row, "new", now, scheduler)
-                for row in srs_repo.new_words(connection, new_limit, group_id)
+                for row in srs_repo.new_words(
+                    connection,
+                    new_limit,
+                    group_id,
+                    first_level=current_level_position(connection),
+                )
             ]
         return ReviewQueue(
             group_id=group_id,
@@ -191,7 +197,15 @@ class SrsService:
         self, row: sqlite3.Row, kind: str, now: datetime, scheduler: Scheduler
     ) -> QueueItem:
         item = QueueItem(
-            row["word_id"], row["japanese"], row["romaji"], row["english"], kind, "new", None, None
+            row["word_id"],
+            row["japanese"],
+            row["romaji"],
+            row["english"],
+            kind,
+            "new",
+            None,
+            None,
+            row["level"],
         )
         if kind == "due":
             item.state = STATE_NAMES[State(row["state"])]

@@ -1,0 +1,146 @@
+"""Where the learner stands on the learning path: each level's figures, status and the rules.
+
+A word is *learned* once its FSRS card has left the learning steps (state review, or
+relearning after a lapse): with the default steps, two right answers in a row or one "easy".
+A level's words are the words of its groups not already on an earlier level; its success rate
+is the share of right answers to them (the per-word counters, since the last history reset).
+A level is *completed* when its prerequisites are completed, at least `min_word_count` of its
+words are learned and its success rate is at least `min_success_rate`; the *current* level is
+the first level in path order not completed whose prerequisites are all completed; the others
+are *locked*. docs/learning-path.md says the same for the school.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+from lang_portal.repository import levels as level_repo
+
+COMPLETED, CURRENT, LOCKED = "completed", "current", "locked"
+
+
+@dataclass
+class LevelState:
+    id: int
+    name: str
+    title: str
+    position: int
+    min_success_rate: float
+    min_word_count: int
+    word_count: int
+    words_learned: int
+    correct: int
+    wrong: int
+    started_at: str | None
+    prerequisites: list[str] = field(default_factory=list)
+    groups: list[tuple[int, str]] = field(default_factory=list)
+    status: str = LOCKED
+
+    @property
+    def answers(self) -> int:
+        return self.correct + self.wrong
+
+    @property
+    def success_rate(self) -> float | None:
+        return self.correct / self.answers if self.answers else None
+
+    @property
+    def words_part(self) -> float:
+        """Progress to the word count, 0-1 (a rule of no words is met from the start)."""
+        if self.min_word_count == 0:
+            return 1.0
+        return min(1.0, self.words_learned / self.min_word_count)
+
+    @property
+    def success_part(self) -> float:
+        """Progress to the success rate, 0-1; no answers yet is no progress."""
+        if self.min_success_rate == 0:
+            return 1.0
+        return min(1.0, (self.success_rate or 0.0) / self.min_success_rate)
+
+    @property
+    def rule_met(self) -> bool:
+        return self.words_part >= 1.0 and self.success_part >= 1.0
+
+    @property
+    def progress(self) -> float:
+        """Progress to completing the level, 0-1: the mean of its two parts, each capped at 1."""
+        return (self.words_part + self.success_part) / 2
+
+
+@dataclass
+class PathState:
+    levels: list[LevelState]
+
+    @property
+    def current(self) -> LevelState | None:
+        return next((level for level in self.levels if level.status == CURRENT), None)
+
+    @property
+    def word_count(self) -> int:
+        return sum(level.word_count for level in self.levels)
+
+    @property
+    def words_learned(self) -> int:
+        return sum(level.words_learned for level in self.levels)
+
+
+def read_path(connection: sqlite3.Connection) -> PathState:
+    """The levels with their figures and statuses, in path order."""
+    levels = [
+        LevelState(
+            id=row["id"],
+            name=row["name"],
+            title=row["title"],
+            position=row["position"],
+            min_success_rate=row["min_success_rate"],
+            min_word_count=row["min_word_count"],
+            word_count=row["words"],
+            words_learned=row["learned"],
+            correct=row["correct"],
+            wrong=row["wrong"],
+            started_at=row["started_at"],
+        )
+        for row in level_repo.list_levels(connection)
+    ]
+    by_id = {level.id: level for level in levels}
+    required: dict[int, list[int]] = {}
+    for row in level_repo.prerequisites(connection):
+        by_id[row["level_id"]].prerequisites.append(row["name"])
+        required.setdefault(row["level_id"], []).append(row["prerequisite_id"])
+    for row in level_repo.level_groups(connection):
+        by_id[row["level_id"]].groups.append((row["id"], row["name"]))
+    _settle_statuses(levels, required)
+    return PathState(levels)
+
+
+def _settle_statuses(levels: list[LevelState], required: dict[int, list[int]]) -> None:
+    """Completed levels first (a prerequisite may come later in path order), then the current."""
+    completed: set[int] = set()
+    changed = True
+    while changed:
+        changed = False
+        for level in levels:
+            if level.id in completed or not level.rule_met:
+                continue
+            if all(prerequisite in completed for prerequisite in required.get(level.id, [])):
+                completed.add(level.id)
+                changed = True
+    current_found = False
+    for level in levels:
+        if level.id in completed:
+            level.status = COMPLETED
+        elif not current_found and all(p in completed for p in required.get(level.id, [])):
+            level.status = CURRENT
+            current_found = True
+        else:
+            level.status = LOCKED
+
+
+def current_level_position(connection: sqlite3.Connection) -> int | None:
+    """The current level's position (the review queue takes its new words from it first)."""
+    if level_repo.count_levels(connection) == 0:
+        return None
+    current = read_path(connection).current
+    return None if current is None else current.position
