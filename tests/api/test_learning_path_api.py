@@ -66,7 +66,9 @@ def level(
             "min_word_count": 3 if basics else 2,
         },
         "prerequisites": [] if basics else ["Basics"],
-        "groups": [{"id": 1, "name": "Basic Greetings"} if basics else {"id": 2, "name": "Core Verbs"}],
+        "groups": [
+            {"id": 1, "name": "Basic Greetings"} if basics else {"id": 2, "name": "Core Verbs"}
+        ],
     }
 
 
@@ -255,9 +257,7 @@ def test_membership_changes_move_words_on_the_path(api: MountClient) -> None:
 
 
 @pytest.fixture
-def client_without_levels(
-    tmp_path: Path, settings: Settings, clock: FixedClock
-) -> Any:
+def client_without_levels(tmp_path: Path, settings: Settings, clock: FixedClock) -> Any:
     seeds = tmp_path / "seeds-without-levels"
     shutil.copytree(FIXTURE_SEEDS, seeds)
     manifest = json.loads((seeds / "manifest.json").read_text())

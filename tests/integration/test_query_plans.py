@@ -21,7 +21,9 @@ from lang_portal.clock import FixedClock
 from lang_portal.database import Database
 from lang_portal.models.common import PageRequest
 from lang_portal.repository import groups as group_repo
+from lang_portal.repository import levels as level_repo
 from lang_portal.repository import sessions as session_repo
+from lang_portal.repository import srs as srs_repo
 from lang_portal.repository import words as word_repo
 from lang_portal.service.answers import Answer
 from lang_portal.service.container import Services
@@ -70,6 +72,8 @@ def page_load_paths(client: TestClient) -> list[str]:
         "/api/v1/dashboard/last_study_session",
         "/api/v1/dashboard/study_progress",
         "/api/v1/dashboard/quick-stats",
+        "/api/v1/learning_path",
+        "/api/v1/progress",
     ]
 
 
@@ -182,6 +186,62 @@ def test_dashboard_counts_use_indexes(connection: sqlite3.Connection) -> None:
     assert "SEARCH s USING COVERING INDEX idx_study_sessions_group (group_id=?)" in steps
     assert only_plan(connection, lambda: session_repo.answer_totals(connection)) == [
         "SCAN daily_stats"  # one row per study day, not per review
+    ]
+
+
+def test_new_words_walk_the_path_in_index_order(connection: sqlite3.Connection) -> None:
+    """The current level, the other levels, then the words in no level: each an index walk."""
+    connection.row_factory = sqlite3.Row
+    statements = traced(connection, lambda: srs_repo.new_words(connection, 20, None, first_level=1))
+    unseen = ["CORRELATED SCALAR SUBQUERY 1", "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)"]
+    assert [plan(connection, sql) for sql in statements] == [
+        [
+            "SEARCH p USING INDEX idx_word_path_order (level_position=?)",
+            "SEARCH w USING INTEGER PRIMARY KEY (rowid=?)",
+            *unseen,
+            "SEARCH l USING INTEGER PRIMARY KEY (rowid=?)",
+        ],
+        [
+            "SCAN p USING INDEX idx_word_path_order",
+            "SEARCH w USING INTEGER PRIMARY KEY (rowid=?)",
+            *unseen,
+            "SEARCH l USING INTEGER PRIMARY KEY (rowid=?)",
+        ],
+        [
+            "SCAN w",
+            *unseen,
+            "CORRELATED SCALAR SUBQUERY 2",
+            "SEARCH p USING INTEGER PRIMARY KEY (rowid=?)",
+        ],
+    ]
+    # a group (at most MAX_WORDS_PER_GROUP words) sorts its own words
+    steps = only_plan(connection, lambda: srs_repo.new_words(connection, 20, 1, first_level=1))
+    assert steps[0] == (
+        "SEARCH wg USING COVERING INDEX sqlite_autoindex_words_groups_1 (group_id=?)"
+    )
+    assert steps[-1] == "USE TEMP B-TREE FOR ORDER BY"
+    # the due words still walk the due index; their level is two primary-key lookups
+    assert only_plan(connection, lambda: srs_repo.due_cards(connection, "9", 20, None)) == [
+        "SEARCH c USING INDEX idx_srs_cards_due (due<?)",
+        "SEARCH w USING INTEGER PRIMARY KEY (rowid=?)",
+        "SEARCH p USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN",
+        "SEARCH l USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN",
+    ]
+
+
+def test_the_path_figures_read_the_path_once(connection: sqlite3.Connection) -> None:
+    """One pass over word_path in index order (its words' counters and cards by key)."""
+    connection.row_factory = sqlite3.Row
+    assert only_plan(connection, lambda: level_repo.list_levels(connection)) == [
+        "MATERIALIZE f",
+        "SCAN p USING COVERING INDEX idx_word_path_order",
+        "SEARCH w USING INTEGER PRIMARY KEY (rowid=?)",
+        "SEARCH c USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN",
+        "SCAN l USING INDEX sqlite_autoindex_levels_2",
+        "SEARCH f USING AUTOMATIC COVERING INDEX (level_position=?) LEFT-JOIN",
+    ]
+    assert only_plan(connection, lambda: level_repo.total_duration_ms(connection)) == [
+        "SCAN daily_stats"  # one row per study day
     ]
 
 

@@ -115,3 +115,168 @@ def test_real_seeds_load_within_rules(services: Services) -> None:
     assert biggest <= 500
     assert sorted(launch_urls) == ["/apps/flashcards/", "/apps/typing/"]
     assert not services.seeding.seed(SEEDS_DIR).changed
+
+
+# -- levels of the learning path -------------------------------------------------------------
+
+
+def level_counts(services: Services) -> dict[str, int]:
+    with services.context.db.read() as connection:
+        return {
+            table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("levels", "level_groups", "level_prerequisites", "word_path")
+        }
+
+
+def test_fixture_levels_are_seeded_once(services: Services) -> None:
+    before = level_counts(services)
+    assert before == {"levels": 2, "level_groups": 2, "level_prerequisites": 1, "word_path": 10}
+    assert not services.seeding.seed(FIXTURE_SEEDS).changed
+    assert level_counts(services) == before
+
+
+def with_levels(tmp_path: Path, levels: list[dict[str, object]]) -> Path:
+    """The fixture seeds plus a new group (so a refused seeding has something to leave out)."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(FIXTURE_SEEDS, seeds)
+    manifest = json.loads((seeds / "manifest.json").read_text())
+    manifest["groups"].append({"file": "verbs.json", "group": "Fresh Group"})
+    manifest["levels"] = levels
+    (seeds / "manifest.json").write_text(json.dumps(manifest))
+    return seeds
+
+
+def a_level(name: str, groups: list[str], **fields: object) -> dict[str, object]:
+    level: dict[str, object] = {
+        "name": name,
+        "title": f"Level {name}",
+        "groups": groups,
+        "progression": {"min_success_rate": 0.8, "min_word_count": 1},
+    }
+    level.update(fields)
+    return level
+
+
+@pytest.mark.parametrize(
+    ("levels", "message"),
+    [
+        (
+            [a_level("A", ["Basic Greetings"]), a_level("A", ["Core Verbs"])],
+            "levels[1].name: level 'A' is declared twice",
+        ),
+        (
+            [a_level("A", ["No Such Group"])],
+            "levels[0].groups[0]: 'No Such Group' is not a group of the manifest",
+        ),
+        (
+            [a_level("A", ["Basic Greetings"]), a_level("B", ["Core Verbs", "Basic Greetings"])],
+            "levels[1].groups[1]: 'Basic Greetings' is already in level 'A'; "
+            "a group belongs to one level",
+        ),
+        (
+            [a_level("A", ["Basic Greetings"], prerequisites=["N3"])],
+            "levels[0].prerequisites[0]: 'N3' is not a level",
+        ),
+        (
+            [a_level("A", ["Basic Greetings"], prerequisites=["A"])],
+            "levels[0].prerequisites[0]: a level cannot require itself",
+        ),
+        (
+            [
+                a_level("A", ["Basic Greetings"], prerequisites=["C"]),
+                a_level("B", ["Core Verbs"], prerequisites=["A"]),
+                a_level(
+                    "C",
+                    ["Fresh Group"],  # the same words as Core Verbs: none of its own
+                    prerequisites=["B"],
+                    progression={"min_success_rate": 0.8, "min_word_count": 0},
+                ),
+            ],
+            "levels: the prerequisites go round in a circle: A -> C -> B -> A",
+        ),
+        (
+            # Core Verbs has 6 words, but こんにちは is already on level A
+            [
+                a_level("A", ["Basic Greetings"]),
+                a_level(
+                    "B", ["Core Verbs"], progression={"min_success_rate": 0.5, "min_word_count": 6}
+                ),
+            ],
+            "levels[1].progression.min_word_count: 6 is more than the 5 words of level 'B'",
+        ),
+        (
+            [
+                a_level(
+                    "A", ["Core Verbs"], progression={"min_success_rate": 1.5, "min_word_count": 1}
+                )
+            ],
+            "levels.0.progression.min_success_rate: Input should be less than or equal to 1",
+        ),
+        (
+            [
+                a_level(
+                    "A", ["Core Verbs"], progression={"min_success_rate": 0.5, "min_word_count": -1}
+                )
+            ],
+            "levels.0.progression.min_word_count: Input should be greater than or equal to 0",
+        ),
+        (
+            [a_level("A B/C", ["Core Verbs"])],
+            "levels.0.name: String should match pattern",
+        ),
+    ],
+)
+def test_bad_levels_are_refused_naming_the_place(
+    services: Services, tmp_path: Path, levels: list[dict[str, object]], message: str
+) -> None:
+    seeds = with_levels(tmp_path, levels)
+    before = table_counts(services), level_counts(services)
+    with pytest.raises(SeedError) as raised:
+        services.seeding.seed(seeds)
+    assert str(raised.value).startswith(f"{seeds / 'manifest.json'}: {message}")
+    assert (table_counts(services), level_counts(services)) == before
+
+
+def test_a_database_without_levels_gets_them_and_nothing_else(
+    services: Services, tmp_path: Path
+) -> None:
+    with services.context.db.write() as connection:
+        for table in ("level_groups", "level_prerequisites", "levels", "word_path"):
+            connection.execute(f"DELETE FROM {table}")
+        connection.execute("DELETE FROM words WHERE id = 2")  # the school's own deletion
+        connection.execute("DELETE FROM groups WHERE name = 'Core Verbs'")
+    before = table_counts(services)
+    report = services.seeding.seed_levels_if_none(FIXTURE_SEEDS)
+    assert (report.levels_added, report.level_groups_added) == (2, 1)
+    assert table_counts(services) == before  # neither the word nor the group came back
+    assert level_counts(services) == {
+        "levels": 2,
+        "level_groups": 1,
+        "level_prerequisites": 1,
+        "word_path": 4,
+    }
+    # once it has levels, it is left alone
+    assert not services.seeding.seed_levels_if_none(FIXTURE_SEEDS).changed
+
+
+def test_real_seeds_declare_n5_then_n4(services: Services) -> None:
+    with services.context.db.write() as connection:
+        for table in ("words", "groups", "study_activities", "levels"):
+            connection.execute(f"DELETE FROM {table}")
+    services.seeding.seed(SEEDS_DIR)
+    with services.context.db.read() as connection:
+        rows = connection.execute(
+            "SELECT l.name, l.position, l.min_success_rate, l.min_word_count,"
+            " (SELECT count(*) FROM word_path AS p WHERE p.level_id = l.id),"
+            " (SELECT count(*) FROM level_groups AS lg WHERE lg.level_id = l.id)"
+            " FROM levels AS l ORDER BY l.position"
+        ).fetchall()
+        requires = connection.execute(
+            "SELECT a.name, b.name FROM level_prerequisites AS lp"
+            " JOIN levels AS a ON a.id = lp.level_id JOIN levels AS b ON b.id = lp.prerequisite_id"
+        ).fetchall()
+    assert [tuple(row) for row in rows] == [
+        ("N5", 1, 0.8, 500, 671, 8),
+        ("N4", 2, 0.8, 480, 637, 6),
+    ]
+    assert [tuple(row) for row in requires] == [("N4", "N5")]

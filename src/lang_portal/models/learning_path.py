@@ -43,7 +43,9 @@ class PathLevel:
     started_at: Annotated[
         str | None, Field(description="first answer to one of the level's words; null before")
     ]
-    progress: Annotated[Share, Field(description="to completing the level: see next_level_progress")]
+    progress: Annotated[
+        Share, Field(description="to completing the level: see next_level_progress")
+    ]
     progression: Progression
     prerequisites: Annotated[list[str], Field(description="names of levels to complete first")]
     groups: list[LevelGroup]
