@@ -112,6 +112,42 @@ def test_dashboard_launch_answer_and_come_back(page: Page, screenshot: Screensho
     screenshot(page, "dashboard-after")
 
 
+def test_the_dashboard_shows_the_learning_path(page: Page, screenshot: Screenshot) -> None:
+    request = page.request
+    before = api_get(request, "/learning_path")
+    assert before["current_level"] == "N5"  # 500 N5 words learned is out of any test's reach
+    groups = api_get(request, "/groups", per_page=100)
+    group_id = next(group["id"] for group in groups if group["name"] == GROUP)
+    queue = api_get(request, "/review_queue", group_id=group_id, limit=1)
+    word_id = next(item["word_id"] for item in queue["items"] if item["kind"] == "new")
+    session = request.post(
+        "/api/v1/study_sessions", data={"group_id": group_id, "study_activity_id": 1}
+    )
+    assert session.status == 201
+    learned = request.post(
+        f"/api/v1/study_sessions/{session.json()['data']['id']}/words/{word_id}/review",
+        data={"grade": "easy", "duration_ms": 2000},
+    )
+    assert learned.status == 201, learned.text()
+    path = api_get(request, "/learning_path")
+    assert path["completed_words"] == before["completed_words"] + 1
+    milestone = path["next_milestone"]
+
+    open_dashboard(page)
+    panel = page.get_by_role("region", name="Learning path")
+    expect(panel.locator('[data-path="current"]')).to_have_text(
+        f"Current level: JLPT N5 · {path['completed_words']} of 671 words learned"
+    )
+    expect(panel.locator('[data-path="milestone"]')).to_have_text(
+        f"Next milestone: 500 words learned ({milestone['current']} so far)"
+    )
+    bar = panel.get_by_role("progressbar", name=re.compile("^Next milestone"))
+    assert float(bar.get_attribute("value") or "-1") == pytest.approx(milestone["progress"])
+    expect(panel.locator('[data-level="N5"]')).to_have_attribute("data-status", "current")
+    expect(panel.locator('[data-level="N4"]')).to_contain_text("locked · 0 of 637 words learned")
+    screenshot(page, "learning-path")
+
+
 def test_search_a_word_and_see_its_history(page: Page, screenshot: Screenshot) -> None:
     request = page.request
     groups = api_get(request, "/groups", per_page=100)

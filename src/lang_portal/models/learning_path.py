@@ -81,8 +81,9 @@ class LearningPath:
     next_level_progress: Annotated[
         Share,
         Field(
-            description="to completing the current level: the mean of the word part and the "
-            "success-rate part, each capped at 1"
+            description="to completing the current level: the lesser of the word part "
+            "(learned / min_word_count) and the success part (rate / min_success_rate), each "
+            "capped at 1"
         ),
     ]
     path_completed: Annotated[bool, Field(description="every level completed (false with none)")]

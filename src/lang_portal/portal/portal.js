@@ -330,9 +330,67 @@ function gapRanges(points) {
   }).filter(Boolean);
 }
 
+const LEVEL_STATUS = { completed: "completed", current: "current level", locked: "locked" };
+
+function milestoneText(milestone) {
+  return milestone.type === "words_learned"
+    ? `Next milestone: ${milestone.target} words learned (${milestone.current} so far)`
+    : `Next milestone: ${milestone.target}% of answers right (${milestone.current}% so far)`;
+}
+
+// The current level and the way to its next milestone, from /learning_path
+// (docs/learning-path.md).
+function pathSection(path) {
+  if (!path.levels.length) {
+    return section("path-heading", "Learning path", h("p", {}, "No levels are declared."));
+  }
+  const current = path.levels.find((level) => level.status === "current");
+  const milestone = path.next_milestone;
+  return section(
+    "path-heading",
+    "Learning path",
+    h(
+      "p",
+      { "data-path": "current" },
+      current
+        ? `Current level: ${current.title} · ${path.completed_words} of ${current.word_count} words learned`
+        : "Every level completed.",
+    ),
+    milestone
+      ? h(
+          "div",
+          { class: "milestone" },
+          h("label", { for: "milestone-progress", "data-path": "milestone" }, milestoneText(milestone)),
+          h(
+            "progress",
+            { id: "milestone-progress", max: 1, value: milestone.progress },
+            percent(milestone.progress),
+          ),
+          h(
+            "p",
+            { class: "note" },
+            `${percent(path.next_level_progress)} of the way to completing ${current.name}`,
+          ),
+        )
+      : null,
+    h(
+      "ol",
+      { class: "levels" },
+      path.levels.map((level) =>
+        h(
+          "li",
+          { "data-level": level.name, "data-status": level.status },
+          h("strong", {}, level.title),
+          ` · ${LEVEL_STATUS[level.status]} · ${level.words_learned} of ${level.word_count} words learned`,
+        ),
+      ),
+    ),
+  );
+}
+
 async function dashboardView() {
   const streaksAsked = get("/analytics/streaks");
-  const [streaks, stats, queue, groups, activities, forecast, curve, evaluation, progress] =
+  const [streaks, stats, queue, groups, activities, forecast, curve, evaluation, progress, path] =
     await Promise.all([
       streaksAsked,
       get("/dashboard/quick-stats"),
@@ -345,6 +403,7 @@ async function dashboardView() {
       streaksAsked.then((s) =>
         get("/analytics/progress", { from: minusDays(s.today, PROGRESS_DAYS - 1), to: s.today }),
       ),
+      get("/learning_path"),
     ]);
   document.title = "Dashboard · lang-portal";
 
@@ -560,7 +619,12 @@ async function dashboardView() {
   );
   return {
     title: "Dashboard",
-    nodes: [h("div", { class: "columns" }, today, launch), dueNow, progressSection],
+    nodes: [
+      h("div", { class: "columns" }, today, launch),
+      pathSection(path),
+      dueNow,
+      progressSection,
+    ],
     charts,
   };
 }

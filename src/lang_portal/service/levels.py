@@ -65,8 +65,8 @@ class LevelState:
 
     @property
     def progress(self) -> float:
-        """Progress to completing the level, 0-1: the mean of its two parts, each capped at 1."""
-        return (self.words_part + self.success_part) / 2
+        """Progress to completing the level, 0-1: the part of its rule furthest behind."""
+        return min(self.words_part, self.success_part)
 
 
 @dataclass
