@@ -111,11 +111,11 @@ def read_path(connection: sqlite3.Connection) -> PathState:
         required.setdefault(row["level_id"], []).append(row["prerequisite_id"])
     for row in level_repo.level_groups(connection):
         by_id[row["level_id"]].groups.append((row["id"], row["name"]))
-    _settle_statuses(levels, required)
+    settle_statuses(levels, required)
     return PathState(levels)
 
 
-def _settle_statuses(levels: list[LevelState], required: dict[int, list[int]]) -> None:
+def settle_statuses(levels: list[LevelState], required: dict[int, list[int]]) -> None:
     """Completed levels first (a prerequisite may come later in path order), then the current."""
     completed: set[int] = set()
     changed = True

@@ -205,13 +205,13 @@ def level_problem(manifest: SeedManifest, groups: list[_GroupRows]) -> str | Non
                 f"{place}.progression.min_word_count: {level.progression.min_word_count} is "
                 f"more than the {own_words} words of level {level.name!r}"
             )
-    cycle = _prerequisite_cycle({level.name: level.prerequisites for level in manifest.levels})
+    cycle = prerequisite_cycle({level.name: level.prerequisites for level in manifest.levels})
     if cycle:
         return f"levels: the prerequisites go round in a circle: {' -> '.join(cycle)}"
     return None
 
 
-def _prerequisite_cycle(requires: dict[str, list[str]]) -> list[str]:
+def prerequisite_cycle(requires: dict[str, list[str]]) -> list[str]:
     """One circle of prerequisites (its first level repeated at the end), or []."""
     finished: set[str] = set()
 
