@@ -58,6 +58,8 @@ def test_milestones_come_words_first_then_the_rate() -> None:
     assert rate is not None and (rate.type, rate.target, rate.current) == ("success_rate", 80, 70)
     assert rate.progress == 0.875
     assert next_milestone(a_level(1, learned=10, correct=9, wrong=1)) is None
+    low = next_milestone(a_level(1, learned=10, correct=29, wrong=71))
+    assert low is not None and low.current == 29
 
 
 def statuses(levels: list[LevelState], required: dict[int, list[int]]) -> list[str]:

@@ -37,7 +37,8 @@ def next_milestone(level: LevelState) -> Milestone | None:
         return Milestone(
             type=SUCCESS_RATE,
             target=round(100 * level.min_success_rate),
-            current=int(100 * (level.success_rate or 0.0)),
+            # in whole percent, rounded down in integers (no float edge: 29 % stays 29)
+            current=100 * level.correct // level.answers if level.answers else 0,
             progress=round(level.success_part, 4),
         )
     return None
