@@ -195,16 +195,15 @@ def test_new_words_walk_the_path_in_index_order(connection: sqlite3.Connection) 
     statements = traced(connection, lambda: srs_repo.new_words(connection, 20, None, first_level=1))
     unseen = ["CORRELATED SCALAR SUBQUERY 1", "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)"]
     assert [plan(connection, sql) for sql in statements] == [
+        # on the path, an index of the words never answered: no walk past studied words
         [
-            "SEARCH p USING INDEX idx_word_path_order (level_position=?)",
+            "SEARCH p USING INDEX idx_word_path_new (level_position=?)",
             "SEARCH w USING INTEGER PRIMARY KEY (rowid=?)",
-            *unseen,
             "SEARCH l USING INTEGER PRIMARY KEY (rowid=?)",
         ],
         [
-            "SCAN p USING INDEX idx_word_path_order",
+            "SCAN p USING INDEX idx_word_path_new",
             "SEARCH w USING INTEGER PRIMARY KEY (rowid=?)",
-            *unseen,
             "SEARCH l USING INTEGER PRIMARY KEY (rowid=?)",
         ],
         [
@@ -229,16 +228,13 @@ def test_new_words_walk_the_path_in_index_order(connection: sqlite3.Connection) 
     ]
 
 
-def test_the_path_figures_read_the_path_once(connection: sqlite3.Connection) -> None:
-    """One pass over word_path in index order (its words' counters and cards by key)."""
+def test_the_path_figures_read_the_levels_counters(connection: sqlite3.Connection) -> None:
+    """The levels' kept counters, and each level's start by one seek of a partial index."""
     connection.row_factory = sqlite3.Row
     assert only_plan(connection, lambda: level_repo.list_levels(connection)) == [
-        "MATERIALIZE f",
-        "SCAN p USING COVERING INDEX idx_word_path_order",
-        "SEARCH w USING INTEGER PRIMARY KEY (rowid=?)",
-        "SEARCH c USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN",
         "SCAN l USING INDEX sqlite_autoindex_levels_2",
-        "SEARCH f USING AUTOMATIC COVERING INDEX (level_position=?) LEFT-JOIN",
+        "CORRELATED SCALAR SUBQUERY 1",
+        "SEARCH p USING COVERING INDEX idx_word_path_started (level_position=? AND first_review>?)",
     ]
     assert only_plan(connection, lambda: level_repo.total_duration_ms(connection)) == [
         "SCAN daily_stats"  # one row per study day
@@ -266,5 +262,9 @@ def test_an_answer_touches_single_rows_in_few_statements(
                 assert not step.startswith("SCAN"), (sql, step)
     # session, word + card, distinct words, the review row, word, session, session words,
     # day, day's words, curve by times seen, curve by gap, activity, evaluation bins and
-    # histogram, card
-    assert len(seen) == 16, seen
+    # histogram, card (16); and the learning path's triggers (migration 0010): the word's
+    # counters copied to its place on the path and that level's sums. The trace shows each
+    # trigger run as the statement that fired it once more: the word's update 4 times more (two
+    # triggers of one statement each), the card's once more (its trigger's condition is false:
+    # the card kept its state and first review).
+    assert len(seen) == 21, seen

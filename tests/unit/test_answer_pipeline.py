@@ -30,7 +30,26 @@ from tests.conftest import FIXTURE_SEEDS, START
 ROW_COUNTERS = {
     "words": "id, correct_count, wrong_count, last_reviewed_at",
     "study_sessions": "id, review_items_count, correct_count, ended_at",
+    # the learning path's copies of the counters and cards, and each level's sums of them
+    "word_path": "word_id AS id, level_id, correct_count, wrong_count, learned, first_review",
+    "levels": "id, word_count, words_learned, correct_count, wrong_count",
 }
+
+# Each level's figures counted afresh from the words, their cards and their places.
+LEVEL_RECOUNT = (
+    "SELECT l.id, count(p.word_id), coalesce(sum(c.state IN (2, 3)), 0),"
+    " coalesce(sum(w.correct_count), 0), coalesce(sum(w.wrong_count), 0) FROM levels AS l"
+    " LEFT JOIN word_path AS p ON p.level_id = l.id LEFT JOIN words AS w ON w.id = p.word_id"
+    " LEFT JOIN srs_cards AS c ON c.word_id = p.word_id GROUP BY l.id ORDER BY l.id"
+)
+
+
+def assert_level_figures_are_a_recount(services: Services) -> None:
+    with services.context.db.snapshot() as connection:
+        kept = connection.execute(ROW_COUNTERS["levels"].join(("SELECT ", " FROM levels")))
+        recounted = connection.execute(LEVEL_RECOUNT).fetchall()
+        assert [tuple(row) for row in kept] == [tuple(row) for row in recounted]
+
 
 # One step of a learner's history: wait (minutes), maybe switch activity, answer a word.
 steps = st.lists(
@@ -149,10 +168,12 @@ def test_live_answers_and_a_rebuild_leave_identical_derived_tables(
             use_parameters(services, FITTED, slow_correct_ms=8_000)
         answer_live(services, clock, history)
         live = snapshot(services)
+        assert_level_figures_are_a_recount(services)
         with services.context.db.write() as connection:
             replayed = services.answers.rebuild(connection)
         assert replayed == len(history)
         assert snapshot(services) == live
+        assert_level_figures_are_a_recount(services)
 
 
 @settings(
@@ -170,6 +191,7 @@ def test_taking_an_answer_out_leaves_what_a_rebuild_without_it_leaves(
         with services.context.db.write() as connection:
             services.answers.retract(connection, removed)
         retracted = snapshot(services)
+        assert_level_figures_are_a_recount(services)
         with services.context.db.write() as connection:
             services.answers.rebuild(connection)
             assert (

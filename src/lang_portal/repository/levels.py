@@ -51,17 +51,21 @@ def link_group(connection: sqlite3.Connection, level_id: int, group_id: int) -> 
 
 
 def rebuild_word_path(connection: sqlite3.Connection) -> None:
-    """Every word's place from scratch: after levels or their groups change."""
+    """Every word's place from scratch, after levels or their groups change (the level
+    counters follow through the table's triggers)."""
     connection.execute("DELETE FROM word_path")
     connection.execute(
-        "INSERT INTO word_path (word_id, level_id, level_position, group_position) "
-        "SELECT word_id, level_id, level_position, group_position FROM ("
+        "INSERT INTO word_path (word_id, level_id, level_position, group_position,"
+        " correct_count, wrong_count, learned, first_review) "
+        "SELECT p.word_id, p.level_id, p.level_position, p.group_position, w.correct_count,"
+        " w.wrong_count, coalesce(c.state IN (2, 3), 0), c.first_review FROM ("
         " SELECT wg.word_id, lg.level_id, l.position AS level_position,"
         " lg.position AS group_position, row_number() OVER ("
         "  PARTITION BY wg.word_id ORDER BY l.position, lg.position) AS choice"
         " FROM level_groups AS lg JOIN levels AS l ON l.id = lg.level_id"
         " JOIN words_groups AS wg ON wg.group_id = lg.group_id"
-        ") WHERE choice = 1"
+        ") AS p JOIN words AS w ON w.id = p.word_id"
+        " LEFT JOIN srs_cards AS c ON c.word_id = p.word_id WHERE p.choice = 1"
     )
 
 
@@ -76,24 +80,13 @@ def delete_levels(connection: sqlite3.Connection) -> None:
 
 
 def list_levels(connection: sqlite3.Connection) -> list[sqlite3.Row]:
-    """The levels in path order, each with its figures from the per-word counters and cards.
-
-    One pass over the path's words (word_path in index order), never over the answers.
-    """
+    """The levels in path order with their kept figures; each level's start is one index seek."""
     return connection.execute(
         "SELECT l.id, l.name, l.title, l.position, l.min_success_rate, l.min_word_count,"
-        " coalesce(f.words, 0) AS words, coalesce(f.learned, 0) AS learned,"
-        " coalesce(f.correct, 0) AS correct, coalesce(f.wrong, 0) AS wrong, f.started_at "
-        "FROM levels AS l LEFT JOIN ("
-        " SELECT p.level_position, count(*) AS words,"
-        " sum(c.state IN (2, 3)) AS learned,"
-        " sum(w.correct_count) AS correct, sum(w.wrong_count) AS wrong,"
-        " min(c.first_review) AS started_at"
-        " FROM word_path AS p JOIN words AS w ON w.id = p.word_id"
-        " LEFT JOIN srs_cards AS c ON c.word_id = p.word_id"
-        " GROUP BY p.level_position"
-        ") AS f ON f.level_position = l.position "
-        "ORDER BY l.position"
+        " l.word_count AS words, l.words_learned AS learned, l.correct_count AS correct,"
+        " l.wrong_count AS wrong, (SELECT min(p.first_review) FROM word_path AS p"
+        "  WHERE p.level_position = l.position AND p.first_review IS NOT NULL) AS started_at "
+        "FROM levels AS l ORDER BY l.position"
     ).fetchall()
 
 

@@ -79,8 +79,8 @@ def new_words(
 
     Path order: the level at position `first_level` (the learner's current level) first, then
     the other levels by position, then the words in no level; within a level by group order
-    (word_path), then id. The whole inventory walks idx_word_path_order and the words' primary
-    key; a group (at most MAX_WORDS_PER_GROUP words) sorts its own words.
+    (word_path), then id. On the path it walks idx_word_path_new (only words never answered),
+    off it the words' primary key; a group (at most MAX_WORDS_PER_GROUP words) sorts its own.
     """
     if group_id is not None:
         return connection.execute(
@@ -93,10 +93,11 @@ def new_words(
             "p.level_position, p.group_position, wg.word_id LIMIT ?",
             (group_id, first_level, limit),
         ).fetchall()
+    # word_path's first_review is the card's: NULL exactly when the word has no card
     on_path = (
         f"SELECT {_QUEUE_COLUMNS}, {_LEVEL_COLUMNS} FROM word_path AS p "
         "JOIN words AS w ON w.id = p.word_id JOIN levels AS l ON l.id = p.level_id "
-        f"WHERE p.level_position {{}} ? AND {_UNSEEN} "
+        "WHERE p.level_position {} ? AND p.first_review IS NULL "
         "ORDER BY p.level_position, p.group_position, p.word_id LIMIT ?"
     )
     rows: list[sqlite3.Row] = []
