@@ -72,19 +72,25 @@ def test_cleanup_removes_orphans_and_expired_keys_only(
             "INSERT INTO words_groups (word_id, group_id, created_at) VALUES (9999, 1, ?)",
             (to_stored(now),),
         )
+        connection.execute(
+            "INSERT INTO word_path (word_id, level_id, level_position, group_position)"
+            " VALUES (9999, 1, 1, 1)"
+        )
         _key(connection, "expired", to_stored(now - timedelta(hours=25)))
         _key(connection, "fresh", to_stored(now - timedelta(hours=23)))
 
     outcome = Maintenance(services.context).execute("cleanup")
     assert outcome.status == "ok", outcome.detail
     assert outcome.detail.startswith(
-        "orphaned rows removed: 1 word_review_items, 1 words_groups; expired idempotency keys: 1;"
+        "orphaned rows removed: 1 word_review_items, 1 words_groups, 1 word_path; "
+        "expired idempotency keys: 1;"
     )
     with _raw(services) as connection:
         keys = [row[0] for row in connection.execute("SELECT key FROM idempotency_keys")]
         reviews = connection.execute("SELECT study_session_id FROM word_review_items").fetchall()
     assert keys == ["fresh"]
     assert reviews == [(session_id,)]  # the real answer stays
+    assert client.get("/api/v1/learning_path").json()["data"]["levels"][0]["word_count"] == 5
     again = Maintenance(services.context).execute("cleanup")
     assert again.detail.startswith("orphaned rows removed: none; expired idempotency keys: 0;")
 

@@ -18,6 +18,10 @@ _ORPHANS = {
     "words_groups": "word_id NOT IN (SELECT id FROM words) "
     "OR group_id NOT IN (SELECT id FROM groups)",
     "srs_cards": "word_id NOT IN (SELECT id FROM words)",
+    # no foreign key: a word's place on the learning path (migration 0010)
+    "word_path": "word_id NOT IN (SELECT id FROM words)",
+    "level_groups": "group_id NOT IN (SELECT id FROM groups) "
+    "OR level_id NOT IN (SELECT id FROM levels)",
     "archived_answers": "session_id NOT IN (SELECT id FROM archived_sessions) "
     "OR word_id NOT IN (SELECT id FROM words)",
 }
