@@ -74,7 +74,7 @@ def test_cleanup_removes_orphans_and_expired_keys_only(
         )
         connection.execute(
             "INSERT INTO word_path (word_id, level_id, level_position, group_position)"
-            " VALUES (9999, 1, 1, 1)"
+            " VALUES (9998, 1, 1, 1)"
         )
         _key(connection, "expired", to_stored(now - timedelta(hours=25)))
         _key(connection, "fresh", to_stored(now - timedelta(hours=23)))
