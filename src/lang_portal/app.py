@@ -22,6 +22,7 @@ from lang_portal.api import (
     dashboard,
     groups,
     legacy,
+    messages,
     portal,
     srs,
     study_activities,
@@ -94,6 +95,7 @@ def spec_routers() -> list[APIRouter]:
             srs,
             analytics,
             transfer,
+            messages,
         )
     ]
 

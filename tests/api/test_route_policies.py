@@ -74,6 +74,7 @@ SPEC: dict[tuple[str, str], tuple[RateClass, Runs, bool]] = {
     ("GET", "/export/words.csv"): (R, POOL, False),
     ("POST", "/import/history"): (W, LOOP, False),  # async: the import itself goes to a thread
     ("POST", "/import/words"): (W, LOOP, False),
+    ("GET", "/messages"): (R, LOOP, CACHED),  # one entry per language (api.cache)
 }
 
 LEGACY: dict[tuple[str, str], tuple[RateClass, Runs, bool]] = {
