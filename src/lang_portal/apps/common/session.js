@@ -3,6 +3,7 @@
 
 import { api, ApiError } from "./api.js";
 import { AnswerQueue, sessionGone } from "./answers.js";
+import { t } from "./messages.js";
 
 const SECTIONS = ["loading", "problem", "study", "result"];
 
@@ -44,7 +45,7 @@ export function answerQueue(onSessionGone) {
   const status = $("sync");
   const showWaiting = (current) => {
     const waiting = current.waiting().length;
-    status.textContent = waiting ? `${waiting} answer${waiting > 1 ? "s" : ""} waiting to be sent…` : "";
+    status.textContent = waiting ? t("study.sync.waiting", { count: waiting }) : "";
     status.classList.toggle("offline", waiting > 0);
   };
   const queue = new AnswerQueue({ onChange: showWaiting, onSessionGone });
@@ -68,7 +69,7 @@ async function thisActivity() {
 export async function startNewSession(groupId, queue, goneSessionId, activityId) {
   const activity = activityId ? { id: activityId } : await thisActivity();
   if (!activity) {
-    problem("This app is not on the launchpad", "No study activity launches this page.");
+    problem(t("study.not_on_launchpad.title"), t("study.not_on_launchpad.text"));
     return;
   }
   const launched = await api(`/study_activities/${activity.id}/launch`, {
@@ -102,32 +103,23 @@ export function problem(title, text, action) {
 
 export function describe(error) {
   if (error instanceof ApiError) return error.message;
-  return "the server cannot be reached; try again in a moment";
+  return t("study.unreachable");
 }
-
-const GONE_TEXT = {
-  expired: [
-    "This study session has expired",
-    "A session ends after a while without answers; a new one carries on with the same words.",
-  ],
-  missing: ["This study session does not exist", "It may have been deleted, or the link is wrong."],
-  none: ["No study session", "This page was opened without a study session."],
-};
 
 /** Offers a new session for the group when the launched one cannot take answers. */
 export function offerNewSession(reason, groupId, queue, sessionId, activityId) {
-  const [title, explanation] = GONE_TEXT[reason];
+  const [title, explanation] = [t(`study.gone.${reason}.title`), t(`study.gone.${reason}.text`)];
   let text = explanation;
   const held = sessionId ? queue.held(sessionId).length : 0;
   if (held) {
-    text += ` ${held} answer${held > 1 ? "s" : ""} not yet recorded will go into the new session.`;
+    text += ` ${t("study.gone.held", { count: held })}`;
   }
   if (!groupId) {
-    problem(title, `${text} Start one from the portal.`);
+    problem(title, `${text} ${t("study.gone.from_portal")}`);
     return;
   }
   problem(title, text, {
-    label: "Start a new session",
+    label: t("study.new_session"),
     run: () => startNewSession(groupId, queue, sessionId, activityId),
   });
 }
@@ -148,7 +140,7 @@ export async function pickGroup(queue) {
     }),
   );
   list.hidden = false;
-  problem("Pick a group to study", "This page was opened without a study session.");
+  problem(t("study.pick_group"), t("study.gone.none.text"));
 }
 
 /**
@@ -195,8 +187,8 @@ export async function openSession({ limit, start }) {
     }
     start({ session, words: next.items, queue, queueInfo: next });
   } catch (error) {
-    problem("Something went wrong", describe(error), {
-      label: "Try again",
+    problem(t("study.problem"), describe(error), {
+      label: t("study.retry"),
       run: async () => location.reload(),
     });
   }
