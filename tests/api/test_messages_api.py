@@ -86,3 +86,21 @@ def test_a_cached_list_in_the_spec_is_the_same_in_every_language(client: TestCli
     assert english.json()["data"] == japanese.json()["data"]
     assert english.headers["etag"] == japanese.headers["etag"]
     assert "content-language" not in japanese.headers
+
+
+def test_the_reset_messages_are_in_the_language(api: MountClient) -> None:
+    japanese = api.post("/reset_history", headers=JA)
+    assert japanese.status == 200
+    assert japanese.data == {"success": True, "message": "学習履歴をリセットしました"}
+    assert japanese.headers["content-language"] == "ja"
+    english = api.post("/reset_history")
+    assert english.data == {"success": True, "message": "Study history has been reset"}
+    chinese = api.post("/full_reset", headers=ZH)
+    assert chinese.data == {"success": True, "message": "系统已完全重置"}
+
+
+def test_the_legacy_reset_message_is_in_the_language(client: TestClient) -> None:
+    response = client.post("/api/study-sessions/reset", headers=ZH)
+    assert response.status_code == 200
+    assert response.json() == {"message": "学习记录已重置"}
+    assert response.headers["content-language"] == "zh"
