@@ -77,6 +77,11 @@ The school's earlier Flask contract (`/words`, `/groups`, `/api/study-sessions`,
 errors as `{"error": "message"}`) is served too unless `LEGACY_API_ENABLED=false`; see
 docs/legacy-api.md.
 
+Messages are in English, Japanese or Chinese, chosen by the request's `Accept-Language`
+(English by default): every error's `message`, the reset messages and `GET /messages`. Such a
+response has `Content-Language` and `Vary: Accept-Language`. Error `code`s never change with
+the language.
+
 Times are RFC 3339 in the configured time zone. No authentication: one learner.
 """
 
