@@ -65,6 +65,7 @@ def page_load_paths(client: TestClient) -> list[str]:
         "/api/v1/study_sessions",
         f"/api/v1/study_sessions/{session_id}",
         f"/api/v1/study_sessions/{session_id}/words",
+        f"/api/v1/study_sessions/{session_id}/result",
         "/api/v1/study_activities",
         "/api/v1/study_activities/1/study_sessions",
         "/api/v1/dashboard/last_study_session",
