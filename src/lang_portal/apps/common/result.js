@@ -1,7 +1,7 @@
 // How a session went: accuracy, the words seen, and when each falls due again.
 
 import { api } from "./api.js";
-import { $, describe, element, show, startNewSession } from "./session.js";
+import { $, describe, element, finishSession, show, startNewSession } from "./session.js";
 
 const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
 const UNITS = [
@@ -27,9 +27,9 @@ export async function showResult(session, queue) {
   const status = $("result-status");
   const waiting = queue.waiting(session.id).length;
   status.textContent = waiting ? "Recording your answers…" : "Loading the result…";
-  await queue.drained();
   let result;
   try {
+    await finishSession(session, queue); // the answers recorded, then the session completed
     result = await api(`/study_sessions/${session.id}/result`);
   } catch (error) {
     status.textContent = `The result cannot be shown: ${describe(error)}`;
