@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -70,6 +70,34 @@ def launch_url_for(base_url: str, group_id: int, session_id: int) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+def apply_transition(
+    connection: sqlite3.Connection,
+    row: sqlite3.Row,
+    status: SessionStatus,
+    action: Action,
+    now: datetime,
+) -> None:
+    """Store a transition `check_transition` allowed, in the caller's write transaction."""
+    stored = to_stored(now)
+    session_id = row["id"]
+    if action is Action.PAUSE:
+        session_repo.set_paused(connection, session_id, stored)
+        return
+    # the time away (a pause, or the idle time of an expired session) is no study time
+    if status.state is SessionState.PAUSED:
+        session_repo.add_break(connection, session_id, row["paused_at"], stored)
+    elif status.state is SessionState.EXPIRED and action is Action.RESUME:
+        session_repo.add_break(connection, session_id, to_stored(status.last_activity), stored)
+    if action is Action.RESUME:
+        session_repo.set_resumed(connection, session_id, stored)
+    else:
+        session_repo.set_completed(connection, session_id, stored)
+
+
+# Writes the statement of a portal transition (xapi/answers.py sets it), in its transaction.
+LifecycleWriter = Callable[[sqlite3.Connection, sqlite3.Row, Action, datetime], None]
+
+
 class StudyService:
     def __init__(
         self,
@@ -83,6 +111,7 @@ class StudyService:
         self.optimizer = optimizer
         self._origins: VersionMemo[str, frozenset[str]] = VersionMemo(budget=1)
         self.timeouts = Timeouts.of(context.settings)
+        self.lifecycle_writer: LifecycleWriter | None = None
 
     # -- activities ----------------------------------------------------------------------------
 
@@ -236,33 +265,12 @@ class StudyService:
             now = self.context.now()
             status = session_status(row, now, self.timeouts)
             if check_transition(status, action):
-                self._apply(connection, row, status, action, now)
+                apply_transition(connection, row, status, action, now)
+                if self.lifecycle_writer is not None:
+                    self.lifecycle_writer(connection, row, action, now)
                 row = session_repo.get_session(connection, session_id)
                 assert row is not None
         return self.session_item(row, now)
-
-    @staticmethod
-    def _apply(
-        connection: sqlite3.Connection,
-        row: sqlite3.Row,
-        status: SessionStatus,
-        action: Action,
-        now: datetime,
-    ) -> None:
-        stored = to_stored(now)
-        session_id = row["id"]
-        if action is Action.PAUSE:
-            session_repo.set_paused(connection, session_id, stored)
-            return
-        # the time away (a pause, or the idle time of an expired session) is no study time
-        if status.state is SessionState.PAUSED:
-            session_repo.add_break(connection, session_id, row["paused_at"], stored)
-        elif status.state is SessionState.EXPIRED and action is Action.RESUME:
-            session_repo.add_break(connection, session_id, to_stored(status.last_activity), stored)
-        if action is Action.RESUME:
-            session_repo.set_resumed(connection, session_id, stored)
-        else:
-            session_repo.set_completed(connection, session_id, stored)
 
     # -- reviews -------------------------------------------------------------------------------
 
