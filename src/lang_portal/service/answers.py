@@ -28,6 +28,7 @@ from fsrs import Card, Rating, Scheduler, State
 
 from lang_portal.clock import from_stored, to_stored
 from lang_portal.errors import BusinessRuleError, NotFoundError, ValidationFailedError
+from lang_portal.i18n import Text
 from lang_portal.repository import answers as answer_repo
 from lang_portal.repository import sessions as session_repo
 from lang_portal.service.context import ServiceContext
@@ -79,16 +80,17 @@ def answer_outcome(correct: bool | None, grade: str | None) -> tuple[bool, int |
     if grade is None:
         if correct is None:
             raise ValidationFailedError(
-                "send the answer as correct (true/false) or as grade (again/hard/good/easy)",
-                {"correct": "field required (or grade)"},
+                "errors.validation.answer_missing",
+                {"correct": Text("validation.correct_or_grade_required")},
             )
         return correct, None
     value = GRADES[grade]
     if correct is not None and correct != (value > 1):
         raise ValidationFailedError(
-            f"correct {str(correct).lower()} contradicts grade {grade!r}: a wrong answer is "
-            "'again', a right one 'hard', 'good' or 'easy'",
+            "errors.validation.answer_contradicts_grade",
             {"correct": correct, "grade": grade},
+            correct=str(correct).lower(),
+            grade=grade,
         )
     return value > 1, value
 
@@ -521,8 +523,9 @@ class AnswerPipeline:
                     )
                 if distinct[answer.session_id] >= limit:
                     raise BusinessRuleError(
-                        f"a study session covers at most {limit} distinct words",
+                        "errors.business.max_words_per_session",
                         {"study_session_id": answer.session_id, "max_words_per_session": limit},
+                        limit=limit,
                     )
                 distinct[answer.session_id] += 1
                 in_session.add(pair)
@@ -585,7 +588,7 @@ class AnswerPipeline:
         if found is not None:
             if found["request_hash"] != digest:
                 raise ValidationFailedError(
-                    "this Idempotency-Key was already used with another request",
+                    "errors.validation.idempotency_key_reused",
                     {"Idempotency-Key": idempotency_key},
                 )
             rows = answer_repo.reviews_by_id(connection, orjson.loads(found["review_ids"]))

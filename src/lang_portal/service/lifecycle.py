@@ -127,29 +127,36 @@ def session_status(row: sqlite3.Row, now: datetime, timeouts: Timeouts) -> Sessi
     return SessionStatus(row["id"], state, last, warn_at, expires_at, None)
 
 
-def check_transition(status: SessionStatus, action: Action) -> bool:
+TimeRenderer = Callable[[datetime | None], str | None]
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def check_transition(status: SessionStatus, action: Action, api_time: TimeRenderer = _iso) -> bool:
     """True when the action changes the session; False when it is already where the action
     leads (nothing to do). Raises BUSINESS_RULE_VIOLATION for a transition the lifecycle
-    does not have."""
+    does not have. `api_time` renders a datetime as the API serves times."""
     if status.state in TARGETS[action]:
         return False
     if action in status.allowed():
         return True
-    if status.state is SessionState.EXPIRED:
-        reason = "it expired and its grace period is over; start a new one"
-    elif status.state is SessionState.COMPLETED:
-        reason = "it is completed; start a new one"
-    else:
-        reason = f"a {status.state.value} session cannot be asked to {action.value}"
+    details = {**status.transition_details(), "requested": action.value}
+    if status.state is SessionState.COMPLETED:
+        raise BusinessRuleError("errors.session.final_completed", details, id=status.session_id)
+    if status.resumable_until is None:
+        raise BusinessRuleError("errors.session.final_expired", details, id=status.session_id)
+    # the one refusal left: pausing an expired session within its grace period
     raise BusinessRuleError(
-        f"study session {status.session_id} cannot {action.value}: {reason}",
-        {**status.transition_details(), "requested": action.value},
+        "errors.session.pause_expired",
+        details,
+        id=status.session_id,
+        until=api_time(status.resumable_until),
     )
 
 
-def require_answerable(
-    status: SessionStatus, api_time: Callable[[datetime | None], str | None]
-) -> None:
+def require_answerable(status: SessionStatus, api_time: TimeRenderer) -> None:
     """Refuse an answer (or the next words) for a session that cannot take one: expired ->
     SESSION_EXPIRED, completed or paused -> BUSINESS_RULE_VIOLATION. `api_time` renders a
     datetime as the API serves times."""
@@ -164,24 +171,21 @@ def require_answerable(
             "resumable_until": api_time(status.resumable_until),
         }
         if status.resumable_until is not None:
-            message = (
-                f"study session {status.session_id} expired after {minutes} idle minutes; "
-                "resume it (POST .../resume) before "
-                f"{api_time(status.resumable_until)} or start a new one"
+            raise SessionExpiredError(
+                "errors.session.expired_resumable",
+                details,
+                id=status.session_id,
+                minutes=minutes,
+                until=details["resumable_until"],
             )
-        else:
-            message = (
-                f"study session {status.session_id} expired after {minutes} idle minutes; "
-                "start a new one"
-            )
-        raise SessionExpiredError(message, details)
+        raise SessionExpiredError(
+            "errors.session.expired", details, id=status.session_id, minutes=minutes
+        )
     if status.state is SessionState.COMPLETED:
         raise BusinessRuleError(
-            f"study session {status.session_id} is completed; start a new one",
-            status.transition_details(),
+            "errors.session.completed", status.transition_details(), id=status.session_id
         )
     if status.state is SessionState.PAUSED:
         raise BusinessRuleError(
-            f"study session {status.session_id} is paused; resume it first",
-            status.transition_details(),
+            "errors.session.paused", status.transition_details(), id=status.session_id
         )

@@ -264,7 +264,7 @@ class StudyService:
                 raise NotFoundError.of("study session", session_id)
             now = self.context.now()
             status = session_status(row, now, self.timeouts)
-            if check_transition(status, action):
+            if check_transition(status, action, self.context.api_datetime):
                 apply_transition(connection, row, status, action, now)
                 if self.lifecycle_writer is not None:
                     self.lifecycle_writer(connection, row, action, now)
