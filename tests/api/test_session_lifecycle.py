@@ -238,3 +238,33 @@ def test_the_timeouts_are_settings(api: MountClient, clock: FixedClock) -> None:
     item = api.get(f"/study_sessions/{session_id}").data
     assert (item["state"], item["resumable_until"]) == ("expired", None)  # no grace period
     assert act(api, session_id, "resume", 422)["details"]["allowed_transitions"] == []
+
+
+JA = {"Accept-Language": "ja"}
+ZH = {"Accept-Language": "zh"}
+
+
+def test_the_refusals_speak_the_learners_language(api: MountClient, clock: FixedClock) -> None:
+    session_id = start_session(api)
+    act(api, session_id, "pause")
+    path = review_path(session_id, 1)
+    ja = api.post(path, json={"correct": True}, headers=JA).error
+    zh = api.post(path, json={"correct": True}, headers=ZH).error
+    assert ja is not None and zh is not None
+    assert ja["message"] == f"学習セッション {session_id} は一時停止中です。先に再開してください"
+    assert zh["message"] == f"学习会话 {session_id} 已暂停；请先恢复"
+    assert ja["code"] == zh["code"] == "BUSINESS_RULE_VIOLATION"
+    act(api, session_id, "complete")
+    refused = api.post(f"/study_sessions/{session_id}/resume", headers=JA).error
+    assert refused is not None and refused["message"].startswith(
+        f"学習セッション {session_id} は完了"
+    )
+
+    expiring = start_session(api)
+    clock.advance(minutes=31)
+    expired = api.post(review_path(expiring, 1), json={"correct": True}, headers=ZH).error
+    assert expired is not None
+    assert expired["message"] == (
+        f"学习会话 {expiring} 已因 30 分钟无操作而过期；请在 2026-01-15T09:35:00+00:00 之前恢复，"
+        "或开始新的会话"
+    )
