@@ -248,16 +248,32 @@ class IdleWatch {
   }
 }
 
-/** The learner is done: no more idle warnings, and the session is completed. */
+const COMPLETE_ATTEMPTS = 5;
+
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The learner is done: no more idle warnings, and the session is completed once its answers
+ * are stored. A busy server (429 with its Retry-After, 5xx) or the network is tried again a few
+ * times; a refusal (an expired session past its grace period) leaves it as it is: the result
+ * shows either way.
+ */
 export async function finishSession(session, queue) {
   if (idleWatch) idleWatch.stop();
   idleWatch = null;
   await queue.drained();
-  try {
-    await api(`/study_sessions/${session.id}/complete`, { method: "POST" });
-  } catch (error) {
-    // an expired session past its grace period cannot be completed: its result still shows
-    if (!(error instanceof ApiError)) throw error;
+  let delay = 500;
+  for (let attempt = 1; attempt <= COMPLETE_ATTEMPTS; attempt += 1) {
+    const wait = queue.notBefore - Date.now(); // a rate limit the answers met
+    if (wait > 0) await pause(wait);
+    try {
+      await api(`/study_sessions/${session.id}/complete`, { method: "POST" });
+      return;
+    } catch (error) {
+      if (error instanceof ApiError && !error.transient) return;
+      await pause(error.retryAfterMs || delay);
+      delay = Math.min(delay * 2, 10000);
+    }
   }
 }
 
