@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -98,6 +98,10 @@ class Settings(BaseSettings):
     max_groups: int = Field(100, ge=1)
     max_words_per_session: int = Field(50, ge=1)
     session_timeout_minutes: int = Field(30, ge=1)
+    # idle minutes after which a session's warn_at falls (below the timeout), and the minutes
+    # after its expiry during which an expired session can still be resumed or completed
+    session_warning_minutes: int = Field(25, ge=1)
+    session_grace_period_minutes: int = Field(5, ge=0, le=7 * 24 * 60)
 
     srs_new_words_per_day: int = Field(20, ge=0, le=10_000)
     srs_desired_retention: float = Field(0.9, gt=0.5, lt=1.0)
@@ -229,6 +233,15 @@ class Settings(BaseSettings):
                 f"unknown time zone {value!r} (use an IANA name such as Asia/Tokyo)"
             ) from exc
         return value
+
+    @model_validator(mode="after")
+    def _warning_before_timeout(self) -> Settings:
+        if self.session_warning_minutes >= self.session_timeout_minutes:
+            raise ValueError(
+                "SESSION_WARNING_MINUTES must be less than SESSION_TIMEOUT_MINUTES "
+                f"(got {self.session_warning_minutes} and {self.session_timeout_minutes})"
+            )
+        return self
 
     @cached_property
     def zone(self) -> ZoneInfo:

@@ -21,7 +21,8 @@ def group_names(connection: sqlite3.Connection) -> list[str]:
 
 def sessions_in_order(connection: sqlite3.Connection) -> Iterator[sqlite3.Row]:
     yield from connection.execute(
-        "SELECT s.id, s.created_at, s.ended_at, g.name AS group_name, a.name AS activity_name "
+        "SELECT s.id, s.created_at, s.ended_at, g.name AS group_name, a.name AS activity_name, "
+        "s.paused_at, s.resumed_at, s.completed_at "
         "FROM study_sessions AS s JOIN groups AS g ON g.id = s.group_id "
         "JOIN study_activities AS a ON a.id = s.study_activity_id ORDER BY s.created_at, s.id"
     )
@@ -62,6 +63,26 @@ def set_session_times(
     connection.execute(
         "UPDATE study_sessions SET created_at = ?, ended_at = ? WHERE id = ?",
         (created_at, ended_at, session_id),
+    )
+
+
+def set_session_lifecycle(
+    connection: sqlite3.Connection, session_id: int, times: dict[str, str]
+) -> None:
+    """An imported session's lifecycle times (paused_at, resumed_at, completed_at, as given)."""
+    lifecycle = (
+        "completed" if "completed_at" in times else "paused" if "paused_at" in times else "open"
+    )
+    connection.execute(
+        "UPDATE study_sessions SET lifecycle = ?, paused_at = ?, resumed_at = ?, "
+        "completed_at = ? WHERE id = ?",
+        (
+            lifecycle,
+            times.get("paused_at"),
+            times.get("resumed_at"),
+            times.get("completed_at"),
+            session_id,
+        ),
     )
 
 

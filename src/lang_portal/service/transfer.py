@@ -12,7 +12,7 @@ import io
 import sqlite3
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import IO, Any, Literal
 
@@ -275,6 +275,16 @@ class TransferService:
                         for review in transfer_repo.session_reviews(connection, row["id"])
                     ],
                 }
+                for name in LIFECYCLE_TIMES:  # docs/study-apps.md, "Session lifecycle"
+                    if row[name] is not None:
+                        session[name] = _stored_to_text(row[name])
+                # its pauses: a gap they explain between two answers is no expiry on import
+                breaks = session_repo.session_breaks(connection, row["id"])
+                if breaks:
+                    session["breaks"] = [
+                        {"start": _stored_to_text(start), "end": _stored_to_text(end)}
+                        for start, end in breaks
+                    ]
                 if (chunk := out.item(orjson.dumps(session))) is not None:
                     yield chunk
             yield out.end(b"]}")
@@ -462,10 +472,16 @@ class TransferService:
             self._parse_answer(connection, entry, f"{path}.words[{index}]", start, problems)
             for index, entry in enumerate(entries)
         ]
+        breaks = self._parse_breaks(session.get("breaks", []), start, f"{path}.breaks", problems)
+        lifecycle = self._parse_lifecycle(session, start, path, problems)
         if group_id is None or activity_id is None or any(a is None for a in answers):
             return
         parsed = [a for a in answers if a is not None]
-        if not self._could_be_live(parsed, start, latest_allowed, path, problems):
+        if (
+            breaks is None
+            or lifecycle is None
+            or not self._could_be_live(parsed, start, latest_allowed, path, problems, breaks)
+        ):
             return
         stored_start = to_stored(start)
         session_id = transfer_repo.find_session(connection, group_id, activity_id, stored_start)
@@ -495,6 +511,64 @@ class TransferService:
             report.reviews += 1
         if added:
             transfer_repo.set_session_times(connection, session_id, stored_start, last)
+            for break_start, break_end in breaks:
+                session_repo.add_break(
+                    connection, session_id, to_stored(break_start), to_stored(break_end)
+                )
+            if lifecycle:
+                transfer_repo.set_session_lifecycle(connection, session_id, lifecycle)
+
+    @staticmethod
+    def _parse_lifecycle(
+        session: dict[str, Any], start: datetime, path: str, problems: Problems
+    ) -> dict[str, str] | None:
+        """The session's optional paused_at, resumed_at and completed_at (stored forms); None
+        when one is refused. Paused and completed at once is refused: it is one or the other."""
+        times: dict[str, str] = {}
+        before = problems.count
+        for name in LIFECYCLE_TIMES:
+            if session.get(name) is None:
+                continue
+            try:
+                moment = _parse_time(session[name])
+            except ValueError as exc:
+                problems.add({"path": f"{path}.{name}"}, str(exc))
+                continue
+            if moment < start:
+                problems.add({"path": f"{path}.{name}"}, "is before its session started")
+                continue
+            times[name] = to_stored(moment)
+        if "paused_at" in times and "completed_at" in times:
+            problems.add({"path": f"{path}.paused_at"}, "a completed session is not paused")
+        return times if problems.count == before else None
+
+    @staticmethod
+    def _parse_breaks(
+        value: Any, start: datetime, path: str, problems: Problems
+    ) -> list[tuple[datetime, datetime]] | None:
+        """A session's breaks (pauses, docs/study-apps.md): [{start, end}], none before the
+        session's start, each ending no earlier than it starts; None when any is refused."""
+        if not isinstance(value, list):
+            problems.add({"path": path}, "must be a list")
+            return None
+        before = problems.count
+        breaks = []
+        for index, item in enumerate(value):
+            where = f"{path}[{index}]"
+            if not isinstance(item, dict):
+                problems.add({"path": where}, "must be an object with start and end")
+                continue
+            try:
+                begin = _parse_time(item.get("start"))
+                end = _parse_time(item.get("end"))
+            except ValueError as exc:
+                problems.add({"path": where}, str(exc))
+                continue
+            if begin < start or end < begin:
+                problems.add({"path": where}, "must lie after the session's start, end >= start")
+                continue
+            breaks.append((begin, end))
+        return breaks if problems.count == before else None
 
     def _could_be_live(
         self,
@@ -503,10 +577,12 @@ class TransferService:
         latest_allowed: datetime,
         path: str,
         problems: Problems,
+        breaks: Sequence[tuple[datetime, datetime]] = (),
     ) -> bool:
         """Whether the live API could have stored these answers in one session: none before
         the session started or in the future, in time order, none after the session had been
-        idle past the timeout, at most the distinct-word limit."""
+        idle past the timeout (a break between two answers, a pause, is no idle time), at most
+        the distinct-word limit."""
         settings = self.context.settings
         idle = timedelta(minutes=settings.session_timeout_minutes)
         before = problems.count
@@ -520,7 +596,7 @@ class TransferService:
                 problems.add(where, "is in the future")
             elif moment < previous:
                 problems.add(where, "is out of time order within its session")
-            elif moment - previous > idle:
+            elif moment - previous - _overlap(breaks, previous, moment) > idle:
                 problems.add(
                     where,
                     f"comes after the session had expired ({settings.session_timeout_minutes} "
@@ -657,6 +733,19 @@ def _read_head(source: IO[bytes]) -> tuple[dict[str, Any], str | None]:
         reason = (str(exc).strip().splitlines() or ["not JSON"])[0]
         raise InvalidInputError("errors.invalid_input.body_not_json", reason=reason) from exc
     return head, sessions_kind
+
+
+LIFECYCLE_TIMES = ("paused_at", "resumed_at", "completed_at")
+
+
+def _overlap(
+    breaks: Sequence[tuple[datetime, datetime]], start: datetime, end: datetime
+) -> timedelta:
+    """How much of [start, end] the breaks cover."""
+    covered = timedelta()
+    for begin, finish in breaks:
+        covered += max(timedelta(), min(end, finish) - max(start, begin))
+    return covered
 
 
 def _stored_to_text(stored: str) -> str:

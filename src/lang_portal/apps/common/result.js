@@ -2,7 +2,7 @@
 
 import { api } from "./api.js";
 import { language, t } from "./messages.js";
-import { $, describe, element, show, startNewSession } from "./session.js";
+import { $, describe, element, finishSession, show, startNewSession } from "./session.js";
 
 const relative = new Intl.RelativeTimeFormat(language, { numeric: "auto" });
 const UNITS = [
@@ -28,9 +28,9 @@ export async function showResult(session, queue) {
   const status = $("result-status");
   const waiting = queue.waiting(session.id).length;
   status.textContent = t(waiting ? "study.result.recording" : "study.result.loading");
-  await queue.drained();
   let result;
   try {
+    await finishSession(session, queue); // the answers recorded, then the session completed
     result = await api(`/study_sessions/${session.id}/result`);
   } catch (error) {
     status.textContent = t("study.result.unavailable", { reason: describe(error) });
