@@ -23,15 +23,29 @@ Search = Annotated[
     ),
 ]
 
+TagFilter = Annotated[
+    list[str] | None,
+    Query(
+        description="Only words carrying this tag; repeated, words carrying all of them. "
+        "A tag no word carries gives an empty list.",
+        json_schema_extra={
+            "items": {"type": "string", "minLength": 1},
+            "x-setting-bounds": {"maxItems": "max_tags_per_word"},
+        },
+    ),
+]
+
 
 @router.get(
     "/words",
     policy=CACHED_READ,
     response_model=Page[WordItem],
-    summary="List words, or search them",
+    summary="List words, or search them, or those with given tags",
 )
-def list_words(services: ServicesDep, page: WordPage, q: Search = None) -> ApiResult:
-    items, pagination = services.inventory.list_words(page, q)
+def list_words(
+    services: ServicesDep, page: WordPage, q: Search = None, tag: TagFilter = None
+) -> ApiResult:
+    items, pagination = services.inventory.list_words(page, q, tag)
     return ApiResult(items, pagination=pagination)
 
 

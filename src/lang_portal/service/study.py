@@ -19,7 +19,7 @@ from lang_portal.repository import groups as group_repo
 from lang_portal.repository import sessions as session_repo
 from lang_portal.service.answers import Answer, AnswerPipeline, RecordedAnswer
 from lang_portal.service.context import ServiceContext, pagination_for
-from lang_portal.service.word_items import word_item
+from lang_portal.service.word_items import word_items
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -160,7 +160,8 @@ class StudyService:
                 raise NotFoundError.of("study session", session_id)
             total = session_repo.count_session_words(connection, session_id)
             rows = session_repo.list_session_words(connection, session_id, page)
-        return [word_item(row) for row in rows], pagination_for(page, total)
+            items = word_items(connection, rows)
+        return items, pagination_for(page, total)
 
     def create_session(self, group_id: int, activity_id: int) -> StudySession:
         with self.db.write() as connection:
