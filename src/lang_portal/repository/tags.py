@@ -108,17 +108,6 @@ def set_auto_tags(
         add_word_tag(connection, word_id, tag_id, "auto", now)
 
 
-def manual_tags_of_all_words(connection: sqlite3.Connection) -> dict[int, list[str]]:
-    """Every word's manual tags (the exports): one pass over the tags, not one query a word."""
-    tags: dict[int, list[str]] = {}
-    for word_id, name in connection.execute(
-        "SELECT wt.word_id, t.name FROM word_tags AS wt JOIN tags AS t ON t.id = wt.tag_id "
-        "WHERE wt.source = 'manual' ORDER BY wt.word_id, t.name"
-    ):
-        tags.setdefault(int(word_id), []).append(str(name))
-    return tags
-
-
 def all_word_texts(connection: sqlite3.Connection) -> list[sqlite3.Row]:
     """Every word's id and text, for the auto-tag backfill."""
     return connection.execute(
