@@ -10,6 +10,7 @@ from lang_portal.api.deps import ReviewPage, ServicesDep, WordId, WordPage
 from lang_portal.api.rendering import ApiResult
 from lang_portal.errors import ValidationFailedError
 from lang_portal.models.common import Page
+from lang_portal.models.tags import TagNameText
 from lang_portal.models.words import WordCreate, WordDetail, WordItem, WordReview, WordUpdate
 from lang_portal.route_policy import CACHED_READ, READ, WRITE, PolicyRouter
 
@@ -24,14 +25,12 @@ Search = Annotated[
 ]
 
 TagFilter = Annotated[
-    list[str] | None,
+    list[TagNameText] | None,
     Query(
-        description="Only words carrying this tag; repeated, words carrying all of them. "
-        "A tag no word carries gives an empty list.",
-        json_schema_extra={
-            "items": {"type": "string", "minLength": 1},
-            "x-setting-bounds": {"maxItems": "max_tags_per_word"},
-        },
+        description="Only words carrying this tag; repeated (at most MAX_TAGS_PER_WORD times), "
+        "words carrying all of them. A tag no word carries gives an empty list.",
+        # the setting's value, when the app writes its document (api.documentation)
+        json_schema_extra={"x-setting-bounds": {"maxItems": "max_tags_per_word"}},
     ),
 ]
 

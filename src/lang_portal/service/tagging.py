@@ -13,7 +13,7 @@ import functools
 import hashlib
 import re
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -89,8 +89,14 @@ def ensure_auto_tags(context: ServiceContext, force: bool = False) -> int | None
     return len(words)
 
 
-def clean_tag_names(settings: Settings, names: Iterable[Any], field: str) -> list[str]:
-    """The names as stored, in order, duplicates dropped; a bad one refused naming its place."""
+def clean_tag_names(settings: Settings, names: list[Any], field: str) -> list[str]:
+    """The names as stored, in order, duplicates dropped; a bad one refused naming its place.
+    At most MAX_TAGS_PER_WORD names, as the document states: no word could carry more."""
+    if len(names) > settings.max_tags_per_word:
+        raise ValidationFailedError(
+            f"at most {settings.max_tags_per_word} tags",
+            {field: f"at most {settings.max_tags_per_word} tags (MAX_TAGS_PER_WORD)"},
+        )
     cleaned: list[str] = []
     problems: dict[str, str] = {}
     for index, name in enumerate(names):
