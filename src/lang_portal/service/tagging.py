@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from lang_portal.errors import BusinessRuleError, NotFoundError, ValidationFailedError
+from lang_portal.i18n import Text, TextError
 from lang_portal.models.common import PageRequest, Pagination
 from lang_portal.models.tags import TagStats, WordTag, WordTags
 from lang_portal.models.validation import clean_tag_name
@@ -92,30 +93,38 @@ def ensure_auto_tags(context: ServiceContext, force: bool = False) -> int | None
 def clean_tag_names(settings: Settings, names: list[Any], field: str) -> list[str]:
     """The names as stored, in order, duplicates dropped; a bad one refused naming its place.
     At most MAX_TAGS_PER_WORD names, as the document states: no word could carry more."""
-    if len(names) > settings.max_tags_per_word:
+    limit = settings.max_tags_per_word
+    if len(names) > limit:
         raise ValidationFailedError(
-            f"at most {settings.max_tags_per_word} tags",
-            {field: f"at most {settings.max_tags_per_word} tags (MAX_TAGS_PER_WORD)"},
+            "errors.validation.too_many_tags",
+            {field: Text("validation.too_many_tags", limit=limit)},
+            limit=limit,
         )
     cleaned: list[str] = []
-    problems: dict[str, str] = {}
+    problems: dict[str, Any] = {}
     for index, name in enumerate(names):
         try:
             cleaned.append(clean_tag_name(name, settings.max_tag_length))
+        except TextError as exc:
+            problems[f"{field}.{index}"] = exc.text
         except ValueError as exc:
             problems[f"{field}.{index}"] = str(exc)
     if problems:
-        raise ValidationFailedError("invalid tag name", problems)
+        raise ValidationFailedError("errors.validation.invalid_tag_name", problems)
     return list(dict.fromkeys(cleaned))
 
 
-def hand_refusal(settings: Settings, name: str) -> str | None:
+def hand_refusal(settings: Settings, name: str) -> BusinessRuleError | None:
     """Why a tag cannot be given or taken by hand, or None when it can."""
     if name in settings.reserved_tags:
-        return f"tag {name!r} is reserved (RESERVED_TAGS)"
+        return BusinessRuleError("errors.business.tag_reserved", {"tag": name}, tag=name)
     if name in settings.auto_tags:
-        return f"tag {name!r} is given by an auto-tag rule from the word's text"
+        return _auto_tag_refusal(name)
     return None
+
+
+def _auto_tag_refusal(name: str) -> BusinessRuleError:
+    return BusinessRuleError("errors.business.tag_auto", {"tag": name}, tag=name)
 
 
 class TagService:
@@ -135,9 +144,9 @@ class TagService:
         settings = self.context.settings
         tags = clean_tag_names(settings, names, "tags")
         for name in tags:
-            reason = hand_refusal(settings, name)
-            if reason is not None:
-                raise BusinessRuleError(reason, {"tag": name})
+            refusal = hand_refusal(settings, name)
+            if refusal is not None:
+                raise refusal
         now = self.context.now_stored()
         with self.db.write() as connection:
             if not word_repo.word_exists(connection, word_id):
@@ -147,9 +156,11 @@ class TagService:
             manual = tag_repo.count_manual_tags(connection, word_id)
             if manual + len(new) > settings.max_tags_per_word:
                 raise BusinessRuleError(
-                    f"a word carries at most {settings.max_tags_per_word} tags given by hand "
-                    f"(it has {manual}; {len(new)} more asked)",
+                    "errors.business.max_tags_per_word",
                     {"max_tags_per_word": settings.max_tags_per_word, "word_id": word_id},
+                    limit=settings.max_tags_per_word,
+                    count=manual,
+                    asked=len(new),
                 )
             for name in new:
                 tag_id = tag_repo.ensure_tag(connection, name, now)
@@ -173,14 +184,16 @@ class TagService:
             )
             if tag is None or tag not in sources:
                 raise NotFoundError(
-                    f"word {word_id} has no tag {name!r}", {"word_id": word_id, "tag": name}
+                    "errors.not_found.word_tag",
+                    {"word_id": word_id, "tag": name},
+                    word_id=word_id,
+                    tag=name,
                 )
-            reason = hand_refusal(settings, tag)
-            if sources[tag] == "auto" or reason is not None:
-                raise BusinessRuleError(
-                    reason or f"tag {tag!r} is given by an auto-tag rule from the word's text",
-                    {"tag": tag},
-                )
+            refusal = hand_refusal(settings, tag)
+            if refusal is not None:
+                raise refusal
+            if sources[tag] == "auto":
+                raise _auto_tag_refusal(tag)
             tag_id = tag_repo.tag_ids(connection, [tag])[tag]
             tag_repo.remove_word_tag(connection, word_id, tag_id)
 
