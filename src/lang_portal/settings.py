@@ -78,7 +78,7 @@ class AutoTagRule(BaseModel):
 _KATAKANA = r"\u30a0-\u30ff\u31f0-\u31ff"
 _HIRAGANA = r"\u3041-\u309f"
 _KANJI = r"\u3005\u3006\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
-DEFAULT_AUTO_TAG_RULES = [
+DEFAULT_AUTO_TAG_RULES: list[dict[str, Any]] = [
     {"field": "japanese", "pattern": f"^[{_KATAKANA}]+$", "tags": ["loanword"]},
     {"field": "japanese", "pattern": f"[{_KANJI}]", "tags": ["kanji"]},
     {"field": "japanese", "pattern": f"^[{_HIRAGANA}\\u30fc]+$", "tags": ["kana-only"]},
@@ -157,7 +157,9 @@ class Settings(BaseSettings):
         default_factory=lambda: ["all", "none", "untagged", "auto", "manual"], max_length=100
     )
     auto_tag_rules: list[AutoTagRule] = Field(
-        default_factory=lambda: [AutoTagRule(**rule) for rule in DEFAULT_AUTO_TAG_RULES],
+        default_factory=lambda: [
+            AutoTagRule.model_validate(rule) for rule in DEFAULT_AUTO_TAG_RULES
+        ],
         max_length=100,
     )
 

@@ -21,12 +21,7 @@ from lang_portal.service.container import Services
 from lang_portal.settings import MIGRATIONS_DIR
 from tests.conftest import START
 from tests.helpers import record_answer, start_session
-from tests.integration.test_query_plans import (  # noqa: F401 (statements: a fixture)
-    FORBIDDEN_SCANS,
-    only_plan,
-    plan,
-    statements,
-)
+from tests.integration.test_query_plans import FORBIDDEN_SCANS, only_plan, plan
 
 WORDS = 100_000
 TAGS = 20
@@ -49,8 +44,17 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connection
         "INSERT INTO words (id, japanese, romaji, english, correct_count, wrong_count, "
         "last_reviewed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (i, f"語{i}", f"go{i}", f"word {i}", i % 5, i % 3, STAMP if i % 7 == 0 else None)
-            + (STAMP, STAMP)
+            (
+                i,
+                f"語{i}",
+                f"go{i}",
+                f"word {i}",
+                i % 5,
+                i % 3,
+                STAMP if i % 7 == 0 else None,
+                STAMP,
+                STAMP,
+            )
             for i in ids
         ],
     )
@@ -123,6 +127,21 @@ def test_the_tag_lookups_use_the_unique_name(big: sqlite3.Connection) -> None:
     assert only_plan(big, lambda: tag_repo.tag_ids(big, ["tag1", "rare"]))[0] == (
         "SEARCH tags USING COVERING INDEX sqlite_autoindex_tags_1 (name=?)"
     )
+
+
+@pytest.fixture
+def statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every SQL statement run on connections opened from now on (as test_query_plans')."""
+    seen: list[str] = []
+    original = Database._open
+
+    def traced_open(self: Database, *, readonly: bool) -> sqlite3.Connection:
+        connection = original(self, readonly=readonly)
+        connection.set_trace_callback(seen.append)
+        return connection
+
+    monkeypatch.setattr(Database, "_open", traced_open)
+    yield seen
 
 
 def test_no_tag_request_scans_the_history(

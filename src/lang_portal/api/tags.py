@@ -17,9 +17,7 @@ from lang_portal.route_policy import CACHED_READ, READ, WRITE, PolicyRouter
 
 router = PolicyRouter(tags=["tags"])
 TagPage = Annotated[PageRequest, Depends(page_params(list(TAG_SORT_COLUMNS), "name"))]
-TagName = Annotated[
-    str, Path(description="The tag's name", json_schema_extra=tag_name_schema())
-]
+TagName = Annotated[str, Path(description="The tag's name", json_schema_extra=tag_name_schema())]
 
 
 @router.get(
@@ -67,4 +65,3 @@ def remove_word_tag(services: ServicesDep, word_id: WordId, tag: TagName) -> Api
 def list_tags(services: ServicesDep, page: TagPage) -> ApiResult:
     items, pagination = services.tags.list_tags(page)
     return ApiResult(items, pagination=pagination)
-

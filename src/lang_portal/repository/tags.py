@@ -94,9 +94,7 @@ def count_manual_tags(connection: sqlite3.Connection, word_id: int) -> int:
     )
 
 
-def set_auto_tags(
-    connection: sqlite3.Connection, word_id: int, names: list[str], now: str
-) -> None:
+def set_auto_tags(connection: sqlite3.Connection, word_id: int, names: list[str], now: str) -> None:
     """The word's auto tags become exactly `names`; its manual tags stay."""
     keep = [ensure_tag(connection, name, now) for name in names]
     connection.execute(

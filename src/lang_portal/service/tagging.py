@@ -42,7 +42,7 @@ class AutoTagger:
         ]
         self.fingerprint = hashlib.sha256(orjson.dumps(rules)).hexdigest()
 
-    def tags_for(self, word: Mapping[str, Any]) -> list[str]:
+    def tags_for(self, word: Mapping[str, Any] | sqlite3.Row) -> list[str]:
         """The auto tags of a word with this text (`japanese`, `romaji`, `english`), sorted."""
         found: set[str] = set()
         for field, pattern, tags in self.rules:
@@ -65,7 +65,7 @@ def apply_auto_tags(
     connection: sqlite3.Connection,
     settings: Settings,
     word_id: int,
-    word: Mapping[str, Any],
+    word: Mapping[str, Any] | sqlite3.Row,
     now: str,
 ) -> None:
     """The word's auto tags become those its text calls for now."""

@@ -170,9 +170,7 @@ class TransferService:
             if not record or all(not cell.strip() for cell in record):
                 continue
             if len(record) != len(names):
-                problems.add(
-                    {"line": line}, f"expected {len(names)} columns, found {len(record)}"
-                )
+                problems.add({"line": line}, f"expected {len(names)} columns, found {len(record)}")
                 continue
             where = {"line": line}
             record = [_uncell(cell) for cell in record]
@@ -191,13 +189,13 @@ class TransferService:
                 if group.strip()
             ]
             tags = (
-                self._parse_tags(record[3].split(TAG_SEPARATOR), {**where, "field": "tags"}, problems)
+                self._parse_tags(
+                    record[3].split(TAG_SEPARATOR), {**where, "field": "tags"}, problems
+                )
                 if with_tags
                 else []
             )
-            rows.append(
-                (line, fields, [group for group in groups if group is not None], tags)
-            )
+            rows.append((line, fields, [group for group in groups if group is not None], tags))
         problems.raise_if_any("word_list")
         now = self.context.now_stored()
         report = WordImportReport(
@@ -230,9 +228,7 @@ class TransferService:
             apply_auto_tags(connection, self.context.settings, word_id, fields, now)
         return word_id
 
-    def _parse_tags(
-        self, names: list[Any], where: dict[str, Any], problems: Problems
-    ) -> list[str]:
+    def _parse_tags(self, names: list[Any], where: dict[str, Any], problems: Problems) -> list[str]:
         """The tags to give by hand: cleaned, a reserved one refused; a rule's tags are left
         to the rules, which give them from the text."""
         settings = self.context.settings
@@ -419,7 +415,13 @@ class TransferService:
                         report,
                     )
                 self._add_tags(
-                    connection, word_id, tags, now, {"path": f"words[{index}].tags"}, problems, report
+                    connection,
+                    word_id,
+                    tags,
+                    now,
+                    {"path": f"words[{index}].tags"},
+                    problems,
+                    report,
                 )
             source.seek(0)
             sessions = ijson.items(source, "study_sessions.item", use_float=True)
