@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 
 from lang_portal.clock import FixedClock
+from lang_portal.repository import tags as tag_repo
+from lang_portal.service.container import Services
 from tests.conftest import START
 from tests.helpers import MountClient, record_answer, start_session
 
@@ -239,3 +241,16 @@ def test_full_reset_keeps_only_the_rules_tags(api: MountClient) -> None:
         "kanji",
         "verb",
     ]
+
+
+def test_a_manual_tag_given_before_the_settings_reserved_it_can_go(
+    api: MountClient, services: Services
+) -> None:
+    """A name reserved (or made a rule's) after words were given it by hand: those rows are
+    no rule's to remove, so a hand may."""
+    with services.context.db.write() as connection:
+        tag_id = tag_repo.ensure_tag(connection, "untagged", "2026-01-01T00:00:00.000000Z")
+        tag_repo.add_word_tag(connection, 3, tag_id, "manual", "2026-01-01T00:00:00.000000Z")
+    assert tags_of(api, 3) == [("kana-only", "auto"), ("untagged", "manual")]
+    assert api.delete("/words/3/tags/untagged").status == 204
+    assert tags_of(api, 3) == [("kana-only", "auto")]

@@ -94,9 +94,21 @@ def count_manual_tags(connection: sqlite3.Connection, word_id: int) -> int:
     )
 
 
-def set_auto_tags(connection: sqlite3.Connection, word_id: int, names: list[str], now: str) -> None:
-    """The word's auto tags become exactly `names`; its manual tags stay."""
-    keep = [ensure_tag(connection, name, now) for name in names]
+def set_auto_tags(
+    connection: sqlite3.Connection,
+    word_id: int,
+    names: list[str],
+    now: str,
+    known: dict[str, int] | None = None,
+) -> None:
+    """The word's auto tags become exactly `names`; its manual tags stay. `known` (name -> id)
+    spares a backfill the lookup of the same few tags for every word."""
+    known = {} if known is None else known
+    keep = []
+    for name in names:
+        if name not in known:
+            known[name] = ensure_tag(connection, name, now)
+        keep.append(known[name])
     connection.execute(
         "DELETE FROM word_tags WHERE word_id = ? AND source = 'auto' "
         "AND tag_id NOT IN (SELECT value FROM json_each(?))",

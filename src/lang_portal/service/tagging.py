@@ -84,8 +84,9 @@ def ensure_auto_tags(context: ServiceContext, force: bool = False) -> int | None
             return None
         now = context.now_stored()
         words = tag_repo.all_word_texts(connection)
+        known: dict[str, int] = {}
         for word in words:
-            tag_repo.set_auto_tags(connection, word["id"], tagger.tags_for(word), now)
+            tag_repo.set_auto_tags(connection, word["id"], tagger.tags_for(word), now, known)
         session_repo.set_meta(connection, AUTO_TAG_RULES_KEY, tagger.fingerprint)
     return len(words)
 
@@ -189,9 +190,8 @@ class TagService:
                     word_id=word_id,
                     tag=name,
                 )
-            refusal = hand_refusal(settings, tag)
-            if refusal is not None:
-                raise refusal
+            # A rule's tag is taken off by the rule alone. A manual row of a reserved or a
+            # rule's name (given before the settings named it) may go: it would stay forever.
             if sources[tag] == "auto":
                 raise _auto_tag_refusal(tag)
             tag_id = tag_repo.tag_ids(connection, [tag])[tag]
