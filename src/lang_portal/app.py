@@ -27,6 +27,7 @@ from lang_portal.api import (
     srs,
     study_activities,
     study_sessions,
+    tags,
     transfer,
     words,
 )
@@ -57,6 +58,7 @@ from lang_portal.service.context import ServiceContext
 from lang_portal.service.health import HealthService
 from lang_portal.service.maintenance import Maintenance, running_tasks
 from lang_portal.service.summaries import ensure_daily_stats_zone
+from lang_portal.service.tagging import ensure_auto_tags
 from lang_portal.settings import SEEDS_DIR, Settings, load_settings
 from lang_portal.xapi.app import XAPI_PREFIX, XapiMount, build_xapi_app
 
@@ -95,6 +97,7 @@ def spec_routers() -> list[APIRouter]:
             study_activities,
             study_sessions,
             words,
+            tags,
             groups,
             admin,
             srs,
@@ -157,6 +160,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
             ensure_daily_stats_zone(services.context, services.answers)
+            ensure_auto_tags(services.context)
         except (DatabaseUnavailableError, sqlite3.Error) as exc:
             # Serve anyway: /health then answers 503 with the reason, and every request a
             # clear DATABASE_ERROR, where a failed start would leave nothing to ask.

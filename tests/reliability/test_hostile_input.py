@@ -173,9 +173,16 @@ def _fill_path(template: str, value: str = "1") -> str:
 
 
 def _tables(settings: Settings) -> set[str]:
+    """The schema's objects; SQLite's statistics tables left out: the scheduled maintenance's
+    ANALYZE writes them when the run outlasts its first tick (a loaded machine)."""
     connection = sqlite3.connect(settings.database_path)
     try:
-        return {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        return {
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%'"
+            )
+        }
     finally:
         connection.close()
 

@@ -231,6 +231,7 @@ def legacy_get_word(services: ServicesDep, word_id: WordId) -> JsonResponse:
         detail.english,
         counts.correct_count,
         counts.wrong_count,
+        detail.tags,
     )
     return JsonResponse({"word": {**_word(word), "groups": detail.groups}})
 
