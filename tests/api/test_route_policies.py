@@ -30,12 +30,16 @@ SPEC: dict[tuple[str, str], tuple[RateClass, Runs, bool]] = {
     ("GET", "/dashboard/quick_stats"): (R, LOOP, False),
     ("GET", "/study_activities"): (R, LOOP, CACHED),
     ("GET", "/study_activities/{activity_id}"): (R, LOOP, CACHED),
-    ("GET", "/study_activities/{activity_id}/study_sessions"): (R, LOOP, CACHED),
+    # session items carry their state, which moves with the clock: not cached
+    ("GET", "/study_activities/{activity_id}/study_sessions"): (R, LOOP, False),
     ("POST", "/study_activities"): (SW, POOL, False),
     ("POST", "/study_activities/{activity_id}/launch"): (SW, POOL, False),
-    ("GET", "/study_sessions"): (SR, LOOP, CACHED),
+    ("GET", "/study_sessions"): (SR, LOOP, False),
     ("POST", "/study_sessions"): (SW, POOL, False),
-    ("GET", "/study_sessions/{session_id}"): (SR, LOOP, CACHED),
+    ("GET", "/study_sessions/{session_id}"): (SR, LOOP, False),
+    ("POST", "/study_sessions/{session_id}/pause"): (SW, POOL, False),
+    ("POST", "/study_sessions/{session_id}/resume"): (SW, POOL, False),
+    ("POST", "/study_sessions/{session_id}/complete"): (SW, POOL, False),
     ("GET", "/study_sessions/{session_id}/words"): (SR, LOOP, CACHED),
     ("POST", "/study_sessions/{session_id}/words/{word_id}/review"): (SW, POOL, False),
     ("GET", "/study_sessions/{session_id}/next_words"): (SR, LOOP, False),
@@ -47,6 +51,10 @@ SPEC: dict[tuple[str, str], tuple[RateClass, Runs, bool]] = {
     ("PUT", "/words/{word_id}"): (W, POOL, False),
     ("PATCH", "/words/{word_id}"): (W, POOL, False),
     ("DELETE", "/words/{word_id}"): (W, POOL, False),
+    ("GET", "/words/{word_id}/tags"): (R, LOOP, False),
+    ("POST", "/words/{word_id}/tags"): (W, POOL, False),
+    ("DELETE", "/words/{word_id}/tags/{tag}"): (W, POOL, False),
+    ("GET", "/tags"): (R, LOOP, CACHED),
     ("GET", "/groups"): (R, LOOP, CACHED),
     ("POST", "/groups"): (W, POOL, False),
     ("GET", "/groups/{group_id}"): (R, LOOP, CACHED),
@@ -56,7 +64,7 @@ SPEC: dict[tuple[str, str], tuple[RateClass, Runs, bool]] = {
     ("GET", "/groups/{group_id}/words"): (R, LOOP, CACHED),
     ("POST", "/groups/{group_id}/words"): (W, POOL, False),
     ("DELETE", "/groups/{group_id}/words/{word_id}"): (W, POOL, False),
-    ("GET", "/groups/{group_id}/study_sessions"): (R, LOOP, CACHED),
+    ("GET", "/groups/{group_id}/study_sessions"): (R, LOOP, False),
     ("POST", "/reset_history"): (W, POOL, False),
     ("POST", "/full_reset"): (W, POOL, False),
     ("GET", "/review_queue"): (R, LOOP, False),
@@ -76,6 +84,7 @@ SPEC: dict[tuple[str, str], tuple[RateClass, Runs, bool]] = {
     ("GET", "/export/words.csv"): (R, POOL, False),
     ("POST", "/import/history"): (W, LOOP, False),  # async: the import itself goes to a thread
     ("POST", "/import/words"): (W, LOOP, False),
+    ("GET", "/messages"): (R, LOOP, CACHED),  # one entry per language (api.cache)
 }
 
 LEGACY: dict[tuple[str, str], tuple[RateClass, Runs, bool]] = {

@@ -65,6 +65,13 @@ def test_session_item_before_and_after_reviews(api: MountClient, clock: FixedClo
         "start_time": "2026-01-15T09:00:00+00:00",
         "end_time": None,
         "review_items_count": 0,
+        "state": "created",
+        "last_activity_at": "2026-01-15T09:00:00+00:00",
+        "warn_at": "2026-01-15T09:25:00+00:00",
+        "expires_at": "2026-01-15T09:30:00+00:00",
+        "resumable_until": None,
+        "paused_at": None,
+        "completed_at": None,
     }
     clock.advance(minutes=5)
     stored = record_answer(api, session_id, 1, True)
@@ -83,6 +90,11 @@ def test_session_item_before_and_after_reviews(api: MountClient, clock: FixedClo
     item = api.get(f"/study_sessions/{session_id}").data
     assert item["end_time"] == "2026-01-15T09:06:00+00:00"
     assert item["review_items_count"] == 3
+    assert item["state"] == "active"
+    assert (item["warn_at"], item["expires_at"]) == (
+        "2026-01-15T09:31:00+00:00",
+        "2026-01-15T09:36:00+00:00",
+    )
 
     words = api.get(f"/study_sessions/{session_id}/words", params={"sort_by": "id"})
     assert [(w["id"], w["correct_count"], w["wrong_count"]) for w in words.data] == [

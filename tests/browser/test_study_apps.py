@@ -513,6 +513,7 @@ def test_answers_over_the_rate_limit_wait_for_it_and_are_all_stored(
     client = Portal(limited)
     problems = PageProblems()
     problems.allow("/review")  # the 429s
+    problems.allow("/complete")  # completing the session is a write that waits its turn too
     context = browser.new_context(base_url=limited.base_url)
     try:
         page = context.new_page()
@@ -534,6 +535,7 @@ def test_answers_over_the_rate_limit_wait_for_it_and_are_all_stored(
         screenshot(page, "rate-limited")
         expect(page.locator("#result-counts")).to_have_text("6 right, 4 wrong, 10 words seen")
         assert client.reviews(session_id) == 10
+        assert client.get(f"/study_sessions/{session_id}")["state"] == "completed"
         assert limited_answers and all(int(wait) >= 1 for wait in limited_answers)
     finally:
         context.close()

@@ -54,7 +54,7 @@ def test_an_old_database_migrates_and_gets_its_levels_on_start(
         connection.execute("DELETE FROM words_groups WHERE word_id = 1")
     kept = counts(db, DATA_TABLES)
 
-    assert migrations.apply(db, MIGRATIONS_DIR, clock) == [MIGRATION]
+    assert MIGRATION in migrations.apply(db, MIGRATIONS_DIR, clock)
     assert counts(db, DATA_TABLES) == kept
     assert counts(db, ("levels", "level_groups", "word_path")) == {
         "levels": 0,

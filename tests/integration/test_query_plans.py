@@ -67,6 +67,7 @@ def page_load_paths(client: TestClient) -> list[str]:
         "/api/v1/study_sessions",
         f"/api/v1/study_sessions/{session_id}",
         f"/api/v1/study_sessions/{session_id}/words",
+        f"/api/v1/study_sessions/{session_id}/result",
         "/api/v1/study_activities",
         "/api/v1/study_activities/1/study_sessions",
         "/api/v1/dashboard/last_study_session",
@@ -268,3 +269,26 @@ def test_an_answer_touches_single_rows_in_few_statements(
     # triggers of one statement each), the card's once more (its trigger's condition is false:
     # the card kept its state and first review).
     assert len(seen) == 21, seen
+
+
+def test_a_sessions_result_reads_its_own_answers_by_index(
+    connection: sqlite3.Connection,
+) -> None:
+    assert only_plan(connection, lambda: session_repo.session_answers(connection, 1)) == [
+        "SEARCH r USING INDEX idx_review_items_session (study_session_id=?)",
+        "SEARCH w USING INTEGER PRIMARY KEY (rowid=?)",
+        "SEARCH c USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN",
+        "USE TEMP B-TREE FOR ORDER BY",  # one session's answers only
+    ]
+    assert only_plan(connection, lambda: session_repo.session_breaks(connection, 1)) == [
+        "SEARCH study_session_breaks USING INDEX idx_study_session_breaks_session "
+        "(study_session_id=?)",
+        "USE TEMP B-TREE FOR ORDER BY",
+    ]
+    # the learner's usual pace: the time index walked backwards, stopped at the limit
+    usual = only_plan(
+        connection, lambda: session_repo.timed_answers_before(connection, "2026-01-15", 500)
+    )
+    assert usual == [
+        "SEARCH word_review_items USING INDEX idx_review_items_created_at (created_at<?)"
+    ]

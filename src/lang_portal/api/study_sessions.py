@@ -28,14 +28,21 @@ from lang_portal.models.study import (
 )
 from lang_portal.models.words import WordItem
 from lang_portal.repository.sessions import SESSION_WORD_SORT_COLUMNS
-from lang_portal.route_policy import CACHED_SESSION_READ, SESSION_WRITE, PolicyRouter
+from lang_portal.route_policy import (
+    CACHED_SESSION_READ,
+    SESSION_READ,
+    SESSION_WRITE,
+    PolicyRouter,
+)
 from lang_portal.service.answers import Answer, RecordedAnswer, answer_outcome
 from lang_portal.service.context import ServiceContext
 
 # Keys of resent answers are matched within one route: the same key on another is another request.
 # What the answer pipeline refuses for the stored data or an earlier request.
 ANSWER_RULES = (
-    "an answer in a session idle for more than ${session_timeout_minutes} minutes",
+    "an answer in a session idle for more than ${session_timeout_minutes} minutes "
+    "(`SESSION_EXPIRED`)",
+    "an answer in a paused or completed session (`BUSINESS_RULE_VIOLATION`)",
     "a word past the session's ${max_words_per_session} distinct words",
     "an `Idempotency-Key` already used with another request",
 )
@@ -49,7 +56,8 @@ SessionWordPage = Annotated[
 
 @router.get(
     "/study_sessions",
-    policy=CACHED_SESSION_READ,
+    # not cached: a session's state and timeouts move with the clock
+    policy=SESSION_READ,
     response_model=Page[StudySession],
     summary="List sessions",
 )
@@ -73,7 +81,7 @@ def create_session(services: ServicesDep, body: SessionCreate) -> ApiResult:
 
 @router.get(
     "/study_sessions/{session_id}",
-    policy=CACHED_SESSION_READ,
+    policy=SESSION_READ,
     response_model=StudySession,
     summary="One session",
 )
@@ -125,6 +133,47 @@ def review_word(
         [answer], idempotency_key=idempotency_key, scope=REVIEW_SCOPE
     )
     return ApiResult(review_stored(stored, services.context), status_code=201)
+
+
+# What each lifecycle action refuses (docs/study-apps.md, "Session lifecycle").
+LIFECYCLE_RULE = (
+    "a transition the lifecycle does not have (`details` name the state and the transitions "
+    "allowed from it): a completed session, or an expired one more than "
+    "${session_grace_period_minutes} minutes past its expiry, takes none"
+)
+
+
+@router.post(
+    "/study_sessions/{session_id}/pause",
+    policy=SESSION_WRITE,
+    response_model=StudySession,
+    summary="Pause a session (it does not expire while paused)",
+    openapi_extra=beyond_schema(LIFECYCLE_RULE, "pausing an expired session"),
+)
+def pause_session(services: ServicesDep, session_id: SessionId) -> ApiResult:
+    return ApiResult(services.study.pause(session_id))
+
+
+@router.post(
+    "/study_sessions/{session_id}/resume",
+    policy=SESSION_WRITE,
+    response_model=StudySession,
+    summary="Resume a paused session, or an expired one within its grace period",
+    openapi_extra=beyond_schema(LIFECYCLE_RULE),
+)
+def resume_session(services: ServicesDep, session_id: SessionId) -> ApiResult:
+    return ApiResult(services.study.resume(session_id))
+
+
+@router.post(
+    "/study_sessions/{session_id}/complete",
+    policy=SESSION_WRITE,
+    response_model=StudySession,
+    summary="Complete a session (it takes no more answers)",
+    openapi_extra=beyond_schema(LIFECYCLE_RULE),
+)
+def complete_session(services: ServicesDep, session_id: SessionId) -> ApiResult:
+    return ApiResult(services.study.complete(session_id))
 
 
 def review_stored(answer: RecordedAnswer, context: ServiceContext) -> ReviewStored:

@@ -51,7 +51,7 @@ def metrics(request: Request) -> Response:
     gauges: list[metrics_middleware.ScrapeCollector] = [
         metrics_middleware.ScrapeGauge(
             "study_sessions_active",
-            "Study sessions with activity within SESSION_TIMEOUT_MINUTES.",
+            "Study sessions created or active (not paused, completed or expired).",
             lambda: active_sessions(services.context),
         ),
         metrics_middleware.ScrapeFamilies(lambda: operations_metrics(services.context)),

@@ -7,6 +7,8 @@ from typing import Annotated
 
 from pydantic import Field
 
+from lang_portal.models.session_analytics import LearningEfficiency, WordMetrics
+
 
 @dataclass
 class QueueItem:
@@ -61,6 +63,13 @@ class SessionResult:
     wrong: int
     accuracy: float | None
     words: list[SessionWordResult]
+    state: Annotated[str, Field(examples=["completed"], description="as in the session item")]
+    duration_minutes: Annotated[
+        float,
+        Field(description="active time: from the start to the last answer, less the breaks"),
+    ]
+    word_metrics: WordMetrics
+    learning_efficiency: LearningEfficiency
 
 
 @dataclass

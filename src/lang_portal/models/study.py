@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from lang_portal.models.common import RowId
 
+SessionStateName = Literal["created", "active", "paused", "completed", "expired"]
+
 
 @dataclass
 class StudyActivity:
@@ -51,6 +53,47 @@ class StudySession:
     start_time: Annotated[str, Field(examples=["2025-02-08T17:20:23-05:00"])]
     end_time: Annotated[str | None, Field(examples=["2025-02-08T17:30:23-05:00"])]
     review_items_count: Annotated[int, Field(examples=[20])]
+    state: Annotated[
+        SessionStateName,
+        Field(
+            examples=["active"],
+            description="created (no answer yet), active, paused, completed, or expired (idle "
+            "past SESSION_TIMEOUT_MINUTES)",
+        ),
+    ]
+    last_activity_at: Annotated[
+        str,
+        Field(
+            examples=["2025-02-08T17:30:23-05:00"],
+            description="the last answer, resume or creation: the idle clock runs from it",
+        ),
+    ]
+    warn_at: Annotated[
+        str | None,
+        Field(
+            examples=["2025-02-08T17:55:23-05:00"],
+            description="when an app should warn that the session is about to expire "
+            "(SESSION_WARNING_MINUTES idle); null while paused or completed",
+        ),
+    ]
+    expires_at: Annotated[
+        str | None,
+        Field(
+            examples=["2025-02-08T18:00:23-05:00"],
+            description="when the session expires without activity "
+            "(SESSION_TIMEOUT_MINUTES idle); null while paused or completed",
+        ),
+    ]
+    resumable_until: Annotated[
+        str | None,
+        Field(
+            examples=[None],
+            description="an expired session in its grace period: until when it can still be "
+            "resumed or completed; null otherwise",
+        ),
+    ]
+    paused_at: Annotated[str | None, Field(examples=[None], description="while paused")]
+    completed_at: Annotated[str | None, Field(examples=[None])]
 
 
 @dataclass

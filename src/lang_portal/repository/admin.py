@@ -14,6 +14,8 @@ _TABLES_IN_DELETE_ORDER = (
     "level_prerequisites",
     "levels",
     "word_path",
+    "word_tags",
+    "tags",
     "words",
     "groups",
     "study_activities",

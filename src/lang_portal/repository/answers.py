@@ -62,7 +62,8 @@ def word_for_answer(
 
 def session_for_answer(connection: sqlite3.Connection, session_id: int) -> sqlite3.Row | None:
     row: sqlite3.Row | None = connection.execute(
-        "SELECT id, group_id, study_activity_id, created_at, ended_at, registration "
+        "SELECT id, group_id, study_activity_id, created_at, ended_at, registration, "
+        "review_items_count, lifecycle, resumed_at "
         "FROM study_sessions WHERE id = ?",
         (session_id,),
     ).fetchone()

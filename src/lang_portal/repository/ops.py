@@ -23,9 +23,11 @@ def recorded_migrations(connection: sqlite3.Connection) -> dict[str, str]:
 
 
 def count_active_sessions(connection: sqlite3.Connection, since: str) -> int:
-    """Study sessions whose last activity (last review, else creation) is at or after `since`."""
+    """Open study sessions (neither paused nor completed) whose last activity (last review,
+    last resume, else creation) is at or after `since`."""
     row = connection.execute(
-        "SELECT count(*) FROM study_sessions WHERE coalesce(ended_at, created_at) >= ?",
+        "SELECT count(*) FROM study_sessions WHERE lifecycle = 'open' "
+        "AND max(coalesce(ended_at, created_at), coalesce(resumed_at, '')) >= ?",
         (since,),
     ).fetchone()
     return int(row[0])

@@ -19,7 +19,7 @@ SESSION_SORT_COLUMNS = {
 _SESSION_ITEM = (
     "SELECT s.id, s.group_id, g.name AS group_name, s.study_activity_id, "
     "a.name AS activity_name, s.created_at, s.ended_at, s.review_items_count, s.correct_count, "
-    "s.registration "
+    "s.registration, s.lifecycle, s.paused_at, s.resumed_at, s.completed_at "
     "FROM study_sessions AS s "
     "JOIN groups AS g ON g.id = s.group_id "
     "JOIN study_activities AS a ON a.id = s.study_activity_id "
@@ -100,6 +100,83 @@ def insert_session(
         (group_id, activity_id, now, registration),
     )
     return int(cursor.lastrowid or 0)
+
+
+# -- the lifecycle (service/lifecycle.py) ------------------------------------------------------
+
+
+def set_paused(connection: sqlite3.Connection, session_id: int, now: str) -> None:
+    connection.execute(
+        "UPDATE study_sessions SET lifecycle = 'paused', paused_at = ? WHERE id = ?",
+        (now, session_id),
+    )
+
+
+def set_resumed(connection: sqlite3.Connection, session_id: int, now: str) -> None:
+    connection.execute(
+        "UPDATE study_sessions SET lifecycle = 'open', paused_at = NULL, resumed_at = ? "
+        "WHERE id = ?",
+        (now, session_id),
+    )
+
+
+def set_completed(connection: sqlite3.Connection, session_id: int, now: str) -> None:
+    connection.execute(
+        "UPDATE study_sessions SET lifecycle = 'completed', paused_at = NULL, completed_at = ? "
+        "WHERE id = ?",
+        (now, session_id),
+    )
+
+
+def add_break(
+    connection: sqlite3.Connection, session_id: int, started_at: str, ended_at: str
+) -> None:
+    connection.execute(
+        "INSERT INTO study_session_breaks (study_session_id, started_at, ended_at) "
+        "VALUES (?, ?, ?)",
+        (session_id, started_at, ended_at),
+    )
+
+
+def session_breaks(connection: sqlite3.Connection, session_id: int) -> list[tuple[str, str]]:
+    """(start, end) of each pause and each idle time before a resume after expiry."""
+    return [
+        (str(row[0]), str(row[1]))
+        for row in connection.execute(
+            "SELECT started_at, ended_at FROM study_session_breaks WHERE study_session_id = ? "
+            "ORDER BY started_at",
+            (session_id,),
+        )
+    ]
+
+
+# -- a session's answers, for its analytics ----------------------------------------------------
+
+
+def session_answers(connection: sqlite3.Connection, session_id: int) -> list[sqlite3.Row]:
+    """The session's answers in time order, each with the word's first answer ever (from its
+    card: archived answers count) to tell a word studied before from a new one."""
+    return connection.execute(
+        "SELECT r.word_id, r.correct, r.duration_ms, r.created_at, w.japanese, w.english, "
+        "c.first_review "
+        "FROM word_review_items AS r JOIN words AS w ON w.id = r.word_id "
+        "LEFT JOIN srs_cards AS c ON c.word_id = r.word_id "
+        "WHERE r.study_session_id = ? ORDER BY r.created_at, r.id",
+        (session_id,),
+    ).fetchall()
+
+
+def timed_answers_before(connection: sqlite3.Connection, before: str, limit: int) -> list[int]:
+    """The durations (ms) of the latest `limit` answers with a duration stored before `before`:
+    the learner's usual pace, walked from the time index backwards."""
+    return [
+        int(row[0])
+        for row in connection.execute(
+            "SELECT duration_ms FROM word_review_items "
+            "WHERE created_at < ? AND duration_ms IS NOT NULL ORDER BY created_at DESC LIMIT ?",
+            (before, limit),
+        )
+    ]
 
 
 def session_word_known(connection: sqlite3.Connection, session_id: int, word_id: int) -> bool:

@@ -6,12 +6,17 @@ import sqlite3
 from collections.abc import Iterator
 
 
-def words_with_tags(connection: sqlite3.Connection) -> Iterator[sqlite3.Row]:
+def words_with_groups_and_tags(connection: sqlite3.Connection) -> Iterator[sqlite3.Row]:
+    """Every word with its group names and the tags given it by hand (auto tags are computed
+    from the text again wherever the words are imported), each as a JSON list."""
     yield from connection.execute(
         "SELECT w.id, w.japanese, w.romaji, w.english, w.parts, "
         "(SELECT json_group_array(g.name) FROM (SELECT g.name FROM words_groups AS wg "
         " JOIN groups AS g ON g.id = wg.group_id WHERE wg.word_id = w.id ORDER BY g.name) AS g"
-        ") AS tags FROM words AS w ORDER BY w.id"
+        ") AS groups, "
+        "(SELECT json_group_array(t.name) FROM (SELECT t.name FROM word_tags AS wt "
+        " JOIN tags AS t ON t.id = wt.tag_id WHERE wt.word_id = w.id AND wt.source = 'manual' "
+        " ORDER BY t.name) AS t) AS tags FROM words AS w ORDER BY w.id"
     )
 
 
@@ -21,7 +26,8 @@ def group_names(connection: sqlite3.Connection) -> list[str]:
 
 def sessions_in_order(connection: sqlite3.Connection) -> Iterator[sqlite3.Row]:
     yield from connection.execute(
-        "SELECT s.id, s.created_at, s.ended_at, g.name AS group_name, a.name AS activity_name "
+        "SELECT s.id, s.created_at, s.ended_at, g.name AS group_name, a.name AS activity_name, "
+        "s.paused_at, s.resumed_at, s.completed_at "
         "FROM study_sessions AS s JOIN groups AS g ON g.id = s.group_id "
         "JOIN study_activities AS a ON a.id = s.study_activity_id ORDER BY s.created_at, s.id"
     )
@@ -62,6 +68,26 @@ def set_session_times(
     connection.execute(
         "UPDATE study_sessions SET created_at = ?, ended_at = ? WHERE id = ?",
         (created_at, ended_at, session_id),
+    )
+
+
+def set_session_lifecycle(
+    connection: sqlite3.Connection, session_id: int, times: dict[str, str]
+) -> None:
+    """An imported session's lifecycle times (paused_at, resumed_at, completed_at, as given)."""
+    lifecycle = (
+        "completed" if "completed_at" in times else "paused" if "paused_at" in times else "open"
+    )
+    connection.execute(
+        "UPDATE study_sessions SET lifecycle = ?, paused_at = ?, resumed_at = ?, "
+        "completed_at = ? WHERE id = ?",
+        (
+            lifecycle,
+            times.get("paused_at"),
+            times.get("resumed_at"),
+            times.get("completed_at"),
+            session_id,
+        ),
     )
 
 

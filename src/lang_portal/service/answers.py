@@ -27,17 +27,13 @@ import orjson
 from fsrs import Card, Rating, Scheduler, State
 
 from lang_portal.clock import from_stored, to_stored
-from lang_portal.errors import (
-    BusinessRuleError,
-    NotFoundError,
-    SessionExpiredError,
-    ValidationFailedError,
-)
+from lang_portal.errors import BusinessRuleError, NotFoundError, ValidationFailedError
 from lang_portal.i18n import Text
 from lang_portal.repository import answers as answer_repo
 from lang_portal.repository import sessions as session_repo
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.evaluation import Evaluation
+from lang_portal.service.lifecycle import Timeouts, require_answerable, session_status
 from lang_portal.settings import Settings
 
 # Learning-curve keys above these are counted together ("50 or more times", "3650+ days").
@@ -451,19 +447,10 @@ class ModelReplay:
 
 
 def require_live(session: sqlite3.Row, moment: datetime, context: ServiceContext) -> None:
-    """Raise SESSION_EXPIRED when the session has been idle past the timeout."""
-    last_activity = from_stored(session["ended_at"] or session["created_at"])
-    minutes = context.settings.session_timeout_minutes
-    if moment - last_activity > timedelta(minutes=minutes):
-        raise SessionExpiredError(
-            "errors.session.expired",
-            {
-                "study_session_id": session["id"],
-                "last_activity": context.api_time(to_stored(last_activity)),
-            },
-            id=session["id"],
-            minutes=minutes,
-        )
+    """Refuse what needs a session that can take answers: expired -> SESSION_EXPIRED, paused or
+    completed -> BUSINESS_RULE_VIOLATION (the lifecycle's rules, service/lifecycle.py)."""
+    status = session_status(session, moment, Timeouts.of(context.settings))
+    require_answerable(status, context.api_datetime)
 
 
 def request_digest(answers: Sequence[Answer]) -> str:

@@ -16,6 +16,7 @@ from lang_portal.service.optimizer import SrsOptimizer
 from lang_portal.service.seeding import SeedService
 from lang_portal.service.srs import SrsService
 from lang_portal.service.study import StudyService
+from lang_portal.service.tagging import TagService
 from lang_portal.service.transfer import TransferService
 
 
@@ -33,6 +34,7 @@ class Services:
     transfer: TransferService
     optimizer: SrsOptimizer
     learning_path: LearningPathService
+    tags: TagService
 
     @classmethod
     def build(cls, context: ServiceContext, seeds_dir: Path) -> Services:
@@ -53,4 +55,5 @@ class Services:
             transfer=TransferService(context, answers),
             optimizer=optimizer,
             learning_path=LearningPathService(context, dashboard),
+            tags=TagService(context),
         )

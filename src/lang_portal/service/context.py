@@ -26,6 +26,9 @@ class ServiceContext:
     def api_time(self, stored: str | None) -> str | None:
         return to_api(stored, self.settings.zone)
 
+    def api_datetime(self, moment: datetime | None) -> str | None:
+        return None if moment is None else to_api(to_stored(moment), self.settings.zone)
+
     def local_day(self, moment: datetime) -> str:
         return moment.astimezone(self.settings.zone).date().isoformat()
 

@@ -17,7 +17,7 @@ from lang_portal.service.context import ServiceContext
 
 
 def active_sessions(context: ServiceContext) -> int:
-    """Study sessions not yet expired: some activity within SESSION_TIMEOUT_MINUTES."""
+    """Study sessions created or active: neither paused, completed nor expired."""
     cutoff = context.now() - timedelta(minutes=context.settings.session_timeout_minutes)
     with context.db.read() as connection:
         return ops_repo.count_active_sessions(connection, to_stored(cutoff))

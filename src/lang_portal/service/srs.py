@@ -37,6 +37,13 @@ from lang_portal.service.answers import (
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.evaluation import Evaluation
 from lang_portal.service.levels import current_level_position
+from lang_portal.service.lifecycle import Timeouts, session_status
+from lang_portal.service.session_analytics import (
+    USUAL_PACE_ANSWERS,
+    active_minutes,
+    learning_efficiency,
+    word_metrics,
+)
 from lang_portal.settings import Settings
 
 STATE_NAMES = {State.Learning: "learning", State.Review: "review", State.Relearning: "relearning"}
@@ -219,6 +226,12 @@ class SrsService:
             if session is None:
                 raise NotFoundError.of("study session", session_id)
             rows = srs_repo.session_cards(connection, session_id)
+            answers = session_repo.session_answers(connection, session_id)
+            breaks = session_repo.session_breaks(connection, session_id)
+            usual = session_repo.timed_answers_before(
+                connection, session["created_at"], USUAL_PACE_ANSWERS
+            )
+        status = session_status(session, self.context.now(), Timeouts.of(self.context.settings))
         reviews, correct = session["review_items_count"], session["correct_count"]
         return SessionResult(
             study_session_id=session_id,
@@ -243,6 +256,10 @@ class SrsService:
                 )
                 for row in rows
             ],
+            state=status.state.value,
+            duration_minutes=active_minutes(session["created_at"], session["ended_at"], breaks),
+            word_metrics=word_metrics(answers),
+            learning_efficiency=learning_efficiency(answers, usual),
         )
 
     # -- forecast ------------------------------------------------------------------------------

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from lang_portal.clock import to_stored
 from lang_portal.database import data_version
 from lang_portal.errors import NotFoundError
 from lang_portal.memo import VersionMemo
@@ -19,7 +21,15 @@ from lang_portal.repository import groups as group_repo
 from lang_portal.repository import sessions as session_repo
 from lang_portal.service.answers import Answer, AnswerPipeline, RecordedAnswer
 from lang_portal.service.context import ServiceContext, pagination_for
-from lang_portal.service.word_items import word_item
+from lang_portal.service.lifecycle import (
+    Action,
+    SessionState,
+    SessionStatus,
+    Timeouts,
+    check_transition,
+    session_status,
+)
+from lang_portal.service.word_items import word_items
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -60,6 +70,34 @@ def launch_url_for(base_url: str, group_id: int, session_id: int) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+def apply_transition(
+    connection: sqlite3.Connection,
+    row: sqlite3.Row,
+    status: SessionStatus,
+    action: Action,
+    now: datetime,
+) -> None:
+    """Store a transition `check_transition` allowed, in the caller's write transaction."""
+    stored = to_stored(now)
+    session_id = row["id"]
+    if action is Action.PAUSE:
+        session_repo.set_paused(connection, session_id, stored)
+        return
+    # the time away (a pause, or the idle time of an expired session) is no study time
+    if status.state is SessionState.PAUSED:
+        session_repo.add_break(connection, session_id, row["paused_at"], stored)
+    elif status.state is SessionState.EXPIRED and action is Action.RESUME:
+        session_repo.add_break(connection, session_id, to_stored(status.last_activity), stored)
+    if action is Action.RESUME:
+        session_repo.set_resumed(connection, session_id, stored)
+    else:
+        session_repo.set_completed(connection, session_id, stored)
+
+
+# Writes the statement of a portal transition (xapi/answers.py sets it), in its transaction.
+LifecycleWriter = Callable[[sqlite3.Connection, sqlite3.Row, Action, datetime], None]
+
+
 class StudyService:
     def __init__(
         self,
@@ -72,6 +110,8 @@ class StudyService:
         self.answers = answers
         self.optimizer = optimizer
         self._origins: VersionMemo[str, frozenset[str]] = VersionMemo(budget=1)
+        self.timeouts = Timeouts.of(context.settings)
+        self.lifecycle_writer: LifecycleWriter | None = None
 
     # -- activities ----------------------------------------------------------------------------
 
@@ -108,7 +148,9 @@ class StudyService:
 
     # -- sessions ------------------------------------------------------------------------------
 
-    def session_item(self, row: sqlite3.Row) -> StudySession:
+    def session_item(self, row: sqlite3.Row, now: datetime | None = None) -> StudySession:
+        status = session_status(row, now or self.context.now(), self.timeouts)
+        api_datetime = self.context.api_datetime
         return StudySession(
             id=row["id"],
             group_id=row["group_id"],
@@ -118,6 +160,13 @@ class StudyService:
             start_time=self.context.api_time(row["created_at"]) or "",
             end_time=self.context.api_time(row["ended_at"]),
             review_items_count=row["review_items_count"],
+            state=status.state.value,
+            last_activity_at=api_datetime(status.last_activity) or "",
+            warn_at=api_datetime(status.warn_at),
+            expires_at=api_datetime(status.expires_at),
+            resumable_until=api_datetime(status.resumable_until),
+            paused_at=self.context.api_time(row["paused_at"]),
+            completed_at=self.context.api_time(row["completed_at"]),
         )
 
     def list_sessions(
@@ -143,7 +192,8 @@ class StudyService:
             rows = session_repo.list_sessions(
                 connection, page, filter_by=filter_by, filter_value=filter_value
             )
-        return [self.session_item(row) for row in rows], pagination_for(page, total)
+        now = self.context.now()
+        return [self.session_item(row, now) for row in rows], pagination_for(page, total)
 
     def get_session(self, session_id: int) -> StudySession:
         with self.db.read() as connection:
@@ -160,7 +210,8 @@ class StudyService:
                 raise NotFoundError.of("study session", session_id)
             total = session_repo.count_session_words(connection, session_id)
             rows = session_repo.list_session_words(connection, session_id, page)
-        return [word_item(row) for row in rows], pagination_for(page, total)
+            items = word_items(connection, rows)
+        return items, pagination_for(page, total)
 
     def create_session(self, group_id: int, activity_id: int) -> StudySession:
         with self.db.write() as connection:
@@ -194,6 +245,33 @@ class StudyService:
         row = session_repo.get_session(connection, session_id)
         assert row is not None
         return row
+
+    # -- the lifecycle (service/lifecycle.py) ----------------------------------------------------
+
+    def pause(self, session_id: int) -> StudySession:
+        return self._transition(session_id, Action.PAUSE)
+
+    def resume(self, session_id: int) -> StudySession:
+        return self._transition(session_id, Action.RESUME)
+
+    def complete(self, session_id: int) -> StudySession:
+        return self._transition(session_id, Action.COMPLETE)
+
+    def _transition(self, session_id: int, action: Action) -> StudySession:
+        """Apply a lifecycle action; asking for the state the session is in changes nothing."""
+        with self.db.write() as connection:
+            row = session_repo.get_session(connection, session_id)
+            if row is None:
+                raise NotFoundError.of("study session", session_id)
+            now = self.context.now()
+            status = session_status(row, now, self.timeouts)
+            if check_transition(status, action, self.context.api_datetime):
+                apply_transition(connection, row, status, action, now)
+                if self.lifecycle_writer is not None:
+                    self.lifecycle_writer(connection, row, action, now)
+                row = session_repo.get_session(connection, session_id)
+                assert row is not None
+        return self.session_item(row, now)
 
     # -- reviews -------------------------------------------------------------------------------
 

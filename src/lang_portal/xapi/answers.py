@@ -10,6 +10,11 @@
   the statement's transaction, as a portal answer would be; the session is the one its
   registration names, started when none does.
 * Voiding that statement takes the answer out again (`retract_review`).
+* The session lifecycle (docs/study-apps.md) both ways: the portal's pause, resume and complete
+  are statements (suspended, resumed, completed) about the session's study activity in its
+  registration (`write_lifecycle_statement`); a posted statement with one of those verbs (or
+  terminated) about a session's study activity, in that session's registration, moves the
+  session so when the lifecycle allows it, and is stored like any other statement when not.
 
 The rules for choosing a new session's group and activity are in docs/xapi.md.
 """
@@ -20,19 +25,36 @@ import re
 import sqlite3
 import uuid
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from lang_portal.errors import BusinessRuleError
 from lang_portal.repository import sessions as session_repo
 from lang_portal.repository import xapi_answers as repo
 from lang_portal.service.answers import Answer, AnswerPipeline, RecordedAnswer
 from lang_portal.service.context import ServiceContext
+from lang_portal.service.lifecycle import Action, Timeouts, check_transition, session_status
+from lang_portal.service.study import apply_transition
 from lang_portal.xapi import statement_parts as parts
 from lang_portal.xapi.errors import XapiBadRequest
 from lang_portal.xapi.iris import PortalIris
 from lang_portal.xapi.statement_store import PreparedStatement, StatementStore
 
 ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
+VERBS = "http://adlnet.gov/expapi/verbs/"
+# the verbs of a portal transition, and the transition each posted verb asks for
+LIFECYCLE_VERBS = {
+    Action.PAUSE: "suspended",
+    Action.RESUME: "resumed",
+    Action.COMPLETE: "completed",
+}
+LIFECYCLE_ACTIONS = {
+    f"{VERBS}suspended": Action.PAUSE,
+    f"{VERBS}resumed": Action.RESUME,
+    f"{VERBS}completed": Action.COMPLETE,
+    f"{VERBS}terminated": Action.COMPLETE,
+}
 INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
 _DURATION = re.compile(
     r"^P(?:(?P<d>\d+(?:\.\d+)?)D)?"
@@ -126,6 +148,60 @@ class AnswerDoor:
             )
         self.store.write_prepared(connection, prepared, {})
 
+    def write_lifecycle_statement(
+        self, connection: sqlite3.Connection, session: sqlite3.Row, action: Action, now: datetime
+    ) -> None:
+        verb = LIFECYCLE_VERBS[action]
+        statement_id = str(uuid.uuid4())
+        statement: dict[str, Any] = {
+            "id": statement_id,
+            "actor": self.iris.learner(),
+            "verb": {"id": f"{VERBS}{verb}", "display": {"en-US": verb}},
+            "object": {
+                "objectType": "Activity",
+                "id": self.iris.study_activity(session["study_activity_id"]),
+            },
+            "context": {
+                "registration": session["registration"],
+                "platform": "lang-portal",
+                "contextActivities": {
+                    "grouping": [
+                        {"objectType": "Activity", "id": self.iris.group(session["group_id"])}
+                    ]
+                },
+            },
+            "timestamp": parts.stored_form(now),
+            "authority": self.iris.portal_authority(),
+            "version": "1.0.0",
+        }
+        self.store.write_prepared(connection, [PreparedStatement(statement, statement_id)], {})
+
+    def _apply_lifecycle(
+        self, connection: sqlite3.Connection, statement: Mapping[str, Any]
+    ) -> None:
+        """A posted suspended, resumed, completed or terminated statement about a session's
+        study activity in its registration: the session moves so when the lifecycle allows it
+        (the statement is stored either way; statements are not refused for the portal's rules
+        on sessions but answers)."""
+        action = LIFECYCLE_ACTIONS.get(statement["verb"]["id"])
+        registration = (statement.get("context") or {}).get("registration")
+        if action is None or not registration:
+            return
+        session = session_repo.session_by_registration(connection, str(registration).lower())
+        if session is None:
+            return
+        obj = statement["object"]
+        wanted = self.iris.study_activity(session["study_activity_id"])
+        if parts.object_type(obj) != "Activity" or str(obj["id"]) != wanted:
+            return  # e.g. one question of a quiz completed: not the session
+        now = self.context.now()
+        status = session_status(session, now, Timeouts.of(self.context.settings))
+        try:
+            if check_transition(status, action):
+                apply_transition(connection, session, status, action, now)
+        except BusinessRuleError:
+            return  # a transition the lifecycle lacks: the statement stays a statement
+
     # -- statement -> portal answer -----------------------------------------------------------
 
     def _answer_of(self, statement: Mapping[str, Any]) -> tuple[int, str, bool] | None:
@@ -189,6 +265,7 @@ class AnswerDoor:
     ) -> int | None:
         answer = self._answer_of(statement)
         if answer is None:
+            self._apply_lifecycle(connection, statement)
             return None
         word_id, registration, correct = answer
         session_id = self._session_for(connection, statement, word_id, registration)

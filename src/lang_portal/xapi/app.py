@@ -69,6 +69,7 @@ def build_xapi_app(services: Services) -> FastAPI:
     door = AnswerDoor(services.context, services.answers, store)
     store.answer_door = door
     services.answers.statement_writer = door.write_answer_statements
+    services.study.lifecycle_writer = door.write_lifecycle_statement
     for module in (about, document_routes, statements, activities, agents):
         app.include_router(module.router)
     install_xapi_error_handlers(app)

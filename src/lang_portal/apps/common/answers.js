@@ -22,11 +22,16 @@ function randomKey() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** The session can take no more answers: it expired, or it does not exist (any more). */
+/**
+ * The session can take no more answers: it expired, it was completed or paused (elsewhere), or
+ * it does not exist (any more).
+ */
 export function sessionGone(error) {
   return (
     error instanceof ApiError &&
     (error.code === "SESSION_EXPIRED" ||
+      (error.code === "BUSINESS_RULE_VIOLATION" &&
+        ["completed", "paused"].includes(error.details?.state)) ||
       (error.code === "RESOURCE_NOT_FOUND" && error.details?.resource === "study session"))
   );
 }
@@ -98,6 +103,15 @@ export class AnswerQueue {
       }
     }
     this.save();
+  }
+
+  /** The session takes answers again (it was resumed): its held answers are sent. */
+  release(sessionId) {
+    for (const item of this.items) {
+      if (item.held && item.sessionId === sessionId) item.held = false;
+    }
+    this.save();
+    this.flush();
   }
 
   /** Resolves once nothing is waiting (held answers aside). */
