@@ -10,8 +10,7 @@ from lang_portal.cli import seed_missing_levels
 from lang_portal.clock import FixedClock
 from lang_portal.database import Database
 from lang_portal.repository import migrations
-from lang_portal.service.context import ServiceContext
-from lang_portal.service.seeding import SeedReport, SeedService, load_seeds
+from lang_portal.service.seeding import load_seeds
 from lang_portal.settings import MIGRATIONS_DIR, SEEDS_DIR, Settings
 
 MIGRATION = "0010_learning_path.sql"
@@ -38,13 +37,31 @@ def test_an_old_database_migrates_and_gets_its_levels_on_start(
     old_settings = settings.model_copy(update={"database_path": tmp_path / "old.db"})
     db = Database(old_settings.database_path)
     migrations.apply(db, before, clock)
-    # seeded as before levels existed: the manifest's groups and words, no levels
-    manifest, groups = load_seeds(SEEDS_DIR)
-    manifest.levels = []
+    # seeded as before levels existed: the manifest's groups and words, written as the seeding
+    # of that schema wrote them
+    _, groups = load_seeds(SEEDS_DIR)
     with db.write() as connection:
-        SeedService(ServiceContext(db, old_settings, clock)).apply(
-            connection, manifest, groups, SeedReport()
+        connection.execute(
+            "INSERT INTO study_activities (id, name, launch_url, created_at)"
+            " VALUES (1, 'Typing Tutor', '/apps/typing/', ?)",
+            (STAMP,),
         )
+        for group_id, seed_group in enumerate(groups, start=1):
+            connection.execute(
+                "INSERT INTO groups (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                (group_id, seed_group.name, STAMP, STAMP),
+            )
+            for word in seed_group.words:
+                connection.execute(
+                    "INSERT OR IGNORE INTO words (japanese, romaji, english, created_at,"
+                    " updated_at) VALUES (?, ?, ?, ?, ?)",
+                    (word.japanese, word.romaji, word.english, STAMP, STAMP),
+                )
+                connection.execute(
+                    "INSERT OR IGNORE INTO words_groups (word_id, group_id, created_at)"
+                    " SELECT id, ?, ? FROM words WHERE japanese = ? AND english = ?",
+                    (group_id, STAMP, word.japanese, word.english),
+                )
         connection.execute(
             "INSERT INTO study_sessions (id, group_id, study_activity_id, created_at)"
             " VALUES (1, 1, 1, ?)",
