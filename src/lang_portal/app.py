@@ -22,10 +22,12 @@ from lang_portal.api import (
     dashboard,
     groups,
     legacy,
+    messages,
     portal,
     srs,
     study_activities,
     study_sessions,
+    tags,
     transfer,
     words,
 )
@@ -56,6 +58,7 @@ from lang_portal.service.context import ServiceContext
 from lang_portal.service.health import HealthService
 from lang_portal.service.maintenance import Maintenance, running_tasks
 from lang_portal.service.summaries import ensure_daily_stats_zone
+from lang_portal.service.tagging import ensure_auto_tags
 from lang_portal.settings import SEEDS_DIR, Settings, load_settings
 from lang_portal.xapi.app import XAPI_PREFIX, XapiMount, build_xapi_app
 
@@ -76,6 +79,11 @@ The school's earlier Flask contract (`/words`, `/groups`, `/api/study-sessions`,
 errors as `{"error": "message"}`) is served too unless `LEGACY_API_ENABLED=false`; see
 docs/legacy-api.md.
 
+Messages are in English, Japanese or Chinese, chosen by the request's `Accept-Language`
+(English by default): every error's `message`, the reset messages and `GET /messages`. Such a
+response has `Content-Language` and `Vary: Accept-Language`. Error `code`s never change with
+the language.
+
 Times are RFC 3339 in the configured time zone. No authentication: one learner.
 """
 
@@ -89,11 +97,13 @@ def spec_routers() -> list[APIRouter]:
             study_activities,
             study_sessions,
             words,
+            tags,
             groups,
             admin,
             srs,
             analytics,
             transfer,
+            messages,
         )
     ]
 
@@ -150,6 +160,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
             ensure_daily_stats_zone(services.context, services.answers)
+            ensure_auto_tags(services.context)
         except (DatabaseUnavailableError, sqlite3.Error) as exc:
             # Serve anyway: /health then answers 503 with the reason, and every request a
             # clear DATABASE_ERROR, where a failed start would leave nothing to ask.

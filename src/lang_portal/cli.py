@@ -661,7 +661,7 @@ def build_parser() -> argparse.ArgumentParser:
     load_history.add_argument("file", help="a JSON file written by `export history`")
     load_history.set_defaults(handler=cmd_import)
     load_words = load_commands.add_parser(
-        "words", help="a CSV word list: japanese,romaji,english,tags"
+        "words", help="a CSV word list: japanese,romaji,english,tags,groups"
     )
     load_words.add_argument("file", help="a CSV file (UTF-8)")
     load_words.set_defaults(handler=cmd_import)

@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -18,6 +26,8 @@ from pydantic_settings import (
     SettingsConfigDict,
     YamlConfigSettingsSource,
 )
+
+from lang_portal.models.validation import MAX_TAG_LENGTH_LIMIT, clean_tag_name
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CONFIG_ENV_VAR = "LANG_PORTAL_CONFIG"
@@ -34,6 +44,54 @@ def config_file() -> Path:
     if local.is_file():
         return local
     return PROJECT_ROOT / "config" / "default.yaml"
+
+
+def _tag_names(value: list[str], max_length: int) -> list[str]:
+    """The names cleaned as a tag given by hand is, duplicates dropped."""
+    cleaned = []
+    for tag in value:
+        try:
+            cleaned.append(clean_tag_name(tag, max_length))
+        except ValueError as exc:
+            raise ValueError(f"tag {tag!r}: {exc}") from exc
+    return list(dict.fromkeys(cleaned))
+
+
+class AutoTagRule(BaseModel):
+    """Words whose `field` matches `pattern` (a Python regular expression, searched anywhere in
+    the stored text) carry `tags`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    field: Literal["japanese", "romaji", "english"]
+    pattern: str = Field(min_length=1, max_length=1000)
+    tags: list[str] = Field(min_length=1, max_length=10)
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from exc
+        return value
+
+    @field_validator("tags")
+    @classmethod
+    def _tag_names(cls, value: list[str]) -> list[str]:
+        return _tag_names(value, MAX_TAG_LENGTH_LIMIT)
+
+
+# Kana and kanji as the japanese field stores them (NFKC: half-width kana are full-width).
+_KATAKANA = r"\u30a0-\u30ff\u31f0-\u31ff"
+_HIRAGANA = r"\u3041-\u309f"
+_KANJI = r"\u3005\u3006\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+DEFAULT_AUTO_TAG_RULES: list[dict[str, Any]] = [
+    {"field": "japanese", "pattern": f"^[{_KATAKANA}]+$", "tags": ["loanword"]},
+    {"field": "japanese", "pattern": f"[{_KANJI}]", "tags": ["kanji"]},
+    {"field": "japanese", "pattern": f"^[{_HIRAGANA}\\u30fc]+$", "tags": ["kana-only"]},
+    {"field": "english", "pattern": "^to ", "tags": ["verb"]},
+]
 
 
 class Settings(BaseSettings):
@@ -102,6 +160,20 @@ class Settings(BaseSettings):
     # after its expiry during which an expired session can still be resumed or completed
     session_warning_minutes: int = Field(25, ge=1)
     session_grace_period_minutes: int = Field(5, ge=0, le=7 * 24 * 60)
+
+    # -- tags (spec, "Word Grouping and Tagging System"; docs/tags.md)
+    # tags given by hand per word (auto tags do not count)
+    max_tags_per_word: int = Field(10, ge=1, le=100)
+    max_tag_length: int = Field(30, ge=1, le=MAX_TAG_LENGTH_LIMIT)
+    reserved_tags: list[str] = Field(
+        default_factory=lambda: ["all", "none", "untagged", "auto", "manual"], max_length=100
+    )
+    auto_tag_rules: list[AutoTagRule] = Field(
+        default_factory=lambda: [
+            AutoTagRule.model_validate(rule) for rule in DEFAULT_AUTO_TAG_RULES
+        ],
+        max_length=100,
+    )
 
     srs_new_words_per_day: int = Field(20, ge=0, le=10_000)
     srs_desired_retention: float = Field(0.9, gt=0.5, lt=1.0)
@@ -242,6 +314,24 @@ class Settings(BaseSettings):
                 f"(got {self.session_warning_minutes} and {self.session_timeout_minutes})"
             )
         return self
+
+    @field_validator("reserved_tags")
+    @classmethod
+    def _reserved_names(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        return _tag_names(value, info.data.get("max_tag_length", MAX_TAG_LENGTH_LIMIT))
+
+    @field_validator("auto_tag_rules")
+    @classmethod
+    def _rule_tags_fit(cls, value: list[AutoTagRule], info: ValidationInfo) -> list[AutoTagRule]:
+        maximum = info.data.get("max_tag_length", MAX_TAG_LENGTH_LIMIT)
+        for rule in value:
+            _tag_names(rule.tags, maximum)
+        return value
+
+    @cached_property
+    def auto_tags(self) -> frozenset[str]:
+        """Every tag a rule gives."""
+        return frozenset(tag for rule in self.auto_tag_rules for tag in rule.tags)
 
     @cached_property
     def zone(self) -> ZoneInfo:

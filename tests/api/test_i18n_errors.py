@@ -220,3 +220,41 @@ def test_the_body_limit_413_in_each_language(
         assert declared.status_code == 413
         assert declared.json()["error"]["message"] == message
         assert declared.json()["error"]["code"] == "INVALID_INPUT"
+
+
+def test_the_rate_limit_429_in_each_language(services: Services) -> None:
+    limited = services.context.settings.model_copy(
+        update={
+            "rate_limit_enabled": True,
+            "rate_limit_requests": 1,
+            "rate_limit_duration": 3600,
+            "rate_limit_burst": 0,
+            "rate_limit_strategy": "moving-window",
+        }
+    )
+    client = TestClient(create_app(limited, services=services))
+    assert client.get("/api/v1/groups").status_code == 200
+    japanese = client.get("/api/v1/groups", headers=JA)
+    chinese = client.get("/api/groups", headers=ZH)
+    legacy = client.get("/groups", headers=JA)
+    for response in (japanese, chinese, legacy):
+        assert response.status_code == 429
+        assert int(response.headers["retry-after"]) >= 1
+    assert japanese.json()["error"]["code"] == chinese.json()["error"]["code"]
+    assert japanese.json()["error"]["message"] == "リクエストが多すぎます"
+    assert chinese.json()["error"]["message"] == "请求过多"
+    assert legacy.json() == {"error": "リクエストが多すぎます"}
+    assert client.get("/api/v1/groups").json()["error"]["message"] == "Too many requests"
+
+
+def test_a_blocked_address_gets_403_in_each_language(services: Services) -> None:
+    blocking = services.context.settings.model_copy(update={"ip_blocklist": ["203.0.113.0/24"]})
+    client = TestClient(create_app(blocking, services=services), client=("203.0.113.9", 5000))
+    english = client.get("/api/v1/words")
+    japanese = client.get("/api/v1/words", headers=JA)
+    for response in (english, japanese):
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "FORBIDDEN"
+    assert english.json()["error"]["message"] == "requests from this address are refused"
+    assert japanese.json()["error"]["message"] == "このアドレスからのリクエストは拒否されています"
+    assert japanese.headers["content-language"] == "ja"

@@ -87,13 +87,13 @@ def test_the_cache_keeps_to_its_size() -> None:
     cache = response_cache(max_bytes=2000)
     token = (1, 1)
     for index in range(10):
-        key = ("v1", f"/words/{index}", "")
+        key = ("v1", f"/words/{index}", "", "en")
         cache.put(key, token, cached_body(key, b"x" * 500, None))
     assert cache.size <= 2000
     assert len(cache) == 2  # the two most recent, each ~800 bytes with its allowance
-    assert cache.get(("v1", "/words/9", ""), token) is not None
-    assert cache.get(("v1", "/words/0", ""), token) is None
-    assert cache.get(("v1", "/words/9", ""), (1, 2)) is None  # the database moved on
+    assert cache.get(("v1", "/words/9", "", "en"), token) is not None
+    assert cache.get(("v1", "/words/0", "", "en"), token) is None
+    assert cache.get(("v1", "/words/9", "", "en"), (1, 2)) is None  # the database moved on
     assert len(cache) == 1
 
 

@@ -51,6 +51,10 @@ SPEC: dict[tuple[str, str], tuple[RateClass, Runs, bool]] = {
     ("PUT", "/words/{word_id}"): (W, POOL, False),
     ("PATCH", "/words/{word_id}"): (W, POOL, False),
     ("DELETE", "/words/{word_id}"): (W, POOL, False),
+    ("GET", "/words/{word_id}/tags"): (R, LOOP, False),
+    ("POST", "/words/{word_id}/tags"): (W, POOL, False),
+    ("DELETE", "/words/{word_id}/tags/{tag}"): (W, POOL, False),
+    ("GET", "/tags"): (R, LOOP, CACHED),
     ("GET", "/groups"): (R, LOOP, CACHED),
     ("POST", "/groups"): (W, POOL, False),
     ("GET", "/groups/{group_id}"): (R, LOOP, CACHED),
@@ -78,6 +82,7 @@ SPEC: dict[tuple[str, str], tuple[RateClass, Runs, bool]] = {
     ("GET", "/export/words.csv"): (R, POOL, False),
     ("POST", "/import/history"): (W, LOOP, False),  # async: the import itself goes to a thread
     ("POST", "/import/words"): (W, LOOP, False),
+    ("GET", "/messages"): (R, LOOP, CACHED),  # one entry per language (api.cache)
 }
 
 LEGACY: dict[tuple[str, str], tuple[RateClass, Runs, bool]] = {

@@ -33,7 +33,7 @@ def test_history_round_trip_into_an_empty_database(
     exported = client.get("/api/export/history")
     assert exported.status_code == 200
     document = exported.json()
-    assert document["format_version"] == "1.0"
+    assert document["format_version"] == "1.1"
     assert len(document["study_sessions"]) == 3
     first = document["study_sessions"][0]["words"][0]
     assert first["result"] == "correct" and first["time_spent"] == 2.5
@@ -100,9 +100,10 @@ def test_words_csv_round_trip_and_line_errors(client: TestClient) -> None:
     exported = client.get("/api/export/words.csv")
     assert exported.status_code == 200
     lines = exported.text.splitlines()
-    assert lines[0] == "japanese,romaji,english,tags"
+    assert lines[0] == "japanese,romaji,english,tags,groups"
     assert any("Basic Greetings" in line for line in lines[1:])
 
+    # four columns: a list from before tags, whose `tags` named groups, imports as it did
     good = 'japanese,romaji,english,tags\n猫,neko,cat,"animals,basic"\n犬,inu,dog,animals\n'
     response = client.post(
         "/api/import/words", content=good.encode(), headers={"content-type": "text/csv"}
@@ -113,6 +114,7 @@ def test_words_csv_round_trip_and_line_errors(client: TestClient) -> None:
         "words_added": 2,
         "groups_added": 2,
         "memberships_added": 3,
+        "tags_added": 0,
     }
     bad = "japanese,romaji,english,tags\n鳥,tori,bird,animals\n,neko,cat,\n魚,,fish,\n"
     refused = client.post("/api/import/words", content=bad.encode())

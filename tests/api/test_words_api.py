@@ -21,7 +21,15 @@ def test_list_words_default_sort_and_shape(api: MountClient) -> None:
     japanese = [item["japanese"] for item in answer.data]
     assert japanese == sorted(japanese)
     first = answer.data[0]
-    assert set(first) == {"id", "japanese", "romaji", "english", "correct_count", "wrong_count"}
+    assert set(first) == {
+        "id",
+        "japanese",
+        "romaji",
+        "english",
+        "correct_count",
+        "wrong_count",
+        "tags",
+    }
     assert first["correct_count"] == 0 and first["wrong_count"] == 0
 
 

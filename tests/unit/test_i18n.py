@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import inspect
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from lang_portal.i18n import (
     LANGUAGES,
     Text,
     TextError,
+    app_messages,
     catalog,
     localize,
     negotiate,
@@ -254,3 +256,43 @@ def test_an_error_takes_a_key_and_renders_it_in_each_language() -> None:
     key = signature.parameters["key"]
     assert key.default is inspect.Parameter.empty  # no error without a key
     assert key.kind is inspect.Parameter.POSITIONAL_ONLY
+
+
+# -- the study apps' texts ----------------------------------------------------------------------
+
+APPS = SOURCE / "apps"
+
+
+def _app_keys() -> set[str]:
+    """Every key the built-in apps name: `t("key")`, `data-i18n="key"`, `data-i18n-label`."""
+    keys: set[str] = set()
+    for path in APPS.rglob("*.js"):
+        text = path.read_text(encoding="utf-8")
+        keys.update(re.findall(r"""\bt\(\s*["']([\w.]+)["']""", text))
+        # a key picked between two: t(cond ? "a" : "b")
+        keys.update(re.findall(r"""\?\s*["'](study\.[\w.]+)["']\s*:\s*["']study\.""", text))
+        keys.update(re.findall(r""":\s*["'](study\.[\w.]+)["'],?\s*\)""", text))
+    for path in APPS.rglob("*.html"):
+        keys.update(re.findall(r'data-i18n(?:-label)?="([\w.]+)"', path.read_text("utf-8")))
+    return keys
+
+
+def test_every_text_the_apps_name_is_in_the_app_message_set() -> None:
+    keys = _app_keys()
+    assert {"study.session.start", "study.session.complete", "study.typing.hint"} <= keys
+    served = app_messages("ja")
+    assert sorted(keys - set(served)) == []
+    for reason in ("expired", "missing", "none"):  # t(`study.gone.${reason}.title`)
+        assert f"study.gone.{reason}.title" in served and f"study.gone.{reason}.text" in served
+
+
+def test_the_apps_have_no_english_left_in_their_scripts() -> None:
+    """A user-facing sentence in an app script is a catalog key: no quoted English prose."""
+    prose = re.compile(r"""["'`]([A-Z][a-z]+(?: [a-z]+){2,}[^"'`]*)["'`]""")
+    found = {
+        f"{path.relative_to(APPS)}: {match}"
+        for path in APPS.rglob("*.js")
+        if path.name != "messages.js"  # its offline fallback
+        for match in prose.findall(path.read_text(encoding="utf-8"))
+    }
+    assert found == set()

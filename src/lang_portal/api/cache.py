@@ -10,6 +10,10 @@ declares (`RoutePolicy.cached`): only those whose answer depends on the stored d
 
 ETags are weak (`W/"..."`): the body of an `/api/v1` answer differs in `meta` from one response
 to the next while its data is the same. A request whose `If-None-Match` matches gets 304.
+
+The key holds the request's negotiated language (lang_portal.i18n): a body in one language is
+never served to a request for another, and the ETag of each differs with its bytes. What the
+handler said about its language (`Content-Language`, `Vary`) is kept with the body.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Any
 from fastapi import Request, Response
 
 from lang_portal.api.rendering import ApiResult
+from lang_portal.i18n import headers_language
 from lang_portal.memo import VersionMemo
 from lang_portal.mounts import Mount, dump_json
 
@@ -29,7 +34,7 @@ from lang_portal.mounts import Mount, dump_json
 # every page a learner's frontend asks for many times over, and stays small beside a worker.
 MAX_BYTES = 16 * 1024 * 1024
 
-CacheKey = tuple[str, str, str]  # mount, path, query string
+CacheKey = tuple[str, str, str, str]  # mount, path, query string, language
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 
@@ -38,6 +43,7 @@ class CachedBody:
     data: bytes
     pagination: bytes | None
     etag: str
+    headers: tuple[tuple[str, str], ...] = ()  # the handler's Content-Language and Vary
 
 
 def _size(key: CacheKey, entry: CachedBody) -> int:
@@ -49,11 +55,20 @@ def response_cache(max_bytes: int = MAX_BYTES) -> VersionMemo[CacheKey, CachedBo
     return VersionMemo(max_bytes, _size)
 
 
-def cached_body(key: CacheKey, data: bytes, pagination: bytes | None) -> CachedBody:
+# The handler's headers a cached body keeps: those saying which language it is in.
+KEPT_HEADERS = ("content-language", "vary")
+
+
+def cached_body(
+    key: CacheKey,
+    data: bytes,
+    pagination: bytes | None,
+    headers: tuple[tuple[str, str], ...] = (),
+) -> CachedBody:
     digest = hashlib.blake2b(key[0].encode(), digest_size=12)
     digest.update(data)
     digest.update(pagination or b"")
-    return CachedBody(data, pagination, f'W/"{digest.hexdigest()}"')
+    return CachedBody(data, pagination, f'W/"{digest.hexdigest()}"', headers)
 
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:
@@ -71,7 +86,7 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
 def _cache_headers(entry: CachedBody) -> dict[str, str]:
     # no-cache: a client may keep the body but must revalidate (cheap: 304) before reusing it,
     # because any write can change it.
-    return {"etag": entry.etag, "cache-control": "no-cache"}
+    return {"etag": entry.etag, "cache-control": "no-cache", **dict(entry.headers)}
 
 
 def cached_handler(mount: Mount, handler: Handler) -> Handler:
@@ -84,7 +99,7 @@ def cached_handler(mount: Mount, handler: Handler) -> Handler:
             cache = state.response_cache = response_cache()
         # read before the handler's queries: an entry is never older than its version
         version = state.services.context.db.data_version()
-        key = (mount.value, request.url.path, request.url.query)
+        key = (mount.value, request.url.path, request.url.query, headers_language(request.headers))
         entry = cache.get(key, version)
         if entry is None:
             response = await handler(request)
@@ -93,10 +108,13 @@ def cached_handler(mount: Mount, handler: Handler) -> Handler:
             if response.status_code != 200:
                 response.shape(mount)
                 return response
+            kept = tuple(
+                (name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers
+            )
             entry = cache.put(
                 key,
                 version,
-                cached_body(key, dump_json(response.data), response.pagination_json()),
+                cached_body(key, dump_json(response.data), response.pagination_json(), kept),
             )
         if etag_matches(request.headers.get("if-none-match"), entry.etag):
             return Response(status_code=304, headers=_cache_headers(entry))

@@ -7,7 +7,7 @@ from fastapi import Depends, Header, Path, Query, Request
 
 from lang_portal.api.documentation import setting_bounds
 from lang_portal.errors import ValidationFailedError
-from lang_portal.i18n import Text
+from lang_portal.i18n import Text, negotiate
 from lang_portal.models.common import SQLITE_MAX_INTEGER, PageRequest
 from lang_portal.repository.sessions import SESSION_SORT_COLUMNS
 from lang_portal.repository.words import REVIEW_SORT_COLUMNS, WORD_SORT_COLUMNS
@@ -97,3 +97,24 @@ IdempotencyKey = Annotated[
         ),
     ),
 ]
+
+
+AcceptLanguage = Annotated[
+    str | None,
+    Header(
+        alias="Accept-Language",
+        # no maxLength: a header is never refused for its length; only its start is read
+        description=(
+            "The learner's languages (RFC 9110), e.g. `ja-JP,ja;q=0.9,en;q=0.8`: the message is "
+            "in English, Japanese or Chinese, whichever comes first; anything else is English"
+        ),
+    ),
+]
+
+
+async def negotiated_language(accept_language: AcceptLanguage = None) -> str:
+    return negotiate(accept_language)
+
+
+# The language of a body that has text in it (lang_portal.i18n), from Accept-Language.
+RequestLanguage = Annotated[str, Depends(negotiated_language)]

@@ -22,6 +22,7 @@ from lang_portal.api.deps import (
     ActivityId,
     GroupId,
     IdempotencyKey,
+    RequestLanguage,
     ServicesDep,
     SessionId,
     WordId,
@@ -34,7 +35,7 @@ from lang_portal.models.common import PageRequest, Pagination, SqliteInteger
 from lang_portal.models.groups import GroupItem
 from lang_portal.models.study import StudyActivity, StudySession
 from lang_portal.models.words import WordItem, WordWithParts
-from lang_portal.mounts import JsonResponse
+from lang_portal.mounts import JsonResponse, language_headers
 from lang_portal.repository.sessions import SESSION_SORT_COLUMNS
 from lang_portal.route_policy import READ, SESSION_READ, SESSION_WRITE, PolicyRouter
 from lang_portal.service.answers import Answer, RecordedAnswer
@@ -230,6 +231,7 @@ def legacy_get_word(services: ServicesDep, word_id: WordId) -> JsonResponse:
         detail.english,
         counts.correct_count,
         counts.wrong_count,
+        detail.tags,
     )
     return JsonResponse({"word": {**_word(word), "groups": detail.groups}})
 
@@ -409,9 +411,9 @@ def legacy_list_sessions(
 
 
 @router.post("/api/study-sessions/reset", policy=SESSION_WRITE, summary="Clear the study history")
-def legacy_reset_history(services: ServicesDep) -> JsonResponse:
-    result = services.admin.reset_history()
-    return JsonResponse({"message": result.message})
+def legacy_reset_history(services: ServicesDep, language: RequestLanguage) -> JsonResponse:
+    result = services.admin.reset_history(language)
+    return JsonResponse({"message": result.message}, headers=language_headers(language))
 
 
 @router.get(

@@ -68,7 +68,7 @@ async def import_history(services: ServicesDep, request: Request) -> ApiResult:
 @router.get(
     "/export/words.csv",
     policy=BULK_READ,
-    summary="Every word as CSV: japanese,romaji,english,tags (tags = its groups)",
+    summary="Every word as CSV: japanese,romaji,english,tags,groups (tags by hand, `;` between)",
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}},
 )
@@ -92,7 +92,8 @@ def export_words(services: ServicesDep) -> Response:
             "content": {"text/csv": {"schema": {"type": "string"}}},
         },
         **beyond_schema(
-            "a list without the header line `japanese,romaji,english,tags`",
+            "a list without the header line `japanese,romaji,english,tags,groups` (or, "
+            "as exported before tags, `japanese,romaji,english,tags`, whose tags name groups)",
             "a list with a refused row (each problem is listed by line)",
         ),
     },

@@ -11,6 +11,7 @@ from lang_portal.api.rendering import ApiResult
 from lang_portal.errors import ValidationFailedError
 from lang_portal.i18n import TextError
 from lang_portal.models.common import Page
+from lang_portal.models.tags import TagNameText
 from lang_portal.models.words import WordCreate, WordDetail, WordItem, WordReview, WordUpdate
 from lang_portal.route_policy import CACHED_READ, READ, WRITE, PolicyRouter
 
@@ -24,15 +25,27 @@ Search = Annotated[
     ),
 ]
 
+TagFilter = Annotated[
+    list[TagNameText] | None,
+    Query(
+        description="Only words carrying this tag; repeated (at most MAX_TAGS_PER_WORD times), "
+        "words carrying all of them. A tag no word carries gives an empty list.",
+        # the setting's value, when the app writes its document (api.documentation)
+        json_schema_extra={"x-setting-bounds": {"maxItems": "max_tags_per_word"}},
+    ),
+]
+
 
 @router.get(
     "/words",
     policy=CACHED_READ,
     response_model=Page[WordItem],
-    summary="List words, or search them",
+    summary="List words, or search them, or those with given tags",
 )
-def list_words(services: ServicesDep, page: WordPage, q: Search = None) -> ApiResult:
-    items, pagination = services.inventory.list_words(page, q)
+def list_words(
+    services: ServicesDep, page: WordPage, q: Search = None, tag: TagFilter = None
+) -> ApiResult:
+    items, pagination = services.inventory.list_words(page, q, tag)
     return ApiResult(items, pagination=pagination)
 
 

@@ -5,7 +5,14 @@ error message and every message a study app shows is a catalog key (`catalog/*.j
 `translate` puts one into words. Error codes never depend on the language.
 """
 
-from lang_portal.i18n.catalog import catalog, has_key, placeholders, translate
+from lang_portal.i18n.catalog import (
+    APP_MESSAGE_PREFIXES,
+    app_messages,
+    catalog,
+    has_key,
+    placeholders,
+    translate,
+)
 from lang_portal.i18n.negotiation import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
@@ -15,14 +22,19 @@ from lang_portal.i18n.negotiation import (
 )
 from lang_portal.i18n.text import Text, TextError, localize
 
+# The spec's SupportedLanguages: code, name in the language itself, written right to left.
 LANGUAGE_NAMES = {"en": "English", "ja": "日本語", "zh": "中文"}
+RIGHT_TO_LEFT: frozenset[str] = frozenset()
 
 __all__ = [
+    "APP_MESSAGE_PREFIXES",
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "LANGUAGE_NAMES",
+    "RIGHT_TO_LEFT",
     "Text",
     "TextError",
+    "app_messages",
     "catalog",
     "has_key",
     "headers_language",

@@ -65,3 +65,18 @@ def translate(key: str, language: str = DEFAULT_LANGUAGE, **params: object) -> s
     except (KeyError, IndexError, ValueError) as exc:
         logger.warning("message %r in %s lacks a parameter: %r", key, language, exc)
         return template
+
+
+# What the study apps show: their own texts and a message for each error code.
+APP_MESSAGE_PREFIXES = ("study.", "errors.code.")
+
+
+def app_messages(language: str) -> dict[str, str]:
+    """Every study-app message in `language` (English where it lacks one), as templates."""
+    english = catalog(DEFAULT_LANGUAGE)
+    own = catalog(language) if language in LANGUAGES else english
+    return {
+        key: own.get(key, template)
+        for key, template in english.items()
+        if key.startswith(APP_MESSAGE_PREFIXES)
+    }

@@ -15,6 +15,7 @@ class WordImportReport:
     words_added: int
     groups_added: int
     memberships_added: int
+    tags_added: Annotated[int, Field(description="tags given to words by hand")] = 0
 
 
 @dataclass
@@ -36,3 +37,4 @@ class HistoryImportReport:
     study_activities_added: int
     memberships_added: int
     reviews_replayed: int
+    tags_added: Annotated[int, Field(description="tags given to words by hand")] = 0

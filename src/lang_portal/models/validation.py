@@ -230,3 +230,85 @@ def text_schema(
         schema.update(minLength=1, maxLength=_MAX_LENGTHS[field], pattern=text_pattern(field))
 
     return extend
+
+
+# -- tag names ---------------------------------------------------------------------------------
+# A tag name, as sent, is judged character by character by what NFKC makes of each: a word
+# character (letters, digits, marks, the first a letter or digit: kana and kanji are letters),
+# a combining mark, a joiner (`-`, `_`) or a space. Spaces around are trimmed; the name then
+# starts with a word character and ends with a word character or a mark, so `-`, `_` and
+# spaces stand only inside it. Judging the characters as sent, one at a time, is what lets the
+# OpenAPI pattern below state the rule exactly.
+
+# The settings' ceiling for max_tag_length: the request models bound names by it.
+MAX_TAG_LENGTH_LIMIT = 100
+_TAG_JOINERS = frozenset("-_")
+
+
+def _tag_char_class(char: str) -> str | None:
+    """'W' word, 'M' mark, 'J' joiner, 'S' space, or None for a character a tag cannot hold."""
+    nfkc = unicodedata.normalize("NFKC", char)
+    if not nfkc:
+        return None
+    if all(part.isspace() for part in nfkc):
+        return "S"
+    if nfkc in _TAG_JOINERS:
+        return "J"
+    categories = [unicodedata.category(part) for part in nfkc]
+    if not all(category[0] in "LM" or category == "Nd" for category in categories):
+        return None
+    if categories[0][0] == "M":
+        return "M" if all(category[0] == "M" for category in categories) else None
+    return "W"
+
+
+def clean_tag_name(value: str, max_length: int = MAX_TAG_LENGTH_LIMIT) -> str:
+    """Letters, digits, kana and kanji, with `-`, `_` and spaces inside; 1 to `max_length`
+    characters as sent. Stored NFKC-normalised, spaces collapsed, lower-cased."""
+    _check_sent_length(value, max_length)
+    if not isinstance(value, str):
+        raise TextError("validation.string_required")
+    _refuse_control_characters(value)
+    classes = []
+    for char in value:
+        kind = _tag_char_class(char)
+        if kind is None:
+            raise TextError("validation.tag_character", character=char)
+        classes.append(kind)
+    shape = "".join(classes).strip("S")
+    if not shape:
+        raise TextError("validation.empty")
+    if shape[0] != "W" or shape[-1] not in "WM":
+        raise TextError("validation.tag_edges")
+    text = _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", value)).strip()
+    # lower-casing may leave a sequence NFKC writes otherwise (İ): normalised again, so that one
+    # name has one stored form
+    return unicodedata.normalize("NFKC", text.lower())
+
+
+@functools.cache
+def tag_name_pattern() -> str:
+    """The tag name rule as a pattern over the text as sent (built once, on first use)."""
+    chars: dict[str, list[str]] = {"W": [], "M": [], "J": [], "S": []}
+    for char in _code_points():
+        kind = _tag_char_class(char)
+        if kind is not None:
+            chars[kind].append(char)
+    c = {key: _char_class(value) for key, value in chars.items()}
+    inner = _char_class([*chars["W"], *chars["M"], *chars["J"], *chars["S"]])
+    last = _char_class([*chars["W"], *chars["M"]])
+    return f"^{c['S']}*{c['W']}({inner}*{last})?{c['S']}*$"
+
+
+def tag_name_schema(max_length_setting: str = "max_tag_length") -> Callable[[dict[str, Any]], None]:
+    """`json_schema_extra` stating the tag name rule, its maximum length taken from the setting."""
+
+    def extend(schema: dict[str, Any]) -> None:
+        schema.update(
+            minLength=1,
+            pattern=tag_name_pattern(),
+            # api.documentation puts the setting's value here when the app writes its document
+            **{"x-setting-bounds": {"maxLength": max_length_setting}},
+        )
+
+    return extend

@@ -121,6 +121,7 @@ class WordItem:
     english: Annotated[str, Field(examples=["hello"])]
     correct_count: Annotated[int, Field(examples=[5])]
     wrong_count: Annotated[int, Field(examples=[2])]
+    tags: Annotated[list[str], Field(examples=[["greeting", "kana-only"]], description="sorted")]
 
 
 @dataclass
@@ -171,6 +172,10 @@ class WordDetail:
     parts: Any = None
     stats: WordStats
     groups: list[GroupRef]
+    tags: Annotated[
+        list[str],
+        Field(description="its tags, by hand and by rule, sorted (sources: GET .../tags)"),
+    ]
     srs: WordSrs | None = None
     created_at: str | None
     updated_at: str | None

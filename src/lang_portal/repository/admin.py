@@ -10,6 +10,8 @@ _TABLES_IN_DELETE_ORDER = (
     "study_session_words",
     "study_sessions",
     "words_groups",
+    "word_tags",
+    "tags",
     "words",
     "groups",
     "study_activities",

@@ -6,12 +6,17 @@ import sqlite3
 from collections.abc import Iterator
 
 
-def words_with_tags(connection: sqlite3.Connection) -> Iterator[sqlite3.Row]:
+def words_with_groups_and_tags(connection: sqlite3.Connection) -> Iterator[sqlite3.Row]:
+    """Every word with its group names and the tags given it by hand (auto tags are computed
+    from the text again wherever the words are imported), each as a JSON list."""
     yield from connection.execute(
         "SELECT w.id, w.japanese, w.romaji, w.english, w.parts, "
         "(SELECT json_group_array(g.name) FROM (SELECT g.name FROM words_groups AS wg "
         " JOIN groups AS g ON g.id = wg.group_id WHERE wg.word_id = w.id ORDER BY g.name) AS g"
-        ") AS tags FROM words AS w ORDER BY w.id"
+        ") AS groups, "
+        "(SELECT json_group_array(t.name) FROM (SELECT t.name FROM word_tags AS wt "
+        " JOIN tags AS t ON t.id = wt.tag_id WHERE wt.word_id = w.id AND wt.source = 'manual' "
+        " ORDER BY t.name) AS t) AS tags FROM words AS w ORDER BY w.id"
     )
 
 

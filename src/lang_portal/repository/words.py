@@ -62,6 +62,47 @@ def search_words(connection: sqlite3.Connection, text: str, page: PageRequest) -
     ).fetchall()
 
 
+def _filtered_from(text: str, tag_ids: list[int]) -> tuple[str, dict[str, Any]]:
+    """FROM and WHERE for words matching `text` (when given) and carrying every tag of
+    `tag_ids`: the first tag's index drives, the others are looked up by key."""
+    params: dict[str, Any] = {}
+    conditions = []
+    source = "words AS w"
+    if tag_ids:
+        source = "word_tags AS wt JOIN words AS w ON w.id = wt.word_id"
+        conditions.append("wt.tag_id = :tag0")
+        params["tag0"] = tag_ids[0]
+        for index, tag_id in enumerate(tag_ids[1:], start=1):
+            conditions.append(
+                f"EXISTS (SELECT 1 FROM word_tags AS wt{index} "
+                f"WHERE wt{index}.word_id = w.id AND wt{index}.tag_id = :tag{index})"
+            )
+            params[f"tag{index}"] = tag_id
+    if text:
+        conditions.append(_SEARCH_FILTER)
+        params["pattern"] = like_pattern(text)
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    return f"FROM {source}{where}", params
+
+
+def filter_words(
+    connection: sqlite3.Connection, text: str, tag_ids: list[int], page: PageRequest
+) -> list[sqlite3.Row]:
+    """One page of the words matching `text` and carrying every tag of `tag_ids`, each row
+    with `total` (as search_words)."""
+    source, params = _filtered_from(text, tag_ids)
+    return connection.execute(
+        f"SELECT {_WORD_ITEM_COLUMNS}, count(*) OVER () AS total {source} "
+        f"{_order_clause(page)} LIMIT :limit OFFSET :offset",
+        {**params, "limit": page.per_page, "offset": page.offset},
+    ).fetchall()
+
+
+def count_filtered(connection: sqlite3.Connection, text: str, tag_ids: list[int]) -> int:
+    source, params = _filtered_from(text, tag_ids)
+    return int(connection.execute(f"SELECT count(*) {source}", params).fetchone()[0])
+
+
 def count_search(connection: sqlite3.Connection, text: str) -> int:
     return int(
         connection.execute(

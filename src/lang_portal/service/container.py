@@ -15,6 +15,7 @@ from lang_portal.service.optimizer import SrsOptimizer
 from lang_portal.service.seeding import SeedService
 from lang_portal.service.srs import SrsService
 from lang_portal.service.study import StudyService
+from lang_portal.service.tagging import TagService
 from lang_portal.service.transfer import TransferService
 
 
@@ -31,6 +32,7 @@ class Services:
     analytics: AnalyticsService
     transfer: TransferService
     optimizer: SrsOptimizer
+    tags: TagService
 
     @classmethod
     def build(cls, context: ServiceContext, seeds_dir: Path) -> Services:
@@ -49,4 +51,5 @@ class Services:
             analytics=AnalyticsService(context, srs),
             transfer=TransferService(context, answers),
             optimizer=optimizer,
+            tags=TagService(context),
         )

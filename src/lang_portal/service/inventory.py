@@ -20,11 +20,13 @@ from lang_portal.models.groups import (
 from lang_portal.models.words import GroupRef, WordDetail, WordItem, WordSrs, WordStats
 from lang_portal.repository import groups as group_repo
 from lang_portal.repository import srs as srs_repo
+from lang_portal.repository import tags as tag_repo
 from lang_portal.repository import words as word_repo
 from lang_portal.service.answers import current_scheduler
 from lang_portal.service.context import ServiceContext, pagination_for
 from lang_portal.service.srs import describe_card
-from lang_portal.service.word_items import dump_parts, parse_parts, word_item, word_with_parts
+from lang_portal.service.tagging import apply_auto_tags, clean_tag_names
+from lang_portal.service.word_items import dump_parts, parse_parts, word_items, words_with_parts
 
 
 class InventoryService:
@@ -35,12 +37,27 @@ class InventoryService:
     # -- words ---------------------------------------------------------------------------------
 
     def list_words(
-        self, page: PageRequest, search: str | None = None
+        self, page: PageRequest, search: str | None = None, tags: list[str] | None = None
     ) -> tuple[list[WordItem], Pagination]:
-        """Every word, or those whose Japanese, romaji or English contains `search`."""
+        """Every word, or those whose Japanese, romaji or English contains `search` and that
+        carry every one of `tags` (an unknown tag: no word)."""
         text = unicodedata.normalize("NFKC", search).strip() if search else ""
+        names = clean_tag_names(self.context.settings, tags or [], "tag")
         with self.db.snapshot() as connection:
-            if text:
+            if names:
+                found = tag_repo.tag_ids(connection, names)
+                tag_ids = [found[name] for name in names if name in found]
+                if len(tag_ids) < len(names):
+                    rows, total = [], 0
+                else:
+                    rows = word_repo.filter_words(connection, text, tag_ids, page)
+                    if rows:
+                        total = int(rows[0]["total"])
+                    elif page.page == 1:
+                        total = 0
+                    else:
+                        total = word_repo.count_filtered(connection, text, tag_ids)
+            elif text:
                 rows = word_repo.search_words(connection, text, page)
                 if rows:
                     total = int(rows[0]["total"])
@@ -51,7 +68,8 @@ class InventoryService:
             else:
                 total = word_repo.count_words(connection)
                 rows = word_repo.list_words(connection, page)
-        return [word_item(row) for row in rows], pagination_for(page, total)
+            items = word_items(connection, rows)
+        return items, pagination_for(page, total)
 
     def word_reviews(
         self, word_id: int, page: PageRequest
@@ -84,14 +102,16 @@ class InventoryService:
             if row is None:
                 raise NotFoundError.of("word", word_id)
             groups = word_repo.groups_of_word(connection, word_id)
+            tags = tag_repo.tags_of_words(connection, [word_id])[word_id]
             card = srs_repo.get_card(connection, word_id)
             scheduler = current_scheduler(connection, self.context.settings)
-        return self._word_detail(row, groups, card, scheduler)
+        return self._word_detail(row, groups, tags, card, scheduler)
 
     def _word_detail(
         self,
         row: sqlite3.Row,
         groups: list[sqlite3.Row],
+        tags: list[str],
         card: sqlite3.Row | None = None,
         scheduler: Scheduler | None = None,
     ) -> WordDetail:
@@ -103,6 +123,7 @@ class InventoryService:
             parts=parse_parts(row["parts"]),
             stats=WordStats(row["correct_count"], row["wrong_count"]),
             groups=[GroupRef(group["id"], group["name"]) for group in groups],
+            tags=tags,
             srs=WordSrs(**describe_card(card, self.context.now(), self.context, scheduler)),
             created_at=self.context.api_time(row["created_at"]),
             updated_at=self.context.api_time(row["updated_at"]),
@@ -120,10 +141,12 @@ class InventoryService:
                 raise self._duplicate_word(fields) from exc
             for group_id in group_ids:
                 group_repo.add_word(connection, group_id, word_id, now)
+            apply_auto_tags(connection, self.context.settings, word_id, fields, now)
             row = word_repo.get_word(connection, word_id)
             groups = word_repo.groups_of_word(connection, word_id)
+            tags = tag_repo.tags_of_words(connection, [word_id])[word_id]
         assert row is not None
-        return self._word_detail(row, groups)
+        return self._word_detail(row, groups, tags)
 
     def update_word(self, word_id: int, changes: dict[str, Any]) -> WordDetail:
         stored = dict(changes)
@@ -132,16 +155,21 @@ class InventoryService:
         with self.db.write() as connection:
             if not word_repo.word_exists(connection, word_id):
                 raise NotFoundError.of("word", word_id)
+            now = self.context.now_stored()
             if stored:
                 try:
-                    word_repo.update_word(connection, word_id, stored, self.context.now_stored())
+                    word_repo.update_word(connection, word_id, stored, now)
                 except sqlite3.IntegrityError as exc:
                     raise self._duplicate_word(changes) from exc
             row = word_repo.get_word(connection, word_id)
+            assert row is not None
+            if stored.keys() & {"japanese", "romaji", "english"}:
+                # the auto tags follow the text
+                apply_auto_tags(connection, self.context.settings, word_id, row, now)
             groups = word_repo.groups_of_word(connection, word_id)
+            tags = tag_repo.tags_of_words(connection, [word_id])[word_id]
             card = srs_repo.get_card(connection, word_id)
-        assert row is not None
-        return self._word_detail(row, groups, card)
+        return self._word_detail(row, groups, tags, card)
 
     def delete_word(self, word_id: int) -> None:
         """Deletes the word with its review history; its groups and sessions stay."""
@@ -193,7 +221,8 @@ class InventoryService:
             if group is None:
                 raise NotFoundError.of("group", group_id)
             rows = word_repo.list_group_words(connection, group_id, page)
-        return [word_item(row) for row in rows], pagination_for(page, group["word_count"])
+            items = word_items(connection, rows)
+        return items, pagination_for(page, group["word_count"])
 
     def all_group_words(self, group_id: int) -> GroupWithWords:
         """The group and every one of its words, parts included.
@@ -206,7 +235,8 @@ class InventoryService:
             if group is None:
                 raise NotFoundError.of("group", group_id)
             rows = word_repo.all_group_words(connection, group_id)
-        return GroupWithWords(_group_item(group), [word_with_parts(row) for row in rows])
+            words = words_with_parts(connection, rows)
+        return GroupWithWords(_group_item(group), words)
 
     def create_group(self, name: str, word_ids: list[int]) -> GroupDetail:
         now = self.context.now_stored()

@@ -27,6 +27,7 @@ from lang_portal.repository import activities as activity_repo
 from lang_portal.repository import groups as group_repo
 from lang_portal.repository import words as word_repo
 from lang_portal.service.context import ServiceContext
+from lang_portal.service.tagging import apply_auto_tags, ensure_auto_tags
 from lang_portal.service.word_items import dump_parts
 
 MANIFEST_NAME = "manifest.json"
@@ -148,6 +149,8 @@ class SeedService:
         report = SeedReport(files=len(groups))
         with self.context.db.write() as connection:
             self.apply(connection, manifest, groups, report)
+        # words seeded before the rules changed (or before tags existed) get theirs
+        ensure_auto_tags(self.context)
         return report
 
     def apply(
@@ -181,9 +184,12 @@ class SeedService:
                     "english": word.english,
                     "parts": dump_parts(word.parts),
                 }
-                report.words_added += word_repo.insert_word_if_new(connection, fields, now)
+                added = word_repo.insert_word_if_new(connection, fields, now)
+                report.words_added += added
                 word_id = word_repo.find_word_id(connection, word.japanese, word.english)
                 assert word_id is not None
+                if added:
+                    apply_auto_tags(connection, settings, word_id, fields, now)
                 if group_repo.add_word(connection, group_id, word_id, now):
                     report.memberships_added += 1
             group = group_repo.get_group(connection, group_id)

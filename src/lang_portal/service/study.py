@@ -29,7 +29,7 @@ from lang_portal.service.lifecycle import (
     check_transition,
     session_status,
 )
-from lang_portal.service.word_items import word_item
+from lang_portal.service.word_items import word_items
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -210,7 +210,8 @@ class StudyService:
                 raise NotFoundError.of("study session", session_id)
             total = session_repo.count_session_words(connection, session_id)
             rows = session_repo.list_session_words(connection, session_id, page)
-        return [word_item(row) for row in rows], pagination_for(page, total)
+            items = word_items(connection, rows)
+        return items, pagination_for(page, total)
 
     def create_session(self, group_id: int, activity_id: int) -> StudySession:
         with self.db.write() as connection:

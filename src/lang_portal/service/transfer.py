@@ -28,19 +28,29 @@ from lang_portal.models.validation import (
     clean_group_name,
     clean_japanese,
     clean_romaji,
+    clean_tag_name,
 )
 from lang_portal.repository import activities as activity_repo
 from lang_portal.repository import answers as answer_repo
 from lang_portal.repository import groups as group_repo
 from lang_portal.repository import sessions as session_repo
+from lang_portal.repository import tags as tag_repo
 from lang_portal.repository import transfer as transfer_repo
 from lang_portal.repository import words as word_repo
 from lang_portal.service.answers import GRADE_NAMES, GRADES, AnswerPipeline
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.summaries import STATS_ZONE_KEY
+from lang_portal.service.tagging import apply_auto_tags
 
-FORMAT_VERSION = "1.0"
-CSV_COLUMNS = ["japanese", "romaji", "english", "tags"]
+# 1.1: each word carries `groups` and `tags` (given by hand); in 1.0 its `tags` were its groups
+FORMAT_VERSION = "1.1"
+READABLE_VERSIONS = ("1", "1.0", "1.1")
+# The spec's four columns, `tags` holding the tags given by hand separated by TAG_SEPARATOR
+# (no tag name holds one), then the word's groups separated by commas. A file with only the
+# first four columns is one exported before tags existed: its `tags` are group names.
+CSV_COLUMNS = ["japanese", "romaji", "english", "tags", "groups"]
+CSV_COLUMNS_BEFORE_TAGS = CSV_COLUMNS[:4]
+TAG_SEPARATOR = ";"
 RESULTS = {"correct": True, "wrong": False, "incorrect": False}
 MAX_REPORTED_PROBLEMS = 200
 # An imported answer may be this far ahead of the server's clock (the clocks of two machines).
@@ -129,14 +139,14 @@ class TransferService:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
         with self.db.snapshot() as connection:
-            for row in transfer_repo.words_with_tags(connection):
-                tags = ",".join(orjson.loads(row["tags"]))
+            for row in transfer_repo.words_with_groups_and_tags(connection):
                 writer.writerow(
                     [
                         _cell(row["japanese"]),
                         _cell(row["romaji"]),
                         _cell(row["english"]),
-                        _cell(tags),
+                        _cell(TAG_SEPARATOR.join(orjson.loads(row["tags"]))),
+                        _cell(",".join(orjson.loads(row["groups"]))),
                     ]
                 )
         return out.getvalue()
@@ -145,16 +155,22 @@ class TransferService:
         problems = Problems()
         reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
         header = next(_records(reader, problems), None)
-        if header is None or [name.strip().lower() for name in header] != CSV_COLUMNS:
-            problems.add({"line": 1}, f"the header must be {','.join(CSV_COLUMNS)}")
+        names = [name.strip().lower() for name in header or []]
+        if names not in (CSV_COLUMNS, CSV_COLUMNS_BEFORE_TAGS):
+            problems.add(
+                {"line": 1},
+                f"the header must be {','.join(CSV_COLUMNS)} "
+                f"(or {','.join(CSV_COLUMNS_BEFORE_TAGS)}, the tags then naming groups)",
+            )
             problems.raise_if_any("word_list")
-        rows: list[tuple[int, dict[str, Any], list[str]]] = []
+        with_tags = names == CSV_COLUMNS
+        rows: list[tuple[int, dict[str, Any], list[str], list[str]]] = []
         for record in _records(reader, problems):
             line = reader.line_num
             if not record or all(not cell.strip() for cell in record):
                 continue
-            if len(record) != len(CSV_COLUMNS):
-                problems.add({"line": line}, f"expected 4 columns, found {len(record)}")
+            if len(record) != len(names):
+                problems.add({"line": line}, f"expected {len(names)} columns, found {len(record)}")
                 continue
             where = {"line": line}
             record = [_uncell(cell) for cell in record]
@@ -166,29 +182,94 @@ class TransferService:
                 "english": problems.check({**where, "field": "english"}, clean_english, record[2]),
                 "parts": None,
             }
-            tags = [
-                problems.check({**where, "field": "tags"}, clean_group_name, tag)
-                for tag in record[3].split(",")
-                if tag.strip()
+            group_cell = record[4] if with_tags else record[3]
+            groups = [
+                problems.check({**where, "field": "groups"}, clean_group_name, group)
+                for group in group_cell.split(",")
+                if group.strip()
             ]
-            rows.append((line, fields, [tag for tag in tags if tag is not None]))
+            tags = (
+                self._parse_tags(
+                    record[3].split(TAG_SEPARATOR), {**where, "field": "tags"}, problems
+                )
+                if with_tags
+                else []
+            )
+            rows.append((line, fields, [group for group in groups if group is not None], tags))
         problems.raise_if_any("word_list")
         now = self.context.now_stored()
         report = WordImportReport(
             rows=len(rows), words_added=0, groups_added=0, memberships_added=0
         )
         with self.db.write() as connection:
-            for line, fields, tags in rows:
-                report.words_added += word_repo.insert_word_if_new(connection, fields, now)
-                word_id = word_repo.find_word_id(connection, fields["japanese"], fields["english"])
-                assert word_id is not None
-                for tag in tags:
-                    self._add_membership(
-                        connection, tag, word_id, now, {"line": line}, problems, report
-                    )
-            # a refused membership rolls the whole file back
+            for line, fields, groups, tags in rows:
+                where = {"line": line}
+                word_id = self._add_word(connection, fields, now, report)
+                for group in groups:
+                    self._add_membership(connection, group, word_id, now, where, problems, report)
+                self._add_tags(connection, word_id, tags, now, where, problems, report)
+            # a refused membership or tag rolls the whole file back
             problems.raise_if_any("word_list")
         return report
+
+    def _add_word(
+        self,
+        connection: sqlite3.Connection,
+        fields: dict[str, Any],
+        now: str,
+        report: WordImportReport | HistoryImportReport,
+    ) -> int:
+        """The word's id, the word added first (with its auto tags) when it is new."""
+        added = word_repo.insert_word_if_new(connection, fields, now)
+        word_id = word_repo.find_word_id(connection, fields["japanese"], fields["english"])
+        assert word_id is not None
+        if added:
+            report.words_added += 1
+            apply_auto_tags(connection, self.context.settings, word_id, fields, now)
+        return word_id
+
+    def _parse_tags(self, names: list[Any], where: dict[str, Any], problems: Problems) -> list[str]:
+        """The tags to give by hand: cleaned, a reserved one refused; a rule's tags are left
+        to the rules, which give them from the text."""
+        settings = self.context.settings
+        tags: list[str] = []
+        for name in names:
+            if isinstance(name, str) and not name.strip():
+                continue
+            tag = problems.check(
+                where, lambda value: clean_tag_name(value, settings.max_tag_length), name
+            )
+            if tag is None or tag in settings.auto_tags:
+                continue
+            if tag in settings.reserved_tags:
+                problems.add(where, f"tag {tag!r} is reserved (RESERVED_TAGS)")
+                continue
+            tags.append(tag)
+        return list(dict.fromkeys(tags))
+
+    def _add_tags(
+        self,
+        connection: sqlite3.Connection,
+        word_id: int,
+        tags: list[str],
+        now: str,
+        where: dict[str, Any],
+        problems: Problems,
+        report: WordImportReport | HistoryImportReport,
+    ) -> None:
+        if not tags:
+            return
+        current = {row["name"] for row in tag_repo.word_tags(connection, word_id)}
+        new = [tag for tag in tags if tag not in current]
+        limit = self.context.settings.max_tags_per_word
+        if tag_repo.count_manual_tags(connection, word_id) + len(new) > limit:
+            problems.add(where, f"the word would carry more than {limit} tags given by hand")
+            return
+        for tag in new:
+            tag_repo.add_word_tag(
+                connection, word_id, tag_repo.ensure_tag(connection, tag, now), "manual", now
+            )
+            report.tags_added += 1
 
     def _add_membership(
         self,
@@ -250,12 +331,13 @@ class TransferService:
                 "groups": transfer_repo.group_names(connection),
             }
             yield orjson.dumps(head)[:-1] + b',"words":['
-            for row in transfer_repo.words_with_tags(connection):
+            for row in transfer_repo.words_with_groups_and_tags(connection):
                 word = {
                     "japanese": row["japanese"],
                     "romaji": row["romaji"],
                     "english": row["english"],
                     "parts": None if row["parts"] is None else orjson.loads(row["parts"]),
+                    "groups": orjson.loads(row["groups"]),
                     "tags": orjson.loads(row["tags"]),
                 }
                 if (chunk := out.item(orjson.dumps(word))) is not None:
@@ -306,10 +388,13 @@ class TransferService:
         """
         problems = Problems()
         head, sessions_kind = _read_head(source)
-        if str(head.get("format_version")) not in ("1", "1.0"):
-            problems.add({"path": "format_version"}, f"must be {FORMAT_VERSION!r}")
+        version = str(head.get("format_version"))
+        if version not in READABLE_VERSIONS:
+            problems.add(
+                {"path": "format_version"}, f"must be one of {', '.join(READABLE_VERSIONS)}"
+            )
         activities = self._parse_activities(head.get("study_activities", []), problems)
-        words = self._parse_words(head.get("words", []), problems)
+        words = self._parse_words(head.get("words", []), problems, with_tags=version == "1.1")
         group_names = self._parse_list(head.get("groups", []), "groups", problems)
         if sessions_kind != "start_array":
             problems.add({"path": "study_sessions"}, "must be a list")
@@ -327,20 +412,27 @@ class TransferService:
                     self._add_group(
                         connection, name, now, {"path": f"groups[{index}]"}, problems, report
                     )
-            for index, (fields, tags) in enumerate(words):
-                report.words_added += word_repo.insert_word_if_new(connection, fields, now)
-                word_id = word_repo.find_word_id(connection, fields["japanese"], fields["english"])
-                assert word_id is not None
-                for tag in tags:
+            for index, (fields, groups, tags) in enumerate(words):
+                word_id = self._add_word(connection, fields, now, report)
+                for group in groups:
                     self._add_membership(
                         connection,
-                        tag,
+                        group,
                         word_id,
                         now,
-                        {"path": f"words[{index}].tags"},
+                        {"path": f"words[{index}].groups"},
                         problems,
                         report,
                     )
+                self._add_tags(
+                    connection,
+                    word_id,
+                    tags,
+                    now,
+                    {"path": f"words[{index}].tags"},
+                    problems,
+                    report,
+                )
             source.seek(0)
             sessions = ijson.items(source, "study_sessions.item", use_float=True)
             self._word_ids = {}
@@ -400,8 +492,10 @@ class TransferService:
         return parsed
 
     def _parse_words(
-        self, value: Any, problems: Problems
-    ) -> list[tuple[dict[str, Any], list[str]]]:
+        self, value: Any, problems: Problems, with_tags: bool
+    ) -> list[tuple[dict[str, Any], list[str], list[str]]]:
+        """Each word's fields, groups and tags given by hand. Before format 1.1 a word's
+        `tags` were its groups."""
         if not isinstance(value, list):
             problems.add({"path": "words"}, "must be a list")
             return []
@@ -426,9 +520,17 @@ class TransferService:
                 if item.get("parts") is None
                 else orjson.dumps(item["parts"]).decode("utf-8"),
             }
-            tags = self._parse_list(item.get("tags", []), f"{path}.tags", problems)
+            group_key = "groups" if with_tags else "tags"
+            groups = self._parse_list(item.get(group_key, []), f"{path}.{group_key}", problems)
+            tags: list[str] = []
+            if with_tags:
+                names = item.get("tags", [])
+                if isinstance(names, list):
+                    tags = self._parse_tags(names, {"path": f"{path}.tags"}, problems)
+                else:
+                    problems.add({"path": f"{path}.tags"}, "must be a list")
             if problems.count == before:
-                parsed.append((fields, [tag for tag in tags if tag is not None]))
+                parsed.append((fields, [group for group in groups if group is not None], tags))
         return parsed
 
     def _import_session(

@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from lang_portal.models.words import WordItem, WordWithParts
+from lang_portal.repository import tags as tag_repo
 
 
 def _word_fields(row: sqlite3.Row) -> tuple[int, str, str, str, int, int]:
@@ -25,12 +26,20 @@ def _word_fields(row: sqlite3.Row) -> tuple[int, str, str, str, int, int]:
     )
 
 
-def word_item(row: sqlite3.Row) -> WordItem:
-    return WordItem(*_word_fields(row))
+def word_items(connection: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[WordItem]:
+    """The rows as results with their tags: one more query for the whole page."""
+    tags = tag_repo.tags_of_words(connection, [row["id"] for row in rows])
+    return [WordItem(*_word_fields(row), tags[row["id"]]) for row in rows]
 
 
-def word_with_parts(row: sqlite3.Row) -> WordWithParts:
-    return WordWithParts(*_word_fields(row), parse_parts(row["parts"]))
+def words_with_parts(
+    connection: sqlite3.Connection, rows: list[sqlite3.Row]
+) -> list[WordWithParts]:
+    tags = tag_repo.tags_of_words(connection, [row["id"] for row in rows])
+    return [
+        WordWithParts(*_word_fields(row), tags[row["id"]], parse_parts(row["parts"]))
+        for row in rows
+    ]
 
 
 def parse_parts(stored: str | None) -> Any:

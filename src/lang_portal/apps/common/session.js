@@ -4,6 +4,7 @@
 
 import { api, ApiError } from "./api.js";
 import { AnswerQueue, sessionGone } from "./answers.js";
+import { language, t } from "./messages.js";
 
 const SECTIONS = ["loading", "problem", "study", "result"];
 
@@ -45,7 +46,7 @@ export function answerQueue(onSessionGone) {
   const status = $("sync");
   const showWaiting = (current) => {
     const waiting = current.waiting().length;
-    status.textContent = waiting ? `${waiting} answer${waiting > 1 ? "s" : ""} waiting to be sent…` : "";
+    status.textContent = waiting ? t("study.sync.waiting", { count: waiting }) : "";
     status.classList.toggle("offline", waiting > 0);
   };
   const queue = new AnswerQueue({ onChange: showWaiting, onSessionGone });
@@ -69,7 +70,7 @@ async function thisActivity() {
 export async function startNewSession(groupId, queue, goneSessionId, activityId) {
   const activity = activityId ? { id: activityId } : await thisActivity();
   if (!activity) {
-    problem("This app is not on the launchpad", "No study activity launches this page.");
+    problem(t("study.not_on_launchpad.title"), t("study.not_on_launchpad.text"));
     return;
   }
   const launched = await api(`/study_activities/${activity.id}/launch`, {
@@ -103,37 +104,23 @@ export function problem(title, text, action) {
 
 export function describe(error) {
   if (error instanceof ApiError) return error.message;
-  return "the server cannot be reached; try again in a moment";
+  return t("study.unreachable");
 }
-
-const GONE_TEXT = {
-  expired: [
-    "This study session has expired",
-    "A session ends after a while without answers; a new one carries on with the same words.",
-  ],
-  completed: [
-    "This study session is finished",
-    "It was completed and takes no more answers; a new one carries on with the same words.",
-  ],
-  paused: ["This study session is paused", "It was paused; resume it to carry on."],
-  missing: ["This study session does not exist", "It may have been deleted, or the link is wrong."],
-  none: ["No study session", "This page was opened without a study session."],
-};
 
 /** Offers a new session for the group when the launched one cannot take answers. */
 export function offerNewSession(reason, groupId, queue, sessionId, activityId) {
-  const [title, explanation] = GONE_TEXT[reason];
+  const [title, explanation] = [t(`study.gone.${reason}.title`), t(`study.gone.${reason}.text`)];
   let text = explanation;
   const held = sessionId ? queue.held(sessionId).length : 0;
   if (held) {
-    text += ` ${held} answer${held > 1 ? "s" : ""} not yet recorded will go into the new session.`;
+    text += ` ${t("study.gone.held", { count: held })}`;
   }
   if (!groupId) {
-    problem(title, `${text} Start one from the portal.`);
+    problem(title, `${text} ${t("study.gone.from_portal")}`);
     return;
   }
   problem(title, text, {
-    label: "Start a new session",
+    label: t("study.new_session"),
     run: () => startNewSession(groupId, queue, sessionId, activityId),
   });
 }
@@ -144,7 +131,7 @@ function goneReason(error) {
   return "missing";
 }
 
-const clockTime = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+const clockTime = new Intl.DateTimeFormat(language, { hour: "2-digit", minute: "2-digit" });
 
 /** The server's time `iso` as the learner's local hour and minute. */
 function timeOf(iso) {
@@ -166,13 +153,12 @@ function offerResume(session, queue, onResumed) {
     offerNewSession("expired", session.group_id, queue, session.id, session.study_activity_id);
     return;
   }
-  const [title, explanation] = GONE_TEXT[paused ? "paused" : "expired"];
+  const reason = paused ? "paused" : "expired";
   const text = paused
-    ? explanation
-    : "A session ends after a while without answers. This one can still be resumed until " +
-      `${timeOf(session.resumable_until)}.`;
-  problem(title, text, {
-    label: "Resume the session",
+    ? t("study.gone.paused.text")
+    : t("study.resume.until", { time: timeOf(session.resumable_until) });
+  problem(t(`study.gone.${reason}.title`), text, {
+    label: t("study.resume.button"),
     run: async () => {
       const resumed = await resumeSession(session.id);
       queue.release(session.id);
@@ -214,9 +200,9 @@ class IdleWatch {
     const expiresAt = fromMs + this.expireAfterMs;
     this.timers.push(
       setTimeout(() => {
-        this.banner.textContent =
-          `Still there? Without an answer this session expires at ` +
-          `${clockTime.format(new Date(expiresAt))}.`;
+        this.banner.textContent = t("study.idle.warning", {
+          time: clockTime.format(new Date(expiresAt)),
+        });
         this.banner.hidden = false;
       }, Math.max(0, fromMs + this.warnAfterMs - Date.now())),
       // a second late, so the server agrees it has expired
@@ -289,7 +275,7 @@ export async function pickGroup(queue) {
     }),
   );
   list.hidden = false;
-  problem("Pick a group to study", "This page was opened without a study session.");
+  problem(t("study.pick_group"), t("study.gone.none.text"));
 }
 
 /**
@@ -369,8 +355,8 @@ export async function openSession({ limit, start }) {
     idleWatch.touch();
     start({ session, words: next.items, queue, queueInfo: next });
   } catch (error) {
-    problem("Something went wrong", describe(error), {
-      label: "Try again",
+    problem(t("study.problem"), describe(error), {
+      label: t("study.retry"),
       run: async () => location.reload(),
     });
   }

@@ -2,6 +2,7 @@
 // you knew it (FSRS's grades: again, hard, good, easy). Each answer is recorded with its grade
 // and the time it took.
 
+import { t } from "../common/messages.js";
 import { showResult } from "../common/result.js";
 import { $, openSession, problem, show } from "../common/session.js";
 import { readings } from "../common/words.js";
@@ -11,10 +12,7 @@ const CARDS_PER_SESSION = 10;
 function study({ session, words, queue }) {
   $("group").textContent = session.group_name;
   if (words.length === 0) {
-    problem(
-      "Nothing to study right now",
-      "No word of this group is due, and today's new words are used up. Come back later.",
-    );
+    problem(t("study.nothing_due.title"), t("study.nothing_due.text"));
     return;
   }
   const wordReadings = readings(); // asked for only when the learner wants one
@@ -30,7 +28,10 @@ function study({ session, words, queue }) {
     }
     const word = words[index];
     revealed = false;
-    $("progress").textContent = `Card ${index + 1} of ${words.length}`;
+    $("progress").textContent = t("study.flashcards.progress", {
+      index: index + 1,
+      total: words.length,
+    });
     $("japanese").textContent = word.japanese;
     $("english").textContent = word.english;
     $("english").hidden = true;
@@ -102,6 +103,7 @@ function study({ session, words, queue }) {
   });
 
   show("study");
+  $("session-notice").textContent = t("study.session.start");
   showCard();
 }
 

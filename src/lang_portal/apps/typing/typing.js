@@ -3,6 +3,7 @@
 // right one. Each answer is recorded with the time it took.
 
 import { romajiMatches } from "../common/romaji.js";
+import { t } from "../common/messages.js";
 import { showResult } from "../common/result.js";
 import { $, openSession, problem, show } from "../common/session.js";
 
@@ -22,10 +23,7 @@ function promptSide() {
 function study({ session, words, queue }) {
   $("group").textContent = session.group_name;
   if (words.length === 0) {
-    problem(
-      "Nothing to study right now",
-      "No word of this group is due, and today's new words are used up. Come back later.",
-    );
+    problem(t("study.nothing_due.title"), t("study.nothing_due.text"));
     return;
   }
   let side = promptSide();
@@ -41,8 +39,9 @@ function study({ session, words, queue }) {
     prompt.textContent = side === "english" ? word.english : word.japanese;
     prompt.lang = side === "english" ? "en" : "ja";
     prompt.classList.toggle("ja", side === "japanese");
-    $("switch-prompt").textContent =
-      side === "english" ? "Show the Japanese instead" : "Show the English instead";
+    $("switch-prompt").textContent = t(
+      side === "english" ? "study.typing.show_japanese" : "study.typing.show_english",
+    );
   }
 
   function next() {
@@ -52,14 +51,14 @@ function study({ session, words, queue }) {
       return;
     }
     checked = false;
-    $("progress").textContent = `Word ${index + 1} of ${words.length}`;
+    $("progress").textContent = t("study.typing.progress", { index: index + 1, total: words.length });
     showPrompt();
     $("hint-japanese").hidden = true;
     feedback.textContent = "";
     feedback.className = "feedback";
     input.value = "";
     input.readOnly = false;
-    $("check").textContent = "Check";
+    $("check").textContent = t("study.typing.check");
     shownAt = performance.now();
     input.focus();
   }
@@ -78,14 +77,14 @@ function study({ session, words, queue }) {
       durationMs: performance.now() - shownAt,
     });
     feedback.className = `feedback ${correct ? "right" : "wrong"}`;
-    feedback.textContent = correct
-      ? `✓ Right: ${word.romaji}`
-      : `✗ Not quite: it is ${word.romaji}`;
+    feedback.textContent = t(correct ? "study.typing.right" : "study.typing.wrong", {
+      answer: word.romaji,
+    });
     const other = $("hint-japanese");
     other.textContent = side === "english" ? word.japanese : word.english;
     other.lang = side === "english" ? "ja" : "en";
     other.hidden = false;
-    $("check").textContent = "Next";
+    $("check").textContent = t("study.typing.next");
   }
 
   $("form").addEventListener("submit", (event) => {
@@ -105,6 +104,7 @@ function study({ session, words, queue }) {
   };
 
   show("study");
+  $("session-notice").textContent = t("study.session.start");
   next();
 }
 
