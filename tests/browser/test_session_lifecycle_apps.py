@@ -37,6 +37,15 @@ def idle_for(portal: Portal, session_id: int, minutes: int) -> None:
         connection.commit()
 
 
+def wait_for_reviews(page: Page, portal: Portal, session_id: int, count: int) -> None:
+    """The answers are sent in the background: wait until the server has `count`."""
+    for _ in range(100):
+        if portal.reviews(session_id) == count:
+            return
+        page.wait_for_timeout(100)
+    assert portal.reviews(session_id) == count
+
+
 def state_of(portal: Portal, session_id: int) -> str:
     return str(portal.get(f"/study_sessions/{session_id}")["state"])
 
@@ -72,7 +81,7 @@ def test_a_quiet_learner_is_warned_then_told_the_session_expired_and_resumes_it(
     answer_card(page, knew_it=False)  # an answer: the warning goes, the clock starts again
     expect(warning).to_be_hidden()
     expect(page.locator("#progress")).to_have_text(re.compile(r"Card 3 of"))
-    assert api.reviews(session_id) == 2
+    wait_for_reviews(page, api, session_id, 2)
 
     page.clock.fast_forward("25:01")
     expect(warning).to_be_visible()
@@ -88,11 +97,7 @@ def test_a_quiet_learner_is_warned_then_told_the_session_expired_and_resumes_it(
     assert state_of(api, session_id) == "active"
     answer_card(page, knew_it=True)
     expect(page.locator("#progress")).to_have_text(re.compile(r"Card 4 of"))
-    for _ in range(50):  # the answer is sent in the background
-        if api.reviews(session_id) == 3:
-            break
-        page.wait_for_timeout(100)
-    assert api.reviews(session_id) == 3
+    wait_for_reviews(page, api, session_id, 3)
 
 
 def test_a_completed_session_is_not_studied_again(page: Page, api: Portal) -> None:
