@@ -9,6 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import ACTION_TIMEOUT_MS
 from tests.reliability.server import Server
 
 Screenshot = Callable[[Page, str], Path]
@@ -36,6 +37,8 @@ def test_swagger_try_it_out_runs_a_get(
     page: Page, screenshot: Screenshot, screenshot_dir: Path
 ) -> None:
     page.goto("/swagger/index.html")
+    # Swagger UI renders every operation before it answers a click: slow on a loaded machine
+    page.set_default_timeout(3 * ACTION_TIMEOUT_MS)
     operation = page.locator(".opblock-get").filter(
         has=page.locator(".opblock-summary-path", has_text="/api/v1/analytics/streaks")
     )
