@@ -11,6 +11,8 @@ _CARD_COLUMNS = (
 )
 
 _QUEUE_COLUMNS = "w.id AS word_id, w.japanese, w.romaji, w.english"
+# what a word's difficulty reads of its history, besides its card
+_HISTORY_COLUMNS = "w.correct_count, w.wrong_count, w.answer_ms_total, w.timed_answers"
 
 
 def get_card(connection: sqlite3.Connection, word_id: int) -> sqlite3.Row | None:
@@ -46,7 +48,8 @@ def due_cards(
     """Words due by `now`, most overdue first, walking idx_srs_cards_due."""
     group_filter, params = _group_filter(group_id, "c.word_id")
     return connection.execute(
-        f"SELECT {_QUEUE_COLUMNS}, c.state, c.due, c.stability, c.last_review "
+        f"SELECT {_QUEUE_COLUMNS}, {_HISTORY_COLUMNS}, c.state, c.due, c.stability, "
+        "c.difficulty, c.lapses, c.last_review "
         "FROM srs_cards AS c JOIN words AS w ON w.id = c.word_id "
         f"WHERE c.due <= ?{group_filter} ORDER BY c.due, c.word_id LIMIT ?",
         (now, *params, limit),
@@ -77,6 +80,16 @@ def new_words(
         f"SELECT {_QUEUE_COLUMNS} FROM words_groups AS wg JOIN words AS w ON w.id = wg.word_id "
         f"WHERE wg.group_id = ? AND {unseen} ORDER BY wg.word_id LIMIT ?",
         (group_id, limit),
+    ).fetchall()
+
+
+def recent_answers(connection: sqlite3.Connection, limit: int) -> list[sqlite3.Row]:
+    """The learner's latest answers, newest first, with the answered word's text, walking
+    idx_review_items_created_at backwards."""
+    return connection.execute(
+        "SELECT r.correct, w.japanese FROM word_review_items AS r "
+        "JOIN words AS w ON w.id = r.word_id ORDER BY r.created_at DESC, r.id DESC LIMIT ?",
+        (limit,),
     ).fetchall()
 
 

@@ -76,7 +76,7 @@ def word_reviews(
 ) -> list[sqlite3.Row]:
     """One word's answers with the session, group and activity of each (idx_review_items_word)."""
     return connection.execute(
-        "SELECT r.id, r.study_session_id, r.correct, r.duration_ms, r.created_at, "
+        "SELECT r.id, r.study_session_id, r.correct, r.duration_ms, r.response, r.created_at, "
         "s.group_id, g.name AS group_name, s.study_activity_id, a.name AS activity_name "
         "FROM word_review_items AS r "
         "JOIN study_sessions AS s ON s.id = r.study_session_id "
@@ -118,7 +118,8 @@ def all_group_words(connection: sqlite3.Connection, group_id: int) -> list[sqlit
 def get_word(connection: sqlite3.Connection, word_id: int) -> sqlite3.Row | None:
     row: sqlite3.Row | None = connection.execute(
         "SELECT id, japanese, romaji, english, parts, correct_count, wrong_count, "
-        "last_reviewed_at, created_at, updated_at FROM words WHERE id = ?",
+        "answer_ms_total, timed_answers, last_reviewed_at, created_at, updated_at "
+        "FROM words WHERE id = ?",
         (word_id,),
     ).fetchone()
     return row
@@ -183,3 +184,16 @@ def count_studied_words(connection: sqlite3.Connection) -> int:
             "SELECT count(*) FROM words WHERE last_reviewed_at IS NOT NULL"
         ).fetchone()[0]
     )
+
+
+def common_wrong_responses(
+    connection: sqlite3.Connection, word_id: int, limit: int
+) -> list[sqlite3.Row]:
+    """The word's most frequent wrong responses (ASCII case-folded) with their counts, from
+    idx_review_items_wrong_responses alone."""
+    return connection.execute(
+        "SELECT lower(response) AS response, count(*) AS count FROM word_review_items "
+        "WHERE word_id = ? AND correct = 0 AND response IS NOT NULL "
+        "GROUP BY lower(response) ORDER BY count DESC, lower(response) LIMIT ?",
+        (word_id, limit),
+    ).fetchall()

@@ -17,14 +17,25 @@ from lang_portal.models.groups import (
     GroupWithWords,
     GroupWordsAdded,
 )
-from lang_portal.models.words import GroupRef, WordDetail, WordItem, WordSrs, WordStats
+from lang_portal.models.words import (
+    CommonMistake,
+    GroupRef,
+    WordDetail,
+    WordItem,
+    WordSrs,
+    WordStats,
+)
 from lang_portal.repository import groups as group_repo
 from lang_portal.repository import srs as srs_repo
 from lang_portal.repository import words as word_repo
 from lang_portal.service.answers import current_scheduler
 from lang_portal.service.context import ServiceContext, pagination_for
+from lang_portal.service.difficulty import difficulty_result, history_of
 from lang_portal.service.srs import describe_card
 from lang_portal.service.word_items import dump_parts, parse_parts, word_item, word_with_parts
+
+# A word's detail lists this many of its most common wrong responses.
+COMMON_MISTAKES = 5
 
 
 class InventoryService:
@@ -72,6 +83,7 @@ class InventoryService:
                 "study_activity_name": row["activity_name"],
                 "correct": bool(row["correct"]),
                 "duration_ms": row["duration_ms"],
+                "response": row["response"],
                 "created_at": self.context.api_time(row["created_at"]),
             }
             for row in rows
@@ -86,7 +98,8 @@ class InventoryService:
             groups = word_repo.groups_of_word(connection, word_id)
             card = srs_repo.get_card(connection, word_id)
             scheduler = current_scheduler(connection, self.context.settings)
-        return self._word_detail(row, groups, card, scheduler)
+            mistakes = word_repo.common_wrong_responses(connection, word_id, COMMON_MISTAKES)
+        return self._word_detail(row, groups, card, scheduler, mistakes)
 
     def _word_detail(
         self,
@@ -94,7 +107,9 @@ class InventoryService:
         groups: list[sqlite3.Row],
         card: sqlite3.Row | None = None,
         scheduler: Scheduler | None = None,
+        mistakes: list[sqlite3.Row] | None = None,
     ) -> WordDetail:
+        fsrs_difficulty = None if card is None else card["difficulty"]
         return WordDetail(
             id=row["id"],
             japanese=row["japanese"],
@@ -104,6 +119,10 @@ class InventoryService:
             stats=WordStats(row["correct_count"], row["wrong_count"]),
             groups=[GroupRef(group["id"], group["name"]) for group in groups],
             srs=WordSrs(**describe_card(card, self.context.now(), self.context, scheduler)),
+            difficulty=difficulty_result(row["japanese"], history_of(row, fsrs_difficulty)),
+            common_mistakes=[
+                CommonMistake(mistake["response"], mistake["count"]) for mistake in mistakes or []
+            ],
             created_at=self.context.api_time(row["created_at"]),
             updated_at=self.context.api_time(row["updated_at"]),
         )
@@ -140,8 +159,9 @@ class InventoryService:
             row = word_repo.get_word(connection, word_id)
             groups = word_repo.groups_of_word(connection, word_id)
             card = srs_repo.get_card(connection, word_id)
+            mistakes = word_repo.common_wrong_responses(connection, word_id, COMMON_MISTAKES)
         assert row is not None
-        return self._word_detail(row, groups, card)
+        return self._word_detail(row, groups, card, mistakes=mistakes)
 
     def delete_word(self, word_id: int) -> None:
         """Deletes the word with its review history; its groups and sessions stay."""
