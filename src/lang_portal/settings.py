@@ -109,7 +109,7 @@ class Settings(BaseSettings):
     srs_adjust_threshold_down: float = Field(0.60, ge=0, lt=1)
     srs_adjust_step: float = Field(0.1, ge=0, le=1)
     srs_initial_difficulty: float = Field(0.2, ge=0, le=1)
-    srs_new_word_window: int = Field(50, ge=1, le=1000)
+    srs_new_word_window: int = Field(500, ge=1, le=5000)
 
     legacy_api_enabled: bool = True
 

@@ -52,13 +52,17 @@ class DifficultyAdjustment:
     initial_level: Annotated[float, Field(description="SRS_INITIAL_DIFFICULTY: before answers")]
     current_level: Annotated[float, Field(description="the target difficulty of new words")]
     base_level: Annotated[
-        float | None, Field(description="average difficulty of the words just answered")
+        float | None,
+        Field(description="average difficulty of the new words among the last answers"),
     ]
     success_rate: Annotated[float | None, Field(description="over the last answers counted")]
     answers: Annotated[int, Field(description="answers counted (at most window)")]
     direction: Annotated[
         Literal["initial", "harder", "easier", "hold"],
-        Field(description="harder above threshold_up, easier below threshold_down"),
+        Field(
+            description="harder or easier than base_level: a full step outside the band, "
+            "proportionally less inside it, none at its middle"
+        ),
     ]
     adjustment_factor: Annotated[float, Field(description="SRS_ADJUST_STEP")]
     min_level: float

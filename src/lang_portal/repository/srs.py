@@ -84,11 +84,14 @@ def new_words(
 
 
 def recent_answers(connection: sqlite3.Connection, limit: int) -> list[sqlite3.Row]:
-    """The learner's latest answers, newest first, with the answered word's text, walking
-    idx_review_items_created_at backwards."""
+    """The learner's latest answers, newest first, walking idx_review_items_created_at
+    backwards: right or wrong, the answered word's text, and whether it was the word's first
+    answer ever (`first`)."""
     return connection.execute(
-        "SELECT r.correct, w.japanese FROM word_review_items AS r "
-        "JOIN words AS w ON w.id = r.word_id ORDER BY r.created_at DESC, r.id DESC LIMIT ?",
+        "SELECT r.correct, w.japanese, coalesce(c.first_review = r.created_at, 0) AS first "
+        "FROM word_review_items AS r JOIN words AS w ON w.id = r.word_id "
+        "LEFT JOIN srs_cards AS c ON c.word_id = r.word_id "
+        "ORDER BY r.created_at DESC, r.id DESC LIMIT ?",
         (limit,),
     ).fetchall()
 

@@ -252,12 +252,24 @@ class Adjustment:
     window: int
 
 
-def adjustment(rule: AdjustmentRule, recent: Iterable[tuple[bool, float]]) -> Adjustment:
-    """`recent`: the last answers, (right, the answered word's prior difficulty) each.
+@dataclass(frozen=True)
+class RecentAnswer:
+    correct: bool
+    # the answered word's prior difficulty
+    difficulty: float
+    # the word's first answer ever: a new word the queue brought in
+    first: bool
 
-    The base level is the average prior difficulty of the words just answered: what the learner
-    is working on. Above `threshold_up` the target is a step harder than it, below
-    `threshold_down` a step easier, otherwise the same; no answers yet: the initial level.
+
+def adjustment(rule: AdjustmentRule, recent: Iterable[RecentAnswer]) -> Adjustment:
+    """The target for the next new words, from the last answers (newest first).
+
+    The base level is the average prior difficulty of the new words among those answers (of
+    every word answered when none was new): the level the queue has been bringing in. Above
+    `threshold_up` the target is a full step harder than it, below `threshold_down` a full step
+    easier; inside the band the push is proportional, none at the band's middle, so the rate
+    settles inside rather than on an edge. Before any answer it is the initial level. As each
+    new word brought in moves the base, the target keeps moving until the rate is inside.
     """
     answers = list(recent)[: rule.window]
     if not answers:
@@ -273,15 +285,15 @@ def adjustment(rule: AdjustmentRule, recent: Iterable[tuple[bool, float]]) -> Ad
             threshold_down=rule.threshold_down,
             window=rule.window,
         )
-    rate = sum(1 for right, _ in answers if right) / len(answers)
-    base = sum(level for _, level in answers) / len(answers)
-    direction: Direction
-    if rate > rule.threshold_up:
-        direction, target = "harder", base + rule.step
-    elif rate < rule.threshold_down:
-        direction, target = "easier", base - rule.step
-    else:
-        direction, target = "hold", base
+    rate = sum(1 for answer in answers if answer.correct) / len(answers)
+    new = [answer.difficulty for answer in answers if answer.first]
+    levels = new or [answer.difficulty for answer in answers]
+    base = sum(levels) / len(levels)
+    middle = (rule.threshold_up + rule.threshold_down) / 2
+    half = (rule.threshold_up - rule.threshold_down) / 2
+    push = max(-1.0, min(1.0, (rate - middle) / half))
+    target = base + rule.step * push
+    direction: Direction = "harder" if push > 0 else "easier" if push < 0 else "hold"
     return Adjustment(
         initial_level=rule.initial_level,
         current_level=_clamp(target),

@@ -39,6 +39,7 @@ from lang_portal.service.context import ServiceContext
 from lang_portal.service.difficulty import (
     Adjustment,
     AdjustmentRule,
+    RecentAnswer,
     adjustment,
     due_reason,
     due_score,
@@ -168,7 +169,13 @@ class SrsService:
         )
         recent = srs_repo.recent_answers(connection, rule.window)
         return adjustment(
-            rule, ((bool(row["correct"]), prior_difficulty(row["japanese"])) for row in recent)
+            rule,
+            (
+                RecentAnswer(
+                    bool(row["correct"]), prior_difficulty(row["japanese"]), bool(row["first"])
+                )
+                for row in recent
+            ),
         )
 
     def _queue(
