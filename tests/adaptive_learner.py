@@ -3,10 +3,11 @@
 The learner has an ability (0-1, on the scale of the words' difficulty) and answers a word right
 with probability 1 / (1 + exp(-SLOPE x (ability - difficulty))), the word's difficulty being its
 prior difficulty (service/difficulty.py): a Rasch-like learner who neither learns nor forgets,
-so that what moves the success rate is which words the queue brings. Every day at 09:00 it works
-through the real review queue of the whole inventory (`SrsService.review_queue`, one word at a time, 20 seconds an
-answer) and answers through the real answer pipeline (`StudyService.record_reviews`), until the
-queue is empty or the day's answers are done. Deterministic for a seed.
+so that what moves the success rate is which words the queue brings. Every day at 09:00 it
+works through the real review queue of the whole seed vocabulary (`SrsService.review_queue`,
+one word at a time, 20 seconds an answer) and answers through the real answer pipeline
+(`StudyService.record_reviews`), until the queue is empty or the day's 60 answers are done.
+Deterministic for a seed.
 
 Used by tests/integration/test_difficulty_simulation.py and bench/difficulty_simulation.py.
 """
@@ -105,7 +106,7 @@ def simulate(
     try:
         day = START
         while len(run.outcomes) < answers:
-            for word_id, correct, difficulty in _day(services, clock, rng, ability, answers):
+            for _word_id, correct, difficulty in _day(services, clock, rng, ability, answers):
                 run.outcomes.append(correct)
                 run.difficulties.append(difficulty)
                 if len(run.outcomes) >= answers:
