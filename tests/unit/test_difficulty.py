@@ -160,6 +160,11 @@ def test_the_target_follows_the_success_rate() -> None:
     assert adjustment(RULE, mixed).base_level == pytest.approx(0.5)
     reviews = [RecentAnswer(True, 0.1, False)] * 20
     assert adjustment(RULE, reviews).base_level == pytest.approx(0.1)
+    # a day of reviews: the new words are looked for further back than the rate's window
+    earlier = [*reviews, *[RecentAnswer(False, 0.4, True)] * 5]
+    found = adjustment(RULE, earlier)
+    assert found.base_level == pytest.approx(0.4) and found.success_rate == 1.0
+    assert found.current_level == pytest.approx(0.5)
 
 
 @given(st.lists(st.tuples(st.booleans(), st.floats(0, 1), st.booleans()), min_size=1, max_size=40))

@@ -252,6 +252,10 @@ class Adjustment:
     window: int
 
 
+# The new words that set the base level are looked for in this many windows of answers.
+BASE_LOOKBACK = 10
+
+
 @dataclass(frozen=True)
 class RecentAnswer:
     correct: bool
@@ -262,16 +266,19 @@ class RecentAnswer:
 
 
 def adjustment(rule: AdjustmentRule, recent: Iterable[RecentAnswer]) -> Adjustment:
-    """The target for the next new words, from the last answers (newest first).
+    """The target for the next new words, from the last answers (newest first): the success
+    rate of the last `window` of them, and the level of the last `window` new words among all
+    of `recent` (BASE_LOOKBACK windows: a day of reviews may bring no new word).
 
-    The base level is the average prior difficulty of the new words among those answers (of
-    every word answered when none was new): the level the queue has been bringing in. Above
+    The base level is the average prior difficulty of those new words (of every word answered
+    when none was new): the level the queue has been bringing in. Above
     `threshold_up` the target is a full step harder than it, below `threshold_down` a full step
     easier; inside the band the push is proportional, none at the band's middle, so the rate
     settles inside rather than on an edge. Before any answer it is the initial level. As each
     new word brought in moves the base, the target keeps moving until the rate is inside.
     """
-    answers = list(recent)[: rule.window]
+    recent = list(recent)
+    answers = recent[: rule.window]
     if not answers:
         return Adjustment(
             initial_level=rule.initial_level,
@@ -286,7 +293,7 @@ def adjustment(rule: AdjustmentRule, recent: Iterable[RecentAnswer]) -> Adjustme
             window=rule.window,
         )
     rate = sum(1 for answer in answers if answer.correct) / len(answers)
-    new = [answer.difficulty for answer in answers if answer.first]
+    new = [answer.difficulty for answer in recent if answer.first][: rule.window]
     levels = new or [answer.difficulty for answer in answers]
     base = sum(levels) / len(levels)
     middle = (rule.threshold_up + rule.threshold_down) / 2

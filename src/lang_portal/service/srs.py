@@ -37,6 +37,7 @@ from lang_portal.service.answers import (
 )
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.difficulty import (
+    BASE_LOOKBACK,
     Adjustment,
     AdjustmentRule,
     RecentAnswer,
@@ -167,7 +168,7 @@ class SrsService:
             threshold_down=settings.srs_adjust_threshold_down,
             window=settings.srs_adjust_window,
         )
-        recent = srs_repo.recent_answers(connection, rule.window)
+        recent = srs_repo.recent_answers(connection, rule.window * BASE_LOOKBACK)
         return adjustment(
             rule,
             (
