@@ -22,6 +22,7 @@ from lang_portal.database import Database
 from lang_portal.models.common import PageRequest
 from lang_portal.repository import groups as group_repo
 from lang_portal.repository import sessions as session_repo
+from lang_portal.repository import srs as srs_repo
 from lang_portal.repository import words as word_repo
 from lang_portal.service.answers import Answer
 from lang_portal.service.container import Services
@@ -104,6 +105,8 @@ def test_no_request_scans_the_history(
                     "USE TEMP B-TREE FOR ORDER BY" not in step
                     or "LIMIT" not in sql
                     or ("study_session_words" in sql or "words_groups" in sql)
+                    # a word's common mistakes: sorting that word's distinct wrong responses
+                    or steps[0].endswith("idx_review_items_wrong_responses (word_id=?)")
                 ), (sql, steps)
     finally:
         connection.close()
@@ -208,3 +211,33 @@ def test_an_answer_touches_single_rows_in_few_statements(
     # day, day's words, curve by times seen, curve by gap, activity, evaluation bins and
     # histogram, card
     assert len(seen) == 16, seen
+
+
+def test_the_queue_walks_the_due_index(connection: sqlite3.Connection) -> None:
+    connection.row_factory = sqlite3.Row
+    now = "2026-01-15T09:00:00.000000Z"
+    assert only_plan(connection, lambda: srs_repo.due_cards(connection, now, 20, None)) == [
+        "SEARCH c USING INDEX idx_srs_cards_due (due<?)",
+        "SEARCH w USING INTEGER PRIMARY KEY (rowid=?)",
+    ]
+
+
+def test_the_adjustment_reads_the_last_answers_from_the_time_index(
+    connection: sqlite3.Connection,
+) -> None:
+    connection.row_factory = sqlite3.Row
+    assert only_plan(connection, lambda: srs_repo.recent_answers(connection, 200)) == [
+        "SCAN r USING INDEX idx_review_items_created_at",  # backwards, under the LIMIT
+        "SEARCH w USING INTEGER PRIMARY KEY (rowid=?)",
+        "SEARCH c USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN",
+    ]
+
+
+def test_common_mistakes_read_the_partial_response_index(connection: sqlite3.Connection) -> None:
+    connection.row_factory = sqlite3.Row
+    steps = only_plan(connection, lambda: word_repo.common_wrong_responses(connection, 1, 5))
+    # grouped in the index's order; only the word's distinct wrong responses are sorted by count
+    assert steps == [
+        "SEARCH word_review_items USING INDEX idx_review_items_wrong_responses (word_id=?)",
+        "USE TEMP B-TREE FOR ORDER BY",
+    ]
