@@ -4,9 +4,10 @@ without it (new words in the inventory's order).
 
     python bench/difficulty_simulation.py [--answers 1200] [--seeds 3]
 
-For each learner: answers until the rolling success rate (last 100 answers) is first inside
-[0.60, 0.85], the share of answers from the 300th on at which it is inside, and the success rate
-from the 300th answer on; the mean over the seeds, the worst seed in brackets.
+For each learner: answers until the success rate of the last 20 answers (the adjustment's own
+window) is first inside [0.60, 0.85], the share of answers from the 300th on at which the rate of
+the last 100 answers is inside, and the success rate from the 300th answer on; the mean over the
+seeds, the worst seed in brackets.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 from tests.adaptive_learner import simulate  # noqa: E402
 
 ROLLING = 100
+ENTERING = 20
 SETTLED = 300
 LEARNERS = {"strong (ability 0.6)": 0.6, "weak (ability 0.25)": 0.25}
 
@@ -33,7 +35,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     args = parser.parse_args()
     print(
-        "| learner | queue | answers until inside | share inside from answer 300 "
+        "| learner | queue | answers until inside (last 20) | share inside from answer 300 "
         "| success rate from answer 300 |"
     )
     print("|---|---|---|---|---|")
@@ -49,7 +51,7 @@ def main() -> None:
                         adjust=adjust,
                         seed=seed,
                     )
-                    entered.append(run.answers_until_inside(ROLLING))
+                    entered.append(run.answers_until_inside(ENTERING))
                     shares.append(run.share_inside(ROLLING, after=SETTLED))
                     rates.append(run.success_rate(after=SETTLED))
                 reached = [count for count in entered if count is not None]

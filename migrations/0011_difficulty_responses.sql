@@ -6,8 +6,11 @@ ALTER TABLE word_review_items ADD COLUMN response TEXT;
 -- kept with an archived answer, so that a restore puts it back
 ALTER TABLE archived_answers ADD COLUMN response TEXT;
 
--- A word's most common wrong responses (its analytics), case-folded for ASCII, per word.
+-- A word's most common wrong responses (its analytics), case-folded for ASCII, per word, live
+-- and archived.
 CREATE INDEX idx_review_items_wrong_responses ON word_review_items (word_id, lower(response))
+    WHERE correct = 0 AND response IS NOT NULL;
+CREATE INDEX idx_archived_answers_wrong_responses ON archived_answers (word_id, lower(response))
     WHERE correct = 0 AND response IS NOT NULL;
 
 -- Kept in step by the answer pipeline like correct_count and wrong_count: the sum of the

@@ -189,11 +189,14 @@ def count_studied_words(connection: sqlite3.Connection) -> int:
 def common_wrong_responses(
     connection: sqlite3.Connection, word_id: int, limit: int
 ) -> list[sqlite3.Row]:
-    """The word's most frequent wrong responses (ASCII case-folded) with their counts, from
-    idx_review_items_wrong_responses alone."""
+    """The word's most frequent wrong responses (ASCII case-folded) with their counts, live
+    and archived answers alike (archiving moves no figure), each table from its partial index
+    on (word_id, lower(response))."""
+    wrong = "WHERE word_id = ?1 AND correct = 0 AND response IS NOT NULL GROUP BY lower(response)"
     return connection.execute(
-        "SELECT lower(response) AS response, count(*) AS count FROM word_review_items "
-        "WHERE word_id = ? AND correct = 0 AND response IS NOT NULL "
-        "GROUP BY lower(response) ORDER BY count DESC, lower(response) LIMIT ?",
+        "SELECT response, sum(n) AS count FROM ("
+        f"SELECT lower(response) AS response, count(*) AS n FROM word_review_items {wrong} "
+        f"UNION ALL SELECT lower(response), count(*) FROM archived_answers {wrong}"
+        ") GROUP BY response ORDER BY count DESC, response LIMIT ?2",
         (word_id, limit),
     ).fetchall()
