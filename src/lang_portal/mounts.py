@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from starlette.routing import BaseRoute, Match
 
 from lang_portal import API_VERSION
+from lang_portal.i18n import Text, localize
 
 JSON_MEDIA_TYPE = "application/json"
 
@@ -64,6 +65,8 @@ def _encode(value: Any) -> Any:
             field.alias or name: getattr(value, name)
             for name, field in type(value).model_fields.items()
         }
+    if isinstance(value, Text):
+        return str(value)  # a message no handler localised: English
     raise TypeError(f"cannot serialise {type(value).__name__} as JSON")
 
 
@@ -97,16 +100,25 @@ def error_body(
     return {"error": error}
 
 
+def language_headers(language: str) -> dict[str, str]:
+    """What a body in the request's language says about it, for clients and caches."""
+    return {"Content-Language": language, "Vary": "Accept-Language"}
+
+
 def render_error(
     mount: Mount,
     status_code: int,
     code: str,
-    message: str,
+    message: Text,
     details: Mapping[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
+    *,
+    language: str,
 ) -> JsonResponse:
+    """The mount's error body, its message (and any `Text` in `details`) in `language`."""
+    body = error_body(mount, code, message.render(language), localize(details or {}, language))
     return JsonResponse(
-        error_body(mount, code, message, details), status_code=status_code, headers=headers
+        body, status_code=status_code, headers={**language_headers(language), **(headers or {})}
     )
 
 

@@ -7,6 +7,7 @@ from fastapi import Depends, Header, Path, Query, Request
 
 from lang_portal.api.documentation import setting_bounds
 from lang_portal.errors import ValidationFailedError
+from lang_portal.i18n import Text
 from lang_portal.models.common import SQLITE_MAX_INTEGER, PageRequest
 from lang_portal.repository.sessions import SESSION_SORT_COLUMNS
 from lang_portal.repository.words import REVIEW_SORT_COLUMNS, WORD_SORT_COLUMNS
@@ -58,8 +59,8 @@ def page_params(
         )
         if size > settings.max_page_size:
             raise ValidationFailedError(
-                "per_page is above the maximum page size",
-                {"per_page": f"must be between 1 and {settings.max_page_size}"},
+                "errors.validation.per_page_too_large",
+                {"per_page": Text("validation.between", minimum=1, maximum=settings.max_page_size)},
             )
         return PageRequest(page=page, per_page=size, sort_by=sort_by, order=order)
 

@@ -19,6 +19,7 @@ from lang_portal.database import (
     storage_fault,
 )
 from lang_portal.errors import ApiError
+from lang_portal.i18n import DEFAULT_LANGUAGE, Text, TextError, catalog, headers_language
 from lang_portal.mounts import Mount, mount_of, render_error
 
 logger = logging.getLogger("lang_portal.errors")
@@ -43,18 +44,29 @@ def _respond(
     request: Request,
     status_code: int,
     code: str,
-    message: str,
+    message: Text,
     details: Mapping[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
     mount = mount_of(request)
+    language = headers_language(request.headers)
     if mount is Mount.LEGACY:
         if status_code not in _LEGACY_KEPT_STATUSES:
             status_code = 500 if status_code >= 500 else 400
         # Its body is the message alone, so the message carries what each field did wrong.
         if code == "VALIDATION_FAILED" and details:
-            message = "; ".join(f"{field}: {problem}" for field, problem in details.items())
-    return render_error(mount, status_code, code, message, details, headers)
+            message = Text(
+                "errors.legacy.field_problems",
+                problems=localized_problems(details, language),
+            )
+    return render_error(mount, status_code, code, message, details, headers, language=language)
+
+
+def localized_problems(details: Mapping[str, Any], language: str) -> str:
+    return "; ".join(
+        f"{field}: {problem.render(language) if isinstance(problem, Text) else problem}"
+        for field, problem in details.items()
+    )
 
 
 def _field_name(location: tuple[Any, ...]) -> str:
@@ -64,12 +76,36 @@ def _field_name(location: tuple[Any, ...]) -> str:
 
 async def handle_api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
-    return _respond(request, exc.status_code, exc.code, exc.message, exc.details)
+    return _respond(request, exc.status_code, exc.code, exc.text, exc.details)
+
+
+def field_problem(error: Mapping[str, Any], language: str) -> str | Text:
+    """One field's problem from pydantic: ours by its message key, pydantic's by its `type`.
+
+    English is pydantic's own text (clients read it); another language has the catalog's
+    `pydantic.<type>` with the error's context values, or else pydantic's English.
+    """
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, TextError):
+        return cause.text
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if language == DEFAULT_LANGUAGE:
+        return message
+    key = f"pydantic.{error['type']}"
+    if key not in catalog(language):
+        return message
+    context = {name: _context_value(value) for name, value in (error.get("ctx") or {}).items()}
+    return Text(key, **context)
+
+
+def _context_value(value: Any) -> Any:
+    return value if isinstance(value, int | float | str) else str(value)
 
 
 async def handle_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
+    language = headers_language(request.headers)
     if any(error["loc"][:1] == ("path",) for error in errors):
         if request.scope.get("path", "") in _fixed_paths(request):
             # `GET /api/study-sessions/reset` is a method the fixed path lacks, not a session
@@ -79,8 +115,8 @@ async def handle_validation_error(request: Request, exc: Exception) -> Response:
             request,
             404,
             "RESOURCE_NOT_FOUND",
-            "no resource has that id",
-            {_field_name(e["loc"]): e["msg"] for e in errors},
+            Text("errors.not_found.resource_id"),
+            {_field_name(e["loc"]): field_problem(e, language) for e in errors},
         )
     body_unreadable = any(
         error["type"] == "json_invalid"
@@ -92,13 +128,15 @@ async def handle_validation_error(request: Request, exc: Exception) -> Response:
             request,
             400,
             "INVALID_INPUT",
-            "the request body must be a JSON object",
-            {"body": errors[0]["msg"]},
+            Text("errors.invalid_input.body_not_json_object"),
+            {"body": field_problem(errors[0], language)},
         )
-    details: dict[str, str] = {}
+    details: dict[str, str | Text] = {}
     for error in errors:
-        details.setdefault(_field_name(error["loc"]), error["msg"].removeprefix("Value error, "))
-    return _respond(request, 422, "VALIDATION_FAILED", "the request has invalid fields", details)
+        details.setdefault(_field_name(error["loc"]), field_problem(error, language))
+    return _respond(
+        request, 422, "VALIDATION_FAILED", Text("errors.validation.invalid_fields"), details
+    )
 
 
 async def handle_http_error(request: Request, exc: Exception) -> Response:
@@ -106,11 +144,11 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
     code = _HTTP_CODES.get(
         exc.status_code, "INTERNAL_SERVER_ERROR" if exc.status_code >= 500 else "INVALID_INPUT"
     )
-    message = exc.detail if isinstance(exc.detail, str) else "request refused"
     headers = getattr(exc, "headers", None)
     details: dict[str, Any] = {}
+    message = _http_message(exc)
     if exc.status_code == 404:
-        message = f"no route for {request.method} {request.url.path}"
+        message = Text("errors.not_found.route", method=request.method, path=request.url.path)
     elif exc.status_code == 405:
         return _method_not_allowed(request, headers or {})
     return _respond(request, exc.status_code, code, message, details, headers=headers)
@@ -122,10 +160,23 @@ def _method_not_allowed(request: Request, headers: Mapping[str, str]) -> Respons
         request,
         405,
         "INVALID_INPUT",
-        f"{request.method} is not allowed on {request.url.path}",
+        Text(
+            "errors.invalid_input.method_not_allowed", method=request.method, path=request.url.path
+        ),
         {"allowed_methods": allowed},
         headers={**headers, "Allow": ", ".join(allowed)},
     )
+
+
+def _http_message(exc: StarletteHTTPException) -> Text:
+    """The framework's refusals: its English `detail`, in other languages a sentence around it."""
+    limit = getattr(exc, "limit", None)
+    if exc.status_code == 413 and limit is not None:
+        return Text("errors.invalid_input.body_too_large", limit=limit)
+    detail = exc.detail if isinstance(exc.detail, str) else "request refused"
+    if exc.status_code in (400, 413, 415):
+        return Text(f"errors.http.{exc.status_code}", detail=detail)
+    return Text("errors.http.refused", detail=detail)
 
 
 def _fixed_paths(request: Request) -> set[str]:
@@ -155,15 +206,10 @@ def allowed_methods(request: Request) -> list[str]:
     return sorted(by_parameters[min(by_parameters)]) if by_parameters else []
 
 
-_FAULT_MESSAGES = {
-    "disk_full": "the disk holding the database is full; nothing was stored",
-    "read_only": "the database is read-only; nothing was stored",
-    "io_error": "the disk holding the database failed to read or write; nothing was stored",
-    "corrupt": "the database file is damaged; restore it from a backup",
-    "busy": "the database is busy; try again shortly",
-    "missing_directory": "the database's directory does not exist; nothing was stored",
-    "unavailable": "the database is unavailable; try again shortly",
-}
+# Each storage fault's message is `errors.database.<reason>` in the catalog.
+_FAULT_REASONS = frozenset(
+    {"disk_full", "read_only", "io_error", "corrupt", "busy", "missing_directory", "unavailable"}
+)
 
 
 async def handle_database_error(request: Request, exc: Exception) -> Response:
@@ -173,8 +219,7 @@ async def handle_database_error(request: Request, exc: Exception) -> Response:
             request,
             503,
             "DATABASE_ERROR",
-            "writes are suspended after repeated storage failures (read-only mode); "
-            "reads are served; nothing was stored",
+            Text("errors.database.writes_suspended"),
             {"reason": exc.reason, "mode": "read_only", "retry_after": retry_after},
             headers={"Retry-After": str(retry_after)},
         )
@@ -184,12 +229,13 @@ async def handle_database_error(request: Request, exc: Exception) -> Response:
         # "cannot open" says little; the file system can say why (read-only, no directory).
         reason = request.app.state.services.context.db.write_problem() or reason
     logger.error("database unavailable (%s): %s", reason, exc, exc_info=exc)
-    return _respond(request, 503, "DATABASE_ERROR", _FAULT_MESSAGES[reason], {"reason": reason})
+    message = Text(f"errors.database.{reason if reason in _FAULT_REASONS else 'unavailable'}")
+    return _respond(request, 503, "DATABASE_ERROR", message, {"reason": reason})
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
     logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return _respond(request, 500, "INTERNAL_SERVER_ERROR", "an internal error occurred", {})
+    return _respond(request, 500, "INTERNAL_SERVER_ERROR", Text("errors.server.internal"), {})
 
 
 def install_error_handlers(app: FastAPI) -> None:

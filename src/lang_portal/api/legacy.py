@@ -29,6 +29,7 @@ from lang_portal.api.deps import (
 from lang_portal.api.documentation import beyond_schema
 from lang_portal.api.study_sessions import ANSWER_RULES
 from lang_portal.clock import to_stored
+from lang_portal.i18n import TextError
 from lang_portal.models.common import PageRequest, Pagination, SqliteInteger
 from lang_portal.models.groups import GroupItem
 from lang_portal.models.study import StudyActivity, StudySession
@@ -346,14 +347,14 @@ class LegacyReviewBody(BaseModel):
     def _one_shape(self) -> LegacyReviewBody:
         nulls = sorted(name for name in self.model_fields_set if getattr(self, name) is None)
         if nulls:
-            raise ValueError(f"{', '.join(nulls)} may be left out, not null")
+            raise TextError("validation.legacy.null_fields", fields=", ".join(nulls))
         single = self.word_id is not None or self.correct is not None
         if self.reviews is not None and single:
-            raise ValueError("send either {word_id, correct} or {reviews: [...]}, not both")
+            raise TextError("validation.legacy.both_shapes")
         if self.reviews is None:
             missing = [name for name in ("word_id", "correct") if getattr(self, name) is None]
             if missing:
-                raise ValueError(f"missing {' and '.join(missing)} (or send {{reviews: [...]}})")
+                raise TextError("validation.legacy.missing_fields", fields=" and ".join(missing))
         return self
 
     def answers(self, session_id: int) -> list[Answer]:

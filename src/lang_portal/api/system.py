@@ -47,7 +47,7 @@ def metrics(request: Request) -> Response:
     """Prometheus text exposition; study sessions in use are counted at scrape time."""
     services: Services = request.app.state.services
     if not services.context.settings.metrics_enabled:
-        raise NotFoundError("no route for GET /metrics")
+        raise NotFoundError("errors.not_found.route", method="GET", path="/metrics")
     gauges: list[metrics_middleware.ScrapeCollector] = [
         metrics_middleware.ScrapeGauge(
             "study_sessions_active",

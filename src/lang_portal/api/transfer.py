@@ -101,6 +101,6 @@ async def import_words(services: ServicesDep, request: Request) -> ApiResult:
     try:
         text = (await _body(request)).decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InvalidInputError("the CSV is not UTF-8") from exc
+        raise InvalidInputError("errors.invalid_input.csv_not_utf8") from exc
     report = await run_in_threadpool(services.transfer.import_words_csv, text)
     return ApiResult(report, status_code=201)

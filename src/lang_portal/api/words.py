@@ -9,6 +9,7 @@ from fastapi import Query
 from lang_portal.api.deps import ReviewPage, ServicesDep, WordId, WordPage
 from lang_portal.api.rendering import ApiResult
 from lang_portal.errors import ValidationFailedError
+from lang_portal.i18n import TextError
 from lang_portal.models.common import Page
 from lang_portal.models.words import WordCreate, WordDetail, WordItem, WordReview, WordUpdate
 from lang_portal.route_policy import CACHED_READ, READ, WRITE, PolicyRouter
@@ -66,9 +67,9 @@ def create_word(services: ServicesDep, body: WordCreate) -> ApiResult:
 def update_word(services: ServicesDep, word_id: WordId, body: WordUpdate) -> ApiResult:
     try:
         changes = body.changes()
-    except ValueError as exc:
-        field = str(exc).split(" ", 1)[0]
-        raise ValidationFailedError("invalid word", {field: str(exc)}) from exc
+    except TextError as exc:
+        field = str(exc.text.params.get("field", "body"))
+        raise ValidationFailedError("errors.validation.invalid_word", {field: exc.text}) from exc
     return ApiResult(services.inventory.update_word(word_id, changes))
 
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from lang_portal.i18n import Text, scope_language
 from lang_portal.mounts import mount_for_scope, render_error
 
 logger = logging.getLogger("lang_portal.access_control")
@@ -59,8 +60,9 @@ class BlockListMiddleware:
                 mount_for_scope(scope),
                 403,
                 "FORBIDDEN",
-                "requests from this address are refused",
+                Text("errors.forbidden.address"),
                 {},
+                language=scope_language(scope),
             )
             await response(scope, receive, send)
             return

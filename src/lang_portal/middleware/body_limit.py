@@ -6,6 +6,7 @@ from __future__ import annotations
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from lang_portal.i18n import Text, scope_language
 from lang_portal.mounts import matched_route, mount_for_scope, render_error
 from lang_portal.route_policy import policy_of
 
@@ -16,6 +17,7 @@ class BodyTooLargeError(HTTPException):
 
     def __init__(self, limit: int) -> None:
         super().__init__(413, f"the request body is larger than {limit} bytes")
+        self.limit = limit
 
 
 class BodyLimitMiddleware:
@@ -75,9 +77,10 @@ class BodyLimitMiddleware:
             mount_for_scope(scope),
             413,
             "INVALID_INPUT",
-            f"the request body is larger than {limit} bytes",
+            Text("errors.invalid_input.body_too_large", limit=limit),
             {"max_bytes": limit},
             # The unread body would otherwise be parsed as the next request on the connection.
             headers={"Connection": "close"},
+            language=scope_language(scope),
         )
         await response(scope, receive, send)

@@ -23,6 +23,7 @@ from pythonjsonlogger.core import LogData
 from pythonjsonlogger.orjson import OrjsonFormatter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from lang_portal.i18n import Text, scope_language
 from lang_portal.mounts import current_request_id, mount_for_scope, render_error
 from lang_portal.settings import Settings
 
@@ -254,7 +255,8 @@ class UnhandledErrorMiddleware:
                 mount_for_scope(scope),
                 500,
                 "INTERNAL_SERVER_ERROR",
-                "an internal error occurred",
+                Text("errors.server.internal"),
                 {},
+                language=scope_language(scope),
             )
             await response(scope, receive, send)

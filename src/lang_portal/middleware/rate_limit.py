@@ -31,6 +31,7 @@ from limits.aio.strategies import (
 from limits.storage import storage_from_string
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from lang_portal.i18n import Text, scope_language
 from lang_portal.middleware.access import AddressList
 from lang_portal.mounts import matched_route, mount_for_scope, render_error
 from lang_portal.route_policy import RateClass, policy_of
@@ -190,7 +191,7 @@ class RateLimitMiddleware:
                 mount_for_scope(scope),
                 429,
                 "RATE_LIMIT_EXCEEDED",
-                "Too many requests",
+                Text("errors.rate_limit.exceeded"),
                 {
                     "retry_after": retry_after,
                     "limit": verdict.limit,
@@ -200,6 +201,7 @@ class RateLimitMiddleware:
                     .replace("+00:00", "Z"),
                 },
                 headers={"Retry-After": str(retry_after)},
+                language=scope_language(scope),
             )
             response.raw_headers.extend(headers)
             await response(scope, receive, send)

@@ -11,6 +11,7 @@ import logging
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from lang_portal.i18n import Text, scope_language
 from lang_portal.mounts import matched_route, mount_for_scope, render_error
 from lang_portal.route_policy import policy_of
 
@@ -56,7 +57,8 @@ class TimeoutMiddleware:
             mount_for_scope(scope),
             504,
             "INTERNAL_SERVER_ERROR",
-            f"the request took longer than {self.seconds:g} seconds",
+            Text("errors.server.timeout", seconds=f"{self.seconds:g}"),
             {"timeout_seconds": self.seconds},
+            language=scope_language(scope),
         )
         await response(scope, receive, send)

@@ -10,6 +10,8 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, Field
 
+from lang_portal.i18n import TextError
+
 T = TypeVar("T")
 
 # SQLite's INTEGER is 64-bit: a larger id could never match a row, and would overflow the driver.
@@ -34,7 +36,7 @@ def _full_date(value: Any) -> Any:
         return value
     if isinstance(value, str) and _FULL_DATE.fullmatch(value):
         return date.fromisoformat(value)
-    raise ValueError("must be a date written YYYY-MM-DD")
+    raise TextError("validation.full_date")
 
 
 CalendarDate = Annotated[date, BeforeValidator(_full_date)]

@@ -1,8 +1,9 @@
 """Field rules for vocabulary text (spec, *Data Validation and Sanitization*).
 
-Each function trims and normalises its input and returns the stored form, or raises
-ValueError with a message fit to show a client. The API's request models, the seeder and the
-importers all call these, so a row is judged the same way wherever it comes from.
+Each function trims and normalises its input and returns the stored form, or raises a
+ValueError (a `TextError`: a catalog message) fit to show a client. The API's request models,
+the seeder and the importers all call these, so a row is judged the same way wherever it
+comes from.
 
 `text_schema` states each rule in the OpenAPI document as length bounds and a pattern over the
 text as sent (lengths are counted before normalising, as the document's `maxLength` is);
@@ -17,6 +18,8 @@ import sys
 import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
+
+from lang_portal.i18n import TextError
 
 MAX_JAPANESE_LENGTH = 100
 MAX_ROMAJI_LENGTH = 100
@@ -46,27 +49,27 @@ _REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 def _refuse_control_characters(value: str) -> None:
     for char in value:
         if unicodedata.category(char) in _REFUSED_CATEGORIES:
-            raise ValueError(f"control or invisible character U+{ord(char):04X} is not allowed")
+            raise TextError("validation.control_character", code_point=f"U+{ord(char):04X}")
 
 
 def _prepare(value: str, form: Literal["NFC", "NFKC"]) -> str:
     if not isinstance(value, str):
-        raise ValueError("must be a string")
+        raise TextError("validation.string_required")
     _refuse_control_characters(value)
     return _WHITESPACE.sub(" ", unicodedata.normalize(form, value)).strip()
 
 
 def _check_length(value: str, maximum: int) -> None:
     if not value:
-        raise ValueError("must not be empty")
+        raise TextError("validation.empty")
     if len(value) > maximum:
-        raise ValueError(f"must be at most {maximum} characters (got {len(value)})")
+        raise TextError("validation.too_long", maximum=maximum, length=len(value))
 
 
 def _check_sent_length(value: Any, maximum: int) -> None:
     """The length as sent, the one the document's `maxLength` bounds."""
     if isinstance(value, str) and len(value) > maximum:
-        raise ValueError(f"must be at most {maximum} characters (got {len(value)})")
+        raise TextError("validation.too_long", maximum=maximum, length=len(value))
 
 
 def _is_japanese_char(char: str) -> bool:
@@ -85,9 +88,9 @@ def clean_japanese(value: str) -> str:
     _check_length(text, sys.maxsize)
     bad = sorted({char for char in text if not _is_japanese_char(char)})
     if bad:
-        raise ValueError("characters outside Japanese script and basic Latin: " + "".join(bad))
+        raise TextError("validation.japanese_characters", characters="".join(bad))
     if not any(ord(char) > 0x7F for char in text) and not text.strip("-' "):
-        raise ValueError("must contain a word")
+        raise TextError("validation.japanese_word")
     return text
 
 
@@ -97,7 +100,7 @@ def clean_romaji(value: str) -> str:
     text = _prepare(value, "NFC")
     _check_length(text, MAX_ROMAJI_LENGTH)
     if not _ROMAJI_PATTERN.fullmatch(text):
-        raise ValueError("romaji may hold only ASCII letters, '-', \"'\" and spaces")
+        raise TextError("validation.romaji_characters")
     return text
 
 
@@ -108,10 +111,10 @@ def clean_english(value: str) -> str:
     _check_length(text, sys.maxsize)
     bad = sorted({char for char in text if not 0x20 <= ord(char) <= 0x7E})
     if bad:
-        raise ValueError("English must be printable ASCII; found " + "".join(bad))
+        raise TextError("validation.english_characters", characters="".join(bad))
     translations = [part.strip() for part in text.split(";")]
     if any(not part for part in translations):
-        raise ValueError("each translation between ';' must be non-empty")
+        raise TextError("validation.english_empty_translation")
     # "a;b" is stored "a; b": a text at the limit may be stored a little longer.
     return "; ".join(translations)
 

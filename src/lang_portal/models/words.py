@@ -10,6 +10,7 @@ import orjson
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
+from lang_portal.i18n import TextError
 from lang_portal.models.common import RowId
 from lang_portal.models.validation import (
     clean_english,
@@ -43,7 +44,7 @@ def storable_parts(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     try:
         stored: list[dict[str, Any]] = orjson.loads(json.dumps(parts, allow_nan=False))
     except ValueError as exc:  # orjson.JSONDecodeError is one
-        raise ValueError("parts must be JSON text (no lone surrogates, no NaN)") from exc
+        raise TextError("validation.parts_json") from exc
     return stored
 
 
@@ -102,7 +103,7 @@ class WordUpdate(BaseModel):
         changed = self.model_dump(exclude_unset=True)
         for key in ("japanese", "romaji", "english"):
             if key in changed and changed[key] is None:
-                raise ValueError(f"{key} cannot be null")
+                raise TextError("validation.not_null", field=key)
         return changed
 
 

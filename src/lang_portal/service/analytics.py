@@ -69,11 +69,14 @@ class AnalyticsService:
         # (the default start of a range ending in year 1 would fall before the calendar)
         start = start or end - timedelta(days=min(DEFAULT_RANGE_DAYS - 1, end.toordinal() - 1))
         if start > end:
-            raise ValidationFailedError("from is after to", {"from": str(start), "to": str(end)})
+            raise ValidationFailedError(
+                "errors.validation.range_reversed", {"from": str(start), "to": str(end)}
+            )
         if (end - start).days >= MAX_RANGE_DAYS:
             raise ValidationFailedError(
-                f"a range covers at most {MAX_RANGE_DAYS} days",
+                "errors.validation.range_too_long",
                 {"from": str(start), "to": str(end)},
+                max_days=MAX_RANGE_DAYS,
             )
         with self.db.read() as connection:
             rows = {

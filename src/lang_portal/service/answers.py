@@ -33,6 +33,7 @@ from lang_portal.errors import (
     SessionExpiredError,
     ValidationFailedError,
 )
+from lang_portal.i18n import Text
 from lang_portal.repository import answers as answer_repo
 from lang_portal.repository import sessions as session_repo
 from lang_portal.service.context import ServiceContext
@@ -86,16 +87,17 @@ def answer_outcome(correct: bool | None, grade: str | None) -> tuple[bool, int |
     if grade is None:
         if correct is None:
             raise ValidationFailedError(
-                "send the answer as correct (true/false) or as grade (again/hard/good/easy)",
-                {"correct": "field required (or grade)"},
+                "errors.validation.answer_missing",
+                {"correct": Text("validation.correct_or_grade_required")},
             )
         return correct, None
     value = GRADES[grade]
     if correct is not None and correct != (value > 1):
         raise ValidationFailedError(
-            f"correct {str(correct).lower()} contradicts grade {grade!r}: a wrong answer is "
-            "'again', a right one 'hard', 'good' or 'easy'",
+            "errors.validation.answer_contradicts_grade",
             {"correct": correct, "grade": grade},
+            correct=str(correct).lower(),
+            grade=grade,
         )
     return value > 1, value
 
@@ -461,11 +463,13 @@ def require_live(session: sqlite3.Row, moment: datetime, context: ServiceContext
     minutes = context.settings.session_timeout_minutes
     if moment - last_activity > timedelta(minutes=minutes):
         raise SessionExpiredError(
-            f"study session {session['id']} expired after {minutes} idle minutes; start a new one",
+            "errors.session.expired",
             {
                 "study_session_id": session["id"],
                 "last_activity": context.api_time(to_stored(last_activity)),
             },
+            id=session["id"],
+            minutes=minutes,
         )
 
 
@@ -541,8 +545,9 @@ class AnswerPipeline:
                     )
                 if distinct[answer.session_id] >= limit:
                     raise BusinessRuleError(
-                        f"a study session covers at most {limit} distinct words",
+                        "errors.business.max_words_per_session",
                         {"study_session_id": answer.session_id, "max_words_per_session": limit},
+                        limit=limit,
                     )
                 distinct[answer.session_id] += 1
                 in_session.add(pair)
@@ -607,7 +612,7 @@ class AnswerPipeline:
         if found is not None:
             if found["request_hash"] != digest:
                 raise ValidationFailedError(
-                    "this Idempotency-Key was already used with another request",
+                    "errors.validation.idempotency_key_reused",
                     {"Idempotency-Key": idempotency_key},
                 )
             rows = answer_repo.reviews_by_id(connection, orjson.loads(found["review_ids"]))

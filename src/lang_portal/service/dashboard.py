@@ -82,7 +82,7 @@ class DashboardService:
     def last_study_session(self) -> LastStudySession:
         session = self.recent_session()
         if session is None:
-            raise NotFoundError("there are no study sessions yet", {"resource": "study session"})
+            raise NotFoundError("errors.not_found.no_study_sessions", {"resource": "study session"})
         return session
 
     def study_progress(self) -> StudyProgress:

@@ -173,7 +173,7 @@ class InventoryService:
     @staticmethod
     def _duplicate_word(fields: dict[str, Any]) -> DuplicateEntryError:
         return DuplicateEntryError(
-            "a word with the same japanese and english already exists",
+            "errors.duplicate.word",
             {key: fields[key] for key in ("japanese", "english") if key in fields},
         )
 
@@ -234,19 +234,23 @@ class InventoryService:
         with self.db.write() as connection:
             if group_repo.count_groups(connection) >= limits.max_groups:
                 raise BusinessRuleError(
-                    f"there can be at most {limits.max_groups} groups",
+                    "errors.business.max_groups",
                     {"max_groups": limits.max_groups},
+                    max_groups=limits.max_groups,
                 )
             unique_ids = list(dict.fromkeys(word_ids))
             if len(unique_ids) > limits.max_words_per_group:
                 raise BusinessRuleError(
-                    f"a group holds at most {limits.max_words_per_group} words",
+                    "errors.business.max_words_per_group",
                     {"max_words_per_group": limits.max_words_per_group},
+                    max_words_per_group=limits.max_words_per_group,
                 )
             try:
                 group_id = group_repo.insert_group(connection, name, now)
             except sqlite3.IntegrityError as exc:
-                raise DuplicateEntryError(f"a group named {name!r} exists", {"name": name}) from exc
+                raise DuplicateEntryError(
+                    "errors.duplicate.group", {"name": name}, name=name
+                ) from exc
             for word_id in unique_ids:
                 if not word_repo.word_exists(connection, word_id):
                     raise NotFoundError.of("word", word_id)
@@ -262,7 +266,9 @@ class InventoryService:
             try:
                 group_repo.rename_group(connection, group_id, name, self.context.now_stored())
             except sqlite3.IntegrityError as exc:
-                raise DuplicateEntryError(f"a group named {name!r} exists", {"name": name}) from exc
+                raise DuplicateEntryError(
+                    "errors.duplicate.group", {"name": name}, name=name
+                ) from exc
             row = group_repo.get_group(connection, group_id)
         assert row is not None
         return self._group_detail(row)
@@ -299,8 +305,10 @@ class InventoryService:
                 raise NotFoundError.of("group", group_id)
             if not group_repo.remove_word(connection, group_id, word_id):
                 raise NotFoundError(
-                    f"word {word_id} is not in group {group_id}",
+                    "errors.not_found.word_in_group",
                     {"group_id": group_id, "word_id": word_id},
+                    group_id=group_id,
+                    word_id=word_id,
                 )
 
     def _require_group_room(self, connection: sqlite3.Connection, group_id: int) -> None:
@@ -310,8 +318,10 @@ class InventoryService:
         limit = self.context.settings.max_words_per_group
         if group["word_count"] >= limit:
             raise BusinessRuleError(
-                f"group {group_id} already holds the maximum of {limit} words",
+                "errors.business.group_full",
                 {"group_id": group_id, "max_words_per_group": limit},
+                group_id=group_id,
+                limit=limit,
             )
 
 

@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from lang_portal.errors import BusinessRuleError
+from lang_portal.i18n import TextError
 from lang_portal.models.groups import GroupName
 from lang_portal.models.words import WordCreate
 from lang_portal.repository import activities as activity_repo
@@ -52,7 +53,7 @@ def _app_url(value: str) -> str:
         return str(_ABSOLUTE_URL.validate_python(value))
     if not parts.scheme and not parts.netloc and value.startswith("/"):
         return value
-    raise ValueError("must be an http(s) URL or a path starting with /")
+    raise TextError("validation.app_url")
 
 
 _ABSOLUTE_URL = TypeAdapter(HttpUrl)
@@ -167,7 +168,9 @@ class SeedService:
             if group_id is None:
                 if group_repo.count_groups(connection) >= settings.max_groups:
                     raise BusinessRuleError(
-                        f"seeding group {seed_group.name!r} would pass {settings.max_groups} groups"
+                        "errors.business.seed_max_groups",
+                        name=seed_group.name,
+                        max_groups=settings.max_groups,
                     )
                 group_id = group_repo.insert_group(connection, seed_group.name, now)
                 report.groups_added += 1
@@ -187,8 +190,10 @@ class SeedService:
             assert group is not None
             if group["word_count"] > settings.max_words_per_group:
                 raise BusinessRuleError(
-                    f"group {seed_group.name!r} would hold {group['word_count']} words; "
-                    f"the limit is {settings.max_words_per_group}"
+                    "errors.business.seed_group_too_large",
+                    name=seed_group.name,
+                    word_count=group["word_count"],
+                    limit=settings.max_words_per_group,
                 )
             report.rows += len(seed_group.words)
             report.per_file[seed_group.name] = len(seed_group.words)

@@ -14,13 +14,14 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 import ijson
 import orjson
 
 from lang_portal.clock import from_stored, to_stored
 from lang_portal.errors import InvalidInputError, ValidationFailedError
+from lang_portal.i18n import TextError
 from lang_portal.models.transfer import HistoryImportReport, WordImportReport
 from lang_portal.models.validation import (
     clean_english,
@@ -55,10 +56,10 @@ def _utc_text(moment: datetime) -> str:
 
 def _parse_time(value: Any) -> datetime:
     if not isinstance(value, str):
-        raise ValueError("must be an RFC 3339 date-time string")
+        raise TextError("validation.date_time")
     moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if moment.tzinfo is None:
-        raise ValueError("needs a time zone offset (e.g. Z)")
+        raise TextError("validation.time_zone_offset")
     return moment.astimezone(UTC)
 
 
@@ -101,17 +102,18 @@ class Problems:
     def check(self, where: dict[str, Any], clean: Callable[[Any], Any], value: Any) -> Any:
         try:
             if not isinstance(value, str):
-                raise ValueError("must be a string")
+                raise TextError("validation.string_required")
             return clean(value)
         except ValueError as exc:
             self.add(where, str(exc))
             return None
 
-    def raise_if_any(self, what: str) -> None:
+    def raise_if_any(self, what: Literal["word_list", "history"]) -> None:
         if self.count:
             raise ValidationFailedError(
-                f"{what} refused: {self.count} problem(s); nothing was imported",
+                f"errors.validation.import_refused.{what}",
                 {"errors": self.items, "error_count": self.count},
+                count=self.count,
             )
 
 
@@ -148,7 +150,7 @@ class TransferService:
         header = next(_records(reader, problems), None)
         if header is None or [name.strip().lower() for name in header] != CSV_COLUMNS:
             problems.add({"line": 1}, f"the header must be {','.join(CSV_COLUMNS)}")
-            problems.raise_if_any("word list")
+            problems.raise_if_any("word_list")
         rows: list[tuple[int, dict[str, Any], list[str]]] = []
         for record in _records(reader, problems):
             line = reader.line_num
@@ -173,7 +175,7 @@ class TransferService:
                 if tag.strip()
             ]
             rows.append((line, fields, [tag for tag in tags if tag is not None]))
-        problems.raise_if_any("word list")
+        problems.raise_if_any("word_list")
         now = self.context.now_stored()
         report = WordImportReport(
             rows=len(rows), words_added=0, groups_added=0, memberships_added=0
@@ -188,7 +190,7 @@ class TransferService:
                         connection, tag, word_id, now, {"line": line}, problems, report
                     )
             # a refused membership rolls the whole file back
-            problems.raise_if_any("word list")
+            problems.raise_if_any("word_list")
         return report
 
     def _add_membership(
@@ -641,7 +643,7 @@ def _read_head(source: IO[bytes]) -> tuple[dict[str, Any], str | None]:
         events = ijson.parse(source, use_float=True)
         first = next(events, None)
         if first is None or first[1] != "start_map":
-            raise InvalidInputError("the history must be a JSON object")
+            raise InvalidInputError("errors.invalid_input.history_not_object")
         for prefix, event, value in events:
             if depth == 0:
                 if event == "map_key":
@@ -671,7 +673,7 @@ def _read_head(source: IO[bytes]) -> tuple[dict[str, Any], str | None]:
     except ijson.JSONError as exc:
         # the parser draws a caret under the place on further lines: the first says it all
         reason = (str(exc).strip().splitlines() or ["not JSON"])[0]
-        raise InvalidInputError(f"the body is not JSON: {reason}") from exc
+        raise InvalidInputError("errors.invalid_input.body_not_json", reason=reason) from exc
     return head, sessions_kind
 
 

@@ -50,7 +50,7 @@ async def _portal_error(request: Request, exc: Exception) -> Response:
     status = exc.status_code if exc.status_code >= 500 else 400
     if exc.status_code == 409:
         status = 409
-    body = {"message": exc.message, "code": exc.code, "details": exc.details}
+    body = {"message": exc.message, "code": exc.code, "details": exc.details_in("en")}
     return error_response(status, body)
 
 
