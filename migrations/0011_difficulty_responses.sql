@@ -18,13 +18,10 @@ CREATE INDEX idx_archived_answers_wrong_responses ON archived_answers (word_id, 
 ALTER TABLE words ADD COLUMN answer_ms_total INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE words ADD COLUMN timed_answers INTEGER NOT NULL DEFAULT 0;
 
-UPDATE words SET
-    answer_ms_total = coalesce((SELECT sum(duration_ms) FROM word_review_items AS r
-                                WHERE r.word_id = words.id AND r.duration_ms IS NOT NULL), 0)
-                    + coalesce((SELECT sum(duration_ms) FROM archived_answers AS a
-                                WHERE a.word_id = words.id AND a.duration_ms IS NOT NULL), 0),
-    timed_answers = (SELECT count(*) FROM word_review_items AS r
-                     WHERE r.word_id = words.id AND r.duration_ms IS NOT NULL)
-                  + (SELECT count(*) FROM archived_answers AS a
-                     WHERE a.word_id = words.id AND a.duration_ms IS NOT NULL)
-WHERE id IN (SELECT word_id FROM word_review_items UNION SELECT word_id FROM archived_answers);
+UPDATE words SET answer_ms_total = timed.total, timed_answers = timed.answers
+FROM (SELECT word_id, sum(duration_ms) AS total, count(*) AS answers FROM (
+          SELECT word_id, duration_ms FROM word_review_items WHERE duration_ms IS NOT NULL
+          UNION ALL
+          SELECT word_id, duration_ms FROM archived_answers WHERE duration_ms IS NOT NULL
+      ) GROUP BY word_id) AS timed
+WHERE words.id = timed.word_id;

@@ -159,6 +159,8 @@ class InventoryService:
             row = word_repo.get_word(connection, word_id)
             groups = word_repo.groups_of_word(connection, word_id)
             card = srs_repo.get_card(connection, word_id)
+        # read after the write, off the writer's connection: the change cannot touch them
+        with self.db.snapshot() as connection:
             mistakes = word_repo.common_wrong_responses(connection, word_id, COMMON_MISTAKES)
         assert row is not None
         return self._word_detail(row, groups, card, mistakes=mistakes)
