@@ -179,6 +179,13 @@ class Settings(BaseSettings):
     srs_desired_retention: float = Field(0.9, gt=0.5, lt=1.0)
     srs_mastery_stability_days: float = Field(21, gt=0, le=36500)
     srs_optimize_every: int = Field(1000, ge=0)  # 0 = no automatic refit
+    # -- dynamic difficulty adjustment of new words (service/difficulty.py, docs/srs.md)
+    srs_adjust_window: int = Field(20, ge=1, le=1000)
+    srs_adjust_threshold_up: float = Field(0.85, gt=0, le=1)
+    srs_adjust_threshold_down: float = Field(0.60, ge=0, lt=1)
+    srs_adjust_step: float = Field(0.1, ge=0, le=1)
+    srs_initial_difficulty: float = Field(0.2, ge=0, le=1)
+    srs_new_word_window: int = Field(500, ge=1, le=5000)
 
     legacy_api_enabled: bool = True
 
@@ -332,6 +339,15 @@ class Settings(BaseSettings):
     def auto_tags(self) -> frozenset[str]:
         """Every tag a rule gives."""
         return frozenset(tag for rule in self.auto_tag_rules for tag in rule.tags)
+
+    @model_validator(mode="after")
+    def _adjustment_band(self) -> Settings:
+        if self.srs_adjust_threshold_down >= self.srs_adjust_threshold_up:
+            raise ValueError(
+                "SRS_ADJUST_THRESHOLD_DOWN must be below SRS_ADJUST_THRESHOLD_UP "
+                f"(got {self.srs_adjust_threshold_down} and {self.srs_adjust_threshold_up})"
+            )
+        return self
 
     @cached_property
     def zone(self) -> ZoneInfo:

@@ -77,6 +77,18 @@ def new_word_ids(api: MountClient, **params: Any) -> list[int]:
     return [item["word_id"] for item in queue["items"] if item["kind"] == "new"]
 
 
+def new_words_by_level(api: MountClient, *sizes: int, **params: Any) -> list[set[int]]:
+    """The queue's new words cut into runs of `sizes`: path order is kept level by level, while
+    the adjusted target difficulty orders the words inside a level (docs/srs.md)."""
+    ids = new_word_ids(api, **params)
+    assert len(ids) == sum(sizes), ids
+    runs, start = [], 0
+    for size in sizes:
+        runs.append(set(ids[start : start + size]))
+        start += size
+    return runs
+
+
 def test_before_any_study_the_first_level_is_current(api: MountClient) -> None:
     path = api.get("/learning_path")
     assert path.status == 200
@@ -99,7 +111,7 @@ def test_before_any_study_the_first_level_is_current(api: MountClient) -> None:
         "level": "Basics",
         "next_level_progress": 0.0,
     }
-    assert new_word_ids(api) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    assert new_words_by_level(api, 5, 5) == [{1, 2, 3, 4, 5}, {6, 7, 8, 9, 10}]
 
 
 def test_a_level_completes_when_its_rule_is_met_and_the_next_becomes_current(
@@ -158,9 +170,9 @@ def test_a_level_completes_when_its_rule_is_met_and_the_next_becomes_current(
         "next_level_progress": 0.0,
     }
     # new words now come from Verbs first, then what is left of Basics
-    assert new_word_ids(api) == [6, 7, 8, 9, 10, 4, 5]
+    assert new_words_by_level(api, 5, 2) == [{6, 7, 8, 9, 10}, {4, 5}]
     # within a group, the current level's words first as well
-    assert new_word_ids(api, group_id=1) == [4, 5]
+    assert new_words_by_level(api, 2, group_id=1) == [{4, 5}]
 
     clock.advance(days=1)
     second = session(api, 2)
@@ -224,7 +236,7 @@ def test_a_level_met_before_its_prerequisite_stays_locked(api: MountClient) -> N
     assert path["levels"][1]["progress"] == 1.0  # its own rule is met
     assert api.get("/progress").data["level"] == "Basics"
     # the current level's new words still come first
-    assert new_word_ids(api) == [1, 2, 3, 4, 5, 9, 10]
+    assert new_words_by_level(api, 5, 2) == [{1, 2, 3, 4, 5}, {9, 10}]
 
 
 def test_history_reset_and_full_reset_bring_the_path_back(api: MountClient) -> None:
@@ -248,7 +260,7 @@ def test_membership_changes_move_words_on_the_path(api: MountClient) -> None:
     assert api.post("/groups/1/words", json={"word_ids": [word["id"]]}).status in (200, 201)
     levels = api.get("/learning_path").data["levels"]
     assert [item["word_count"] for item in levels] == [6, 5]
-    assert new_word_ids(api) == [1, 2, 3, 4, 5, word["id"], 6, 7, 8, 9, 10]
+    assert new_words_by_level(api, 6, 5) == [{1, 2, 3, 4, 5, word["id"]}, {6, 7, 8, 9, 10}]
     # word 1 is in both groups: out of Basics, it falls to Verbs
     assert api.delete("/groups/1/words/1").status in (200, 204)
     assert [item["word_count"] for item in api.get("/learning_path").data["levels"]] == [5, 6]
@@ -296,4 +308,4 @@ def test_no_levels_is_an_empty_path(client_without_levels: TestClient, mount: st
         "level": None,
         "next_level_progress": 0.0,
     }
-    assert new_word_ids(api) == [3, 4, 5, 6, 7, 8, 9, 10]
+    assert new_words_by_level(api, 8) == [{3, 4, 5, 6, 7, 8, 9, 10}]

@@ -82,6 +82,7 @@ def test_session_item_before_and_after_reviews(api: MountClient, clock: FixedClo
         "study_session_id": session_id,
         "correct": True,
         "grade": None,
+        "response": None,
         "created_at": "2026-01-15T09:05:00+00:00",
     }
     clock.advance(minutes=1)

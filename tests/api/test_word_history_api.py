@@ -19,6 +19,7 @@ REVIEW_KEYS = {
     "study_activity_name",
     "correct",
     "duration_ms",
+    "response",
     "created_at",
 }
 

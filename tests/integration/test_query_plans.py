@@ -109,6 +109,8 @@ def test_no_request_scans_the_history(
                     "USE TEMP B-TREE FOR ORDER BY" not in step
                     or "LIMIT" not in sql
                     or ("study_session_words" in sql or "words_groups" in sql)
+                    # a word's common mistakes: sorting that word's distinct wrong responses
+                    or any(s.endswith("wrong_responses (word_id=?)") for s in steps)
                 ), (sql, steps)
     finally:
         connection.close()
@@ -291,4 +293,45 @@ def test_a_sessions_result_reads_its_own_answers_by_index(
     )
     assert usual == [
         "SEARCH word_review_items USING INDEX idx_review_items_created_at (created_at<?)"
+    ]
+
+
+def test_the_queue_walks_the_due_index(connection: sqlite3.Connection) -> None:
+    connection.row_factory = sqlite3.Row
+    now = "2026-01-15T09:00:00.000000Z"
+    assert only_plan(connection, lambda: srs_repo.due_cards(connection, now, 20, None)) == [
+        "SEARCH c USING INDEX idx_srs_cards_due (due<?)",
+        "SEARCH w USING INTEGER PRIMARY KEY (rowid=?)",
+        # the word's level on the learning path
+        "SEARCH p USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN",
+        "SEARCH l USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN",
+    ]
+
+
+def test_the_adjustment_reads_the_last_answers_from_the_time_index(
+    connection: sqlite3.Connection,
+) -> None:
+    connection.row_factory = sqlite3.Row
+    assert only_plan(connection, lambda: srs_repo.recent_answers(connection, 200)) == [
+        "SCAN r USING INDEX idx_review_items_created_at",  # backwards, under the LIMIT
+        "SEARCH w USING INTEGER PRIMARY KEY (rowid=?)",
+        "SEARCH c USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN",
+    ]
+
+
+def test_common_mistakes_read_the_partial_response_index(connection: sqlite3.Connection) -> None:
+    connection.row_factory = sqlite3.Row
+    steps = only_plan(connection, lambda: word_repo.common_wrong_responses(connection, 1, 5))
+    # each table grouped in its index's order; only the word's distinct wrong responses are
+    # merged and sorted by count
+    assert steps == [
+        "CO-ROUTINE (subquery-2)",
+        "COMPOUND QUERY",
+        "LEFT-MOST SUBQUERY",
+        "SEARCH word_review_items USING INDEX idx_review_items_wrong_responses (word_id=?)",
+        "UNION ALL",
+        "SEARCH archived_answers USING INDEX idx_archived_answers_wrong_responses (word_id=?)",
+        "SCAN (subquery-2)",
+        "USE TEMP B-TREE FOR GROUP BY",
+        "USE TEMP B-TREE FOR ORDER BY",
     ]

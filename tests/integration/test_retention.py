@@ -48,11 +48,18 @@ def settings_overrides() -> dict[str, Any]:
 
 
 def _answer(
-    client: TestClient, session_id: int, word_id: int, correct: bool, grade: str | None = None
+    client: TestClient,
+    session_id: int,
+    word_id: int,
+    correct: bool,
+    grade: str | None = None,
+    response: str | None = None,
 ) -> None:
     body: dict[str, Any] = {"correct": correct, "duration_ms": 1200}
     if grade is not None:
         body["grade"] = grade
+    if response is not None:
+        body["response"] = response
     response = client.post(f"/api/v1/study_sessions/{session_id}/words/{word_id}/review", json=body)
     assert response.status_code == 201, response.text
 
@@ -73,7 +80,9 @@ def _history(client: TestClient, clock: FixedClock) -> tuple[list[int], list[int
         for step, word_id in enumerate((1, 2, 3, 1, 4, 3)):
             correct = (day + step) % 3 != 0
             grade = {1: "easy", 2: "hard"}.get(step % 4) if correct else None
-            _answer(client, session_id, word_id, correct, grade)
+            # what the learner typed, for the wrong answers (the restore must bring it back)
+            response = None if correct else f"not word {word_id}"
+            _answer(client, session_id, word_id, correct, grade, response)
             clock.advance(seconds=30)
         (old if day <= 100 else recent).append(session_id)  # the clock ends at day 200
         clock.advance(days=20)
@@ -91,7 +100,8 @@ def _figures(client: TestClient, services: Services) -> dict[str, Any]:
             rows = connection.execute(f"SELECT * FROM {table}").fetchall()
             figures[table] = sorted(tuple(row) for row in rows)
         figures["word_counters"] = connection.execute(
-            "SELECT id, correct_count, wrong_count, last_reviewed_at FROM words ORDER BY id"
+            "SELECT id, correct_count, wrong_count, answer_ms_total, timed_answers, "
+            "last_reviewed_at FROM words ORDER BY id"
         ).fetchall()
         figures["word_counters"] = [tuple(row) for row in figures["word_counters"]]
     return figures
@@ -135,6 +145,9 @@ def test_archiving_keeps_every_figure_and_a_restore_brings_the_sessions_back(
     assert first["group"] and first["study_activity"] and first["date"].endswith("Z")
     assert {"japanese", "english", "result", "time_spent", "reviewed_at"} <= set(first["words"][0])
     assert sum(len(s["words"]) for s in document["study_sessions"]) == len(old) * 6
+    assert any(
+        w.get("response") == "not word 1" for s in document["study_sessions"] for w in s["words"]
+    )
     # ...and every figure is as it was,
     assert _figures(client, services) == before
     # through a rebuild too (an import, an upgrade, a time zone change replays the history).

@@ -187,8 +187,9 @@ def test_database_from_every_earlier_schema_upgrades_with_nothing_lost(
 def _as_this_release_reads(connection: sqlite3.Connection, applied: list[str]) -> Iterator[None]:
     """This release's pipeline replays an older schema's history: before 0007 it lacked the
     answers' grades (all NULL then) and the fitted parameters (the defaults then), before 0008
-    the archive of old answers (empty then). They are lent for the replay and taken away
-    again, so the file keeps the older schema."""
+    the archive of old answers (empty then), before 0011 the words' answer-time counters (zero
+    then). They are lent for the replay and taken away again, so the file keeps the older
+    schema."""
     with contextlib.ExitStack() as lent:
         if "0007_srs_fit_grades.sql" not in applied:
             connection.execute("ALTER TABLE word_review_items ADD COLUMN grade INTEGER")
@@ -206,6 +207,13 @@ def _as_this_release_reads(connection: sqlite3.Connection, applied: list[str]) -
                 "study_activity_id INTEGER, grade INTEGER)"
             )
             lent.callback(connection.execute, "DROP TABLE archived_answers")
+        if "0011_difficulty_responses.sql" not in applied:
+            # before 0011 the words kept no answer-time counters
+            for column in ("answer_ms_total", "timed_answers"):
+                connection.execute(
+                    f"ALTER TABLE words ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0"
+                )
+                lent.callback(connection.execute, f"ALTER TABLE words DROP COLUMN {column}")
         yield
 
 

@@ -28,7 +28,7 @@ from tests.conftest import FIXTURE_SEEDS, START
 
 # Counters kept on rows of tables that are not derived as a whole.
 ROW_COUNTERS = {
-    "words": "id, correct_count, wrong_count, last_reviewed_at",
+    "words": "id, correct_count, wrong_count, answer_ms_total, timed_answers, last_reviewed_at",
     "study_sessions": "id, review_items_count, correct_count, ended_at",
     # the learning path's copies of the counters and cards, and each level's sums of them
     "word_path": "word_id AS id, level_id, correct_count, wrong_count, learned, first_review",
@@ -241,7 +241,8 @@ def test_an_answer_after_a_day_moves_every_summary(workdir: Path) -> None:
         # activity 1 answered once, and credited with the later (wrong) answer
         assert state["activity_stats"] == [(1, 1, 1, 1, 0), (2, 1, 0, 0, 0)]
         assert len(state["srs_eval_bins"]) == 1 and state["srs_eval_bins"][0][3] == 1
-        assert state["words"][0] == (1, 1, 1, "2026-01-18T09:00:00.000000Z")
+        # word 1: right once, wrong once, 1500 ms over two timed answers
+        assert state["words"][0] == (1, 1, 1, 1500, 2, "2026-01-18T09:00:00.000000Z")
         card = state["srs_cards"][0]
         assert card[0] == 1 and card[8] == 2  # word 1, two answers
 

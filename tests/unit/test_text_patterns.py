@@ -14,10 +14,12 @@ from lang_portal.models.validation import (
     MAX_ENGLISH_LENGTH,
     MAX_GROUP_NAME_LENGTH,
     MAX_JAPANESE_LENGTH,
+    MAX_RESPONSE_LENGTH,
     MAX_ROMAJI_LENGTH,
     clean_english,
     clean_group_name,
     clean_japanese,
+    clean_response,
     clean_romaji,
     text_pattern,
 )
@@ -27,6 +29,7 @@ RULES: dict[str, tuple[Callable[[str], str], int]] = {
     "japanese": (clean_japanese, MAX_JAPANESE_LENGTH),
     "romaji": (clean_romaji, MAX_ROMAJI_LENGTH),
     "english": (clean_english, MAX_ENGLISH_LENGTH),
+    "response": (clean_response, MAX_RESPONSE_LENGTH),
 }
 
 

@@ -127,7 +127,13 @@ def review_word(
         body = ReviewCreate(correct=correct, grade=grade)
     right, grade_value = answer_outcome(body.correct, body.grade)
     answer = Answer(
-        session_id, word_id, right, body.duration_ms, source="portal", grade=grade_value
+        session_id,
+        word_id,
+        right,
+        body.duration_ms,
+        source="portal",
+        grade=grade_value,
+        response=body.response,
     )
     [stored] = services.study.record_reviews(
         [answer], idempotency_key=idempotency_key, scope=REVIEW_SCOPE
@@ -184,5 +190,6 @@ def review_stored(answer: RecordedAnswer, context: ServiceContext) -> ReviewStor
         study_session_id=answer.session_id,
         correct=answer.correct,
         grade=None if answer.grade is None else grade_name(answer.grade),
+        response=answer.response,
         created_at=context.api_time(to_stored(answer.answered_at)) or "",
     )

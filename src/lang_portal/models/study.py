@@ -5,9 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
 from lang_portal.models.common import RowId
+from lang_portal.models.validation import clean_response, text_schema
+
+LearnerResponse = Annotated[
+    str,
+    AfterValidator(clean_response),
+    Field(
+        json_schema_extra=text_schema("response"),
+        description="what the learner answered: the text typed or the option chosen "
+        "(trimmed, normalised)",
+    ),
+]
 
 SessionStateName = Literal["created", "active", "paused", "completed", "expired"]
 
@@ -134,6 +145,7 @@ class ReviewCreate(BaseModel):
             "examples": [
                 {"correct": True, "duration_ms": 2400},
                 {"grade": "hard", "duration_ms": 5100},
+                {"correct": False, "duration_ms": 3900, "response": "tabemasu"},
             ]
         },
     )
@@ -147,6 +159,7 @@ class ReviewCreate(BaseModel):
         "others right ones. Without it a right answer counts as good, a wrong one as again.",
     )
     duration_ms: int | None = Field(default=None, ge=0, le=86_400_000)
+    response: LearnerResponse | None = None
 
 
 class ReviewStored(BaseModel):
@@ -156,6 +169,9 @@ class ReviewStored(BaseModel):
     study_session_id: int = Field(examples=[123])
     correct: bool = Field(examples=[True])
     grade: Grade | None = Field(default=None, examples=["good"], description="as sent")
+    response: str | None = Field(
+        default=None, examples=["tabemasu"], description="as stored (trimmed, normalised)"
+    )
     created_at: str = Field(examples=["2025-02-08T17:33:07-05:00"])
 
 

@@ -25,6 +25,7 @@ MAX_JAPANESE_LENGTH = 100
 MAX_ROMAJI_LENGTH = 100
 MAX_ENGLISH_LENGTH = 200
 MAX_GROUP_NAME_LENGTH = 100
+MAX_RESPONSE_LENGTH = 200
 
 _JAPANESE_RANGES = (
     (0x0020, 0x007E),  # basic Latin, printable
@@ -126,6 +127,15 @@ def clean_group_name(value: str) -> str:
     return text
 
 
+def clean_response(value: str) -> str:
+    """What a learner answered (the text typed, the option chosen): any printable text,
+    1-200 characters as sent, trimmed and Unicode-normalised (NFC) like the other fields."""
+    _check_sent_length(value, MAX_RESPONSE_LENGTH)
+    text = _prepare(value, "NFC")
+    _check_length(text, sys.maxsize)
+    return text
+
+
 # -- the rules as the OpenAPI document states them ------------------------------------------
 
 
@@ -203,6 +213,7 @@ def _patterns() -> dict[str, str]:
     english_part = f"{c['english']}*{c['english_word']}{c['english']}*"
     return {
         "group_name": f"^{c['any']}*{c['non_space']}{c['any']}*$",
+        "response": f"^{c['any']}*{c['non_space']}{c['any']}*$",
         "japanese": f"^{c['japanese']}*{c['japanese_word']}{c['japanese']}*$",
         "romaji": f"^{c['space']}*{c['letter']}{c['romaji']}*$",
         "english": f"^{english_part}({c['semicolon']}{english_part})*$",
@@ -211,18 +222,22 @@ def _patterns() -> dict[str, str]:
 
 _MAX_LENGTHS = {
     "group_name": MAX_GROUP_NAME_LENGTH,
+    "response": MAX_RESPONSE_LENGTH,
     "japanese": MAX_JAPANESE_LENGTH,
     "romaji": MAX_ROMAJI_LENGTH,
     "english": MAX_ENGLISH_LENGTH,
 }
 
 
-def text_pattern(field: Literal["group_name", "japanese", "romaji", "english"]) -> str:
+TextField = Literal["group_name", "response", "japanese", "romaji", "english"]
+
+
+def text_pattern(field: TextField) -> str:
     return _patterns()[field]
 
 
 def text_schema(
-    field: Literal["group_name", "japanese", "romaji", "english"],
+    field: TextField,
 ) -> Callable[[dict[str, Any]], None]:
     """`json_schema_extra` stating the field's rule: written when the document is built."""
 

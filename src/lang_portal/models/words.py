@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import orjson
@@ -163,6 +163,55 @@ class WordSrs:
     last_review: Annotated[str | None, Field(examples=["2026-01-12T09:00:00+00:00"])]
 
 
+@dataclass
+class DifficultyFactors:
+    """Each factor 0 (easy) to 1 (hard); null when unknown (no history yet, or no data)."""
+
+    character_count: Annotated[float, Field(description="characters: 1 is 0, 8 or more is 1")]
+    unique_kanji: Annotated[float, Field(description="distinct kanji: 3 or more is 1")]
+    kana_type: Annotated[float, Field(description="share of the kana that is katakana")]
+    usage_frequency: Annotated[
+        float | None, Field(description="always null: no word frequency in the seed data")
+    ]
+    historical_errors: Annotated[float | None, Field(description="share of wrong answers")]
+    average_time_spent: Annotated[
+        float | None, Field(description="average answer time: 10 s or more is 1")
+    ]
+    fsrs_difficulty: Annotated[float | None, Field(description="FSRS difficulty 1-10 as 0-1")]
+
+
+@dataclass
+class DifficultyWeights:
+    """The weights applied (they sum to 1): score = sum of weight x factor."""
+
+    character_weight: float
+    kanji_weight: float
+    kana_weight: float
+    frequency_weight: float
+    error_weight: float
+    time_weight: float
+    fsrs_weight: float
+
+
+@dataclass
+class WordDifficulty:
+    score: Annotated[float, Field(examples=[0.42], ge=0, le=1, description="0 easy to 1 hard")]
+    prior: Annotated[float, Field(description="from the word's own features alone")]
+    history: Annotated[float | None, Field(description="from its answers alone; null before")]
+    history_share: Annotated[
+        float, Field(description="the history's weight in the blend: answers / (answers + 5)")
+    ]
+    answers: int
+    factors: DifficultyFactors
+    weights: DifficultyWeights
+
+
+@dataclass
+class CommonMistake:
+    response: Annotated[str, Field(examples=["tabemasu"], description="ASCII lower-cased")]
+    count: Annotated[int, Field(examples=[3])]
+
+
 @dataclass(kw_only=True)
 class WordDetail:
     id: int
@@ -177,6 +226,11 @@ class WordDetail:
         Field(description="its tags, by hand and by rule, sorted (sources: GET .../tags)"),
     ]
     srs: WordSrs | None = None
+    difficulty: WordDifficulty | None = None
+    common_mistakes: Annotated[
+        list[CommonMistake],
+        Field(description="the most frequent wrong responses, most frequent first (at most 5)"),
+    ] = field(default_factory=list)
     created_at: str | None
     updated_at: str | None
 
@@ -192,4 +246,7 @@ class WordReview(BaseModel):
     study_activity_name: str = Field(examples=["Flashcards"])
     correct: bool = Field(examples=[True])
     duration_ms: int | None = Field(examples=[2300], description="time taken to answer")
+    response: str | None = Field(
+        default=None, examples=["taberu"], description="what the learner answered, if said"
+    )
     created_at: str = Field(examples=["2026-01-12T09:00:00+00:00"])

@@ -157,8 +157,8 @@ def replace_model_state(
 
 def reviews_by_id(connection: sqlite3.Connection, review_ids: Sequence[int]) -> list[sqlite3.Row]:
     rows = connection.execute(
-        "SELECT id, word_id, study_session_id, correct, duration_ms, created_at, source, grade "
-        f"FROM word_review_items WHERE id IN ({', '.join('?' * len(review_ids))})",
+        "SELECT id, word_id, study_session_id, correct, duration_ms, created_at, source, grade, "
+        f"response FROM word_review_items WHERE id IN ({', '.join('?' * len(review_ids))})",
         tuple(review_ids),
     ).fetchall()
     by_id = {row["id"]: row for row in rows}
@@ -189,11 +189,12 @@ def insert_review(
     created_at: str,
     source: str,
     grade: int | None = None,
+    response: str | None = None,
 ) -> int:
     cursor = connection.execute(
         "INSERT INTO word_review_items (word_id, study_session_id, correct, duration_ms, "
-        "created_at, source, grade) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (word_id, session_id, int(correct), duration_ms, created_at, source, grade),
+        "created_at, source, grade, response) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (word_id, session_id, int(correct), duration_ms, created_at, source, grade, response),
     )
     return int(cursor.lastrowid or 0)
 
@@ -204,8 +205,8 @@ def delete_review(connection: sqlite3.Connection, review_id: int) -> None:
 
 def get_review(connection: sqlite3.Connection, review_id: int) -> sqlite3.Row | None:
     row: sqlite3.Row | None = connection.execute(
-        "SELECT id, word_id, study_session_id, correct, duration_ms, created_at, source, grade "
-        "FROM word_review_items WHERE id = ?",
+        "SELECT id, word_id, study_session_id, correct, duration_ms, created_at, source, grade, "
+        "response FROM word_review_items WHERE id = ?",
         (review_id,),
     ).fetchone()
     return row
@@ -222,14 +223,16 @@ def _run(connection: sqlite3.Connection, sql: str, rows: list[tuple[Any, ...]]) 
 
 
 def add_word_counts(
-    connection: sqlite3.Connection, rows: list[tuple[int, int, str | None, int]]
+    connection: sqlite3.Connection, rows: list[tuple[int, int, int, int, str | None, int]]
 ) -> None:
-    """(correct, wrong, last answer time, word id); the later of the two times is kept."""
+    """(correct, wrong, answer time ms, answers with a time, last answer time, word id); the
+    later of the two times is kept."""
     _run(
         connection,
         "UPDATE words SET correct_count = correct_count + ?1, wrong_count = wrong_count + ?2, "
-        "last_reviewed_at = coalesce(max(last_reviewed_at, ?3), last_reviewed_at, ?3) "
-        "WHERE id = ?4",
+        "answer_ms_total = answer_ms_total + ?3, timed_answers = timed_answers + ?4, "
+        "last_reviewed_at = coalesce(max(last_reviewed_at, ?5), last_reviewed_at, ?5) "
+        "WHERE id = ?6",
         rows,
     )
 
@@ -390,8 +393,10 @@ def reset_derived(connection: sqlite3.Connection) -> None:
     for table in DERIVED_TABLES:
         connection.execute(f"DELETE FROM {table}")
     connection.execute(
-        "UPDATE words SET correct_count = 0, wrong_count = 0, last_reviewed_at = NULL "
-        "WHERE last_reviewed_at IS NOT NULL OR correct_count > 0 OR wrong_count > 0"
+        "UPDATE words SET correct_count = 0, wrong_count = 0, answer_ms_total = 0, "
+        "timed_answers = 0, last_reviewed_at = NULL "
+        "WHERE last_reviewed_at IS NOT NULL OR correct_count > 0 OR wrong_count > 0 "
+        "OR timed_answers > 0"
     )
     connection.execute(
         "UPDATE study_sessions SET review_items_count = 0, correct_count = 0, ended_at = NULL "

@@ -170,7 +170,7 @@ def reviews_for_archive(
 ) -> Iterator[sqlite3.Row]:
     yield from connection.execute(
         "SELECT r.id, r.study_session_id, r.word_id, r.correct, r.duration_ms, r.grade, "
-        "r.created_at, r.source, w.japanese, w.english "
+        "r.response, r.created_at, r.source, w.japanese, w.english "
         "FROM word_review_items AS r JOIN words AS w ON w.id = r.word_id "
         f"WHERE r.study_session_id IN ({_in(ids)}) ORDER BY r.study_session_id, r.created_at, r.id",
         tuple(ids),
@@ -207,9 +207,9 @@ def move_to_ledger(connection: sqlite3.Connection, ids: Sequence[int], archive: 
     )
     connection.execute(
         "INSERT INTO archived_answers (original_id, session_id, word_id, study_activity_id, "
-        "correct, duration_ms, grade, created_at) "
+        "correct, duration_ms, grade, response, created_at) "
         "SELECT r.id, a.id, r.word_id, a.study_activity_id, r.correct, r.duration_ms, r.grade, "
-        "r.created_at FROM word_review_items AS r "
+        "r.response, r.created_at FROM word_review_items AS r "
         "JOIN archived_sessions AS a ON a.original_id = r.study_session_id AND a.archive = ? "
         f"WHERE r.study_session_id IN ({_in(ids)}) ORDER BY r.id",
         (archive, *params),
@@ -269,8 +269,9 @@ def restore_session(connection: sqlite3.Connection, row: dict[str, Any]) -> int:
 def restore_review(connection: sqlite3.Connection, row: dict[str, Any]) -> None:
     connection.execute(
         "INSERT INTO word_review_items (id, word_id, study_session_id, correct, duration_ms, "
-        "grade, created_at, source) SELECT :id, word_id, :session_id, correct, duration_ms, "
-        "grade, created_at, :source FROM archived_answers WHERE id = :ledger_id",
+        "grade, response, created_at, source) SELECT :id, word_id, :session_id, correct, "
+        "duration_ms, grade, response, created_at, :source FROM archived_answers "
+        "WHERE id = :ledger_id",
         row,
     )
 

@@ -14,6 +14,8 @@ _QUEUE_COLUMNS = "w.id AS word_id, w.japanese, w.romaji, w.english"
 # the word's level on the learning path (NULL for a word in no level), from word_path
 _LEVEL_COLUMNS = "l.name AS level, l.position AS level_position"
 _UNSEEN = "NOT EXISTS (SELECT 1 FROM srs_cards AS c WHERE c.word_id = w.id)"
+# what a word's difficulty reads of its history, besides its card
+_HISTORY_COLUMNS = "w.correct_count, w.wrong_count, w.answer_ms_total, w.timed_answers"
 
 
 def get_card(connection: sqlite3.Connection, word_id: int) -> sqlite3.Row | None:
@@ -49,7 +51,8 @@ def due_cards(
     """Words due by `now`, most overdue first, walking idx_srs_cards_due."""
     group_filter, params = _group_filter(group_id, "c.word_id")
     return connection.execute(
-        f"SELECT {_QUEUE_COLUMNS}, c.state, c.due, c.stability, c.last_review, {_LEVEL_COLUMNS} "
+        f"SELECT {_QUEUE_COLUMNS}, {_HISTORY_COLUMNS}, c.state, c.due, c.stability, "
+        f"c.difficulty, c.lapses, c.last_review, {_LEVEL_COLUMNS} "
         "FROM srs_cards AS c JOIN words AS w ON w.id = c.word_id "
         "LEFT JOIN word_path AS p ON p.word_id = c.word_id "
         "LEFT JOIN levels AS l ON l.id = p.level_id "
@@ -115,6 +118,19 @@ def new_words(
             (limit - len(rows),),
         ).fetchall()
     return rows
+
+
+def recent_answers(connection: sqlite3.Connection, limit: int) -> list[sqlite3.Row]:
+    """The learner's latest answers, newest first, walking idx_review_items_created_at
+    backwards: right or wrong, the answered word's text, and whether it was the word's first
+    answer ever (`first`)."""
+    return connection.execute(
+        "SELECT r.correct, w.japanese, coalesce(c.first_review = r.created_at, 0) AS first "
+        "FROM word_review_items AS r JOIN words AS w ON w.id = r.word_id "
+        "LEFT JOIN srs_cards AS c ON c.word_id = r.word_id "
+        "ORDER BY r.created_at DESC, r.id DESC LIMIT ?",
+        (limit,),
+    ).fetchall()
 
 
 def _group_filter(group_id: int | None, column: str) -> tuple[str, tuple[int, ...]]:

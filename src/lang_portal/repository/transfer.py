@@ -35,8 +35,8 @@ def sessions_in_order(connection: sqlite3.Connection) -> Iterator[sqlite3.Row]:
 
 def session_reviews(connection: sqlite3.Connection, session_id: int) -> list[sqlite3.Row]:
     return connection.execute(
-        "SELECT r.correct, r.duration_ms, r.created_at, r.grade, w.japanese, w.english "
-        "FROM word_review_items AS r JOIN words AS w ON w.id = r.word_id "
+        "SELECT r.correct, r.duration_ms, r.created_at, r.grade, r.response, w.japanese, "
+        "w.english FROM word_review_items AS r JOIN words AS w ON w.id = r.word_id "
         "WHERE r.study_session_id = ? ORDER BY r.created_at, r.id",
         (session_id,),
     ).fetchall()

@@ -117,7 +117,7 @@ def word_reviews(
 ) -> list[sqlite3.Row]:
     """One word's answers with the session, group and activity of each (idx_review_items_word)."""
     return connection.execute(
-        "SELECT r.id, r.study_session_id, r.correct, r.duration_ms, r.created_at, "
+        "SELECT r.id, r.study_session_id, r.correct, r.duration_ms, r.response, r.created_at, "
         "s.group_id, g.name AS group_name, s.study_activity_id, a.name AS activity_name "
         "FROM word_review_items AS r "
         "JOIN study_sessions AS s ON s.id = r.study_session_id "
@@ -159,7 +159,8 @@ def all_group_words(connection: sqlite3.Connection, group_id: int) -> list[sqlit
 def get_word(connection: sqlite3.Connection, word_id: int) -> sqlite3.Row | None:
     row: sqlite3.Row | None = connection.execute(
         "SELECT id, japanese, romaji, english, parts, correct_count, wrong_count, "
-        "last_reviewed_at, created_at, updated_at FROM words WHERE id = ?",
+        "answer_ms_total, timed_answers, last_reviewed_at, created_at, updated_at "
+        "FROM words WHERE id = ?",
         (word_id,),
     ).fetchone()
     return row
@@ -224,3 +225,19 @@ def count_studied_words(connection: sqlite3.Connection) -> int:
             "SELECT count(*) FROM words WHERE last_reviewed_at IS NOT NULL"
         ).fetchone()[0]
     )
+
+
+def common_wrong_responses(
+    connection: sqlite3.Connection, word_id: int, limit: int
+) -> list[sqlite3.Row]:
+    """The word's most frequent wrong responses (ASCII case-folded) with their counts, live
+    and archived answers alike (archiving moves no figure), each table from its partial index
+    on (word_id, lower(response))."""
+    wrong = "WHERE word_id = ?1 AND correct = 0 AND response IS NOT NULL GROUP BY lower(response)"
+    return connection.execute(
+        "SELECT response, sum(n) AS count FROM ("
+        f"SELECT lower(response) AS response, count(*) AS n FROM word_review_items {wrong} "
+        f"UNION ALL SELECT lower(response), count(*) FROM archived_answers {wrong}"
+        ") GROUP BY response ORDER BY count DESC, response LIMIT ?2",
+        (word_id, limit),
+    ).fetchall()

@@ -56,6 +56,8 @@ class Answer:
     source: str = "portal"
     # FSRS's rating (1 again, 2 hard, 3 good, 4 easy); None: right/wrong only (good or again)
     grade: int | None = None
+    # what the learner answered (models/validation.clean_response); None: not said
+    response: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class RecordedAnswer:
     answered_at: datetime
     source: str
     grade: int | None = None
+    response: str | None = None
 
 
 GRADES = {"again": 1, "hard": 2, "good": 3, "easy": 4}
@@ -229,8 +232,8 @@ class Derivation:
     settings: Settings
     slow_correct_ms: int | None = None
     memories: dict[int, Memory | None] = field(default_factory=dict)
-    # word id -> [correct, wrong]; its latest answer time
-    words: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(_counts))
+    # word id -> [correct, wrong, answer time ms, answers with a time]; its latest answer time
+    words: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0] * 4))
     word_times: dict[int, str] = field(default_factory=dict)
     # session id -> [answers, correct]; its latest answer time
     sessions: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(_counts))
@@ -278,7 +281,11 @@ class Derivation:
         day = self.local_day(moment)
         y = int(correct)
         self.answers += 1
-        self.words[word_id][0 if correct else 1] += 1
+        word = self.words[word_id]
+        word[0 if correct else 1] += 1
+        if duration_ms is not None:
+            word[2] += duration_ms
+            word[3] += 1
         self.word_times[word_id] = stored
         if session_id is not None:
             session = self.sessions[session_id]
@@ -345,8 +352,8 @@ class Derivation:
         answer_repo.add_word_counts(
             connection,
             [
-                (s * c, s * w, self.word_times.get(word) if s > 0 else None, word)
-                for word, (c, w) in self.words.items()
+                (s * c, s * w, s * ms, s * n, self.word_times.get(word) if s > 0 else None, word)
+                for word, (c, w, ms, n) in self.words.items()
             ],
         )
         answer_repo.add_session_counts(
@@ -454,10 +461,12 @@ def require_live(session: sqlite3.Row, moment: datetime, context: ServiceContext
 
 
 def request_digest(answers: Sequence[Answer]) -> str:
-    # the grade only when given, so a key stored before grades existed still matches
+    # the grade and the response only when given, so a key stored before they existed still
+    # matches (a response alone is tagged, so it cannot be taken for a grade)
     payload = [
         (a.session_id, a.word_id, a.correct, a.duration_ms)
         + (() if a.grade is None else (a.grade,))
+        + (() if a.response is None else (("response", a.response),))
         for a in answers
     ]
     return hashlib.sha256(orjson.dumps(payload)).hexdigest()
@@ -538,6 +547,7 @@ class AnswerPipeline:
                 stored,
                 answer.source,
                 answer.grade,
+                answer.response,
             )
             derivation.add(
                 word_id=answer.word_id,
@@ -558,6 +568,7 @@ class AnswerPipeline:
                     answered_at=moment,
                     source=answer.source,
                     grade=answer.grade,
+                    response=answer.response,
                 )
             )
         derivation.flush(connection)
@@ -761,4 +772,5 @@ def recorded_from_row(row: sqlite3.Row) -> RecordedAnswer:
         answered_at=from_stored(row["created_at"]),
         source=row["source"],
         grade=row["grade"],
+        response=row["response"],
     )

@@ -17,16 +17,27 @@ from lang_portal.models.groups import (
     GroupWithWords,
     GroupWordsAdded,
 )
-from lang_portal.models.words import GroupRef, WordDetail, WordItem, WordSrs, WordStats
+from lang_portal.models.words import (
+    CommonMistake,
+    GroupRef,
+    WordDetail,
+    WordItem,
+    WordSrs,
+    WordStats,
+)
 from lang_portal.repository import groups as group_repo
 from lang_portal.repository import srs as srs_repo
 from lang_portal.repository import tags as tag_repo
 from lang_portal.repository import words as word_repo
 from lang_portal.service.answers import current_scheduler
 from lang_portal.service.context import ServiceContext, pagination_for
+from lang_portal.service.difficulty import difficulty_result, history_of
 from lang_portal.service.srs import describe_card
 from lang_portal.service.tagging import apply_auto_tags, clean_tag_names
 from lang_portal.service.word_items import dump_parts, parse_parts, word_items, words_with_parts
+
+# A word's detail lists this many of its most common wrong responses.
+COMMON_MISTAKES = 5
 
 
 class InventoryService:
@@ -90,6 +101,7 @@ class InventoryService:
                 "study_activity_name": row["activity_name"],
                 "correct": bool(row["correct"]),
                 "duration_ms": row["duration_ms"],
+                "response": row["response"],
                 "created_at": self.context.api_time(row["created_at"]),
             }
             for row in rows
@@ -105,7 +117,8 @@ class InventoryService:
             tags = tag_repo.tags_of_words(connection, [word_id])[word_id]
             card = srs_repo.get_card(connection, word_id)
             scheduler = current_scheduler(connection, self.context.settings)
-        return self._word_detail(row, groups, tags, card, scheduler)
+            mistakes = word_repo.common_wrong_responses(connection, word_id, COMMON_MISTAKES)
+        return self._word_detail(row, groups, tags, card, scheduler, mistakes)
 
     def _word_detail(
         self,
@@ -114,7 +127,9 @@ class InventoryService:
         tags: list[str],
         card: sqlite3.Row | None = None,
         scheduler: Scheduler | None = None,
+        mistakes: list[sqlite3.Row] | None = None,
     ) -> WordDetail:
+        fsrs_difficulty = None if card is None else card["difficulty"]
         return WordDetail(
             id=row["id"],
             japanese=row["japanese"],
@@ -125,6 +140,10 @@ class InventoryService:
             groups=[GroupRef(group["id"], group["name"]) for group in groups],
             tags=tags,
             srs=WordSrs(**describe_card(card, self.context.now(), self.context, scheduler)),
+            difficulty=difficulty_result(row["japanese"], history_of(row, fsrs_difficulty)),
+            common_mistakes=[
+                CommonMistake(mistake["response"], mistake["count"]) for mistake in mistakes or []
+            ],
             created_at=self.context.api_time(row["created_at"]),
             updated_at=self.context.api_time(row["updated_at"]),
         )
@@ -169,7 +188,10 @@ class InventoryService:
             groups = word_repo.groups_of_word(connection, word_id)
             tags = tag_repo.tags_of_words(connection, [word_id])[word_id]
             card = srs_repo.get_card(connection, word_id)
-        return self._word_detail(row, groups, tags, card)
+        # read after the write, off the writer's connection: the change cannot touch them
+        with self.db.snapshot() as connection:
+            mistakes = word_repo.common_wrong_responses(connection, word_id, COMMON_MISTAKES)
+        return self._word_detail(row, groups, tags, card, mistakes=mistakes)
 
     def delete_word(self, word_id: int) -> None:
         """Deletes the word with its review history; its groups and sessions stay."""

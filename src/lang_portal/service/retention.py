@@ -148,6 +148,8 @@ class RetentionService:
             }
             if row["grade"] is not None:  # as the history export writes it
                 entry["grade"] = GRADE_NAMES[row["grade"]]
+            if row["response"] is not None:
+                entry["response"] = row["response"]
             answers.setdefault(row["study_session_id"], []).append(entry)
         document = {
             "format_version": ARCHIVE_FORMAT_VERSION,

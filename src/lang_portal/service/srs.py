@@ -17,6 +17,7 @@ from fsrs import Card, Scheduler, State
 from lang_portal.clock import from_stored, to_stored
 from lang_portal.errors import NotFoundError
 from lang_portal.models.srs import (
+    DifficultyAdjustment,
     Forecast,
     ForecastDay,
     QueueItem,
@@ -35,6 +36,19 @@ from lang_portal.service.answers import (
     require_live,
 )
 from lang_portal.service.context import ServiceContext
+from lang_portal.service.difficulty import (
+    BASE_LOOKBACK,
+    Adjustment,
+    AdjustmentRule,
+    RecentAnswer,
+    adjustment,
+    due_reason,
+    due_score,
+    history_of,
+    new_score,
+    prior_difficulty,
+    word_difficulty,
+)
 from lang_portal.service.evaluation import Evaluation
 from lang_portal.service.levels import current_level_position
 from lang_portal.service.lifecycle import Timeouts, session_status
@@ -151,6 +165,28 @@ class SrsService:
             queue = self._queue(connection, session["group_id"], limit, session_id=session_id)
         return SessionQueue(**vars(queue), study_session_id=session_id)
 
+    def adjustment(self, connection: sqlite3.Connection) -> Adjustment:
+        """The target difficulty of new words, from the learner's last answers (read now: the
+        answers are the state, nothing else is kept)."""
+        settings = self.context.settings
+        rule = AdjustmentRule(
+            initial_level=settings.srs_initial_difficulty,
+            step=settings.srs_adjust_step,
+            threshold_up=settings.srs_adjust_threshold_up,
+            threshold_down=settings.srs_adjust_threshold_down,
+            window=settings.srs_adjust_window,
+        )
+        recent = srs_repo.recent_answers(connection, rule.window * BASE_LOOKBACK)
+        return adjustment(
+            rule,
+            (
+                RecentAnswer(
+                    bool(row["correct"]), prior_difficulty(row["japanese"]), bool(row["first"])
+                )
+                for row in recent
+            ),
+        )
+
     def _queue(
         self,
         connection: sqlite3.Connection,
@@ -178,47 +214,115 @@ class SrsService:
                 if room <= 0:
                     continue
                 room -= 1
-            items.append(self._queue_item(row, "due", now, scheduler))
+            items.append(self._due_item(row, now, scheduler))
         new_limit = min(limit - len(items), allowance)
         if room is not None:
             new_limit = min(new_limit, room)
+        target = self.adjustment(connection)
         if new_limit > 0:
-            items += [
-                self._queue_item(row, "new", now, scheduler)
-                for row in srs_repo.new_words(
-                    connection,
-                    new_limit,
-                    group_id,
-                    first_level=current_level_position(connection),
-                )
-            ]
+            window = max(new_limit, settings.srs_new_word_window)
+            candidates = srs_repo.new_words(
+                connection, window, group_id, first_level=current_level_position(connection)
+            )
+            items += self._new_items(candidates, new_limit, target.current_level, now)
         return ReviewQueue(
             group_id=group_id,
             due_count=srs_repo.count_due(connection, stored, group_id),
             new_words_today=new_today,
             new_words_left_today=allowance,
+            adjustment=DifficultyAdjustment(
+                initial_level=target.initial_level,
+                current_level=round(target.current_level, 4),
+                base_level=None if target.base_level is None else round(target.base_level, 4),
+                success_rate=None if target.success_rate is None else round(target.success_rate, 4),
+                answers=target.answers,
+                direction=target.direction,
+                adjustment_factor=target.adjustment_factor,
+                min_level=0.0,
+                max_level=1.0,
+                threshold_up=target.threshold_up,
+                threshold_down=target.threshold_down,
+                window=target.window,
+            ),
             items=items,
         )
 
-    def _queue_item(
-        self, row: sqlite3.Row, kind: str, now: datetime, scheduler: Scheduler
-    ) -> QueueItem:
-        item = QueueItem(
-            row["word_id"],
-            row["japanese"],
-            row["romaji"],
-            row["english"],
-            kind,
-            "new",
-            None,
-            None,
-            row["level"],
+    def _due_item(self, row: sqlite3.Row, now: datetime, scheduler: Scheduler) -> QueueItem:
+        recall = retrievability(row, now, scheduler)
+        difficulty = word_difficulty(row["japanese"], history_of(row, row["difficulty"])).score
+        due = self.context.api_time(row["due"]) or ""
+        overdue_days = (now - from_stored(row["due"])).total_seconds() / 86_400
+        return QueueItem(
+            word_id=row["word_id"],
+            japanese=row["japanese"],
+            romaji=row["romaji"],
+            english=row["english"],
+            kind="due",
+            state=STATE_NAMES[State(row["state"])],
+            due=due,
+            retrievability=round(recall, 4),
+            reason=due_reason(
+                overdue_days=overdue_days, difficulty=difficulty, lapses=row["lapses"]
+            ),
+            score=round(
+                due_score(
+                    difficulty=difficulty,
+                    recall_probability=recall,
+                    stability=row["stability"],
+                    mastery_stability_days=self.context.settings.srs_mastery_stability_days,
+                    lapses=row["lapses"],
+                ),
+                4,
+            ),
+            optimal_time=due,
+            recall_probability=round(recall, 4),
+            expected_difficulty=round(difficulty, 4),
+            level=row["level"],
         )
-        if kind == "due":
-            item.state = STATE_NAMES[State(row["state"])]
-            item.due = self.context.api_time(row["due"])
-            item.retrievability = round(retrievability(row, now, scheduler), 4)
-        return item
+
+    def _new_items(
+        self, candidates: list[sqlite3.Row], count: int, target: float, now: datetime
+    ) -> list[QueueItem]:
+        """`count` of the candidates, which come in learning-path order: level by level as the
+        path gives them (the current level first), and within a level the closest to the target
+        difficulty first, ties in the path's order. The target moves which words of a level
+        come first, never a later level's words ahead of the current one's."""
+        levels: dict[int | None, int] = {}
+        ranked = sorted(
+            (
+                (
+                    levels.setdefault(row["level_position"], len(levels)),
+                    abs(prior_difficulty(row["japanese"]) - target),
+                    position,
+                    row,
+                )
+                for position, row in enumerate(candidates)
+            ),
+            key=lambda ranked_row: ranked_row[:3],
+        )
+        moment = self.context.api_time(to_stored(now)) or ""
+        items = []
+        for _, _, _, row in ranked[:count]:
+            difficulty = prior_difficulty(row["japanese"])
+            items.append(
+                QueueItem(
+                    word_id=row["word_id"],
+                    japanese=row["japanese"],
+                    romaji=row["romaji"],
+                    english=row["english"],
+                    kind="new",
+                    state="new",
+                    due=None,
+                    retrievability=None,
+                    reason="new_at_level",
+                    score=round(new_score(difficulty=difficulty, target=target), 4),
+                    optimal_time=moment,
+                    recall_probability=None,
+                    expected_difficulty=round(difficulty, 4),
+                    level=row["level"],
+                )
+            )
+        return items
 
     def session_result(self, session_id: int) -> SessionResult:
         with self.db.snapshot() as connection:

@@ -27,6 +27,7 @@ from lang_portal.models.validation import (
     clean_english,
     clean_group_name,
     clean_japanese,
+    clean_response,
     clean_romaji,
     clean_tag_name,
 )
@@ -55,6 +56,8 @@ RESULTS = {"correct": True, "wrong": False, "incorrect": False}
 MAX_REPORTED_PROBLEMS = 200
 # An imported answer may be this far ahead of the server's clock (the clocks of two machines).
 CLOCK_SKEW = timedelta(minutes=5)
+# An answer of the file: word id, right, duration ms, time, grade, response.
+ParsedAnswer = tuple[int, bool, int | None, datetime, int | None, str | None]
 
 
 def _utc_text(moment: datetime) -> str:
@@ -600,7 +603,7 @@ class TransferService:
             already.update(transfer_repo.session_answer_keys(connection, session_id))
             report.sessions_already_stored += 1
         last = None
-        for word_id, correct, duration_ms, moment, grade in parsed:
+        for word_id, correct, duration_ms, moment, grade, response in parsed:
             stored = to_stored(moment)
             last = stored
             if already[(word_id, stored)] > 0:
@@ -608,7 +611,15 @@ class TransferService:
                 report.reviews_already_stored += 1
                 continue
             answer_repo.insert_review(
-                connection, session_id, word_id, correct, duration_ms, stored, "import", grade
+                connection,
+                session_id,
+                word_id,
+                correct,
+                duration_ms,
+                stored,
+                "import",
+                grade,
+                response,
             )
             report.reviews += 1
         if added:
@@ -674,7 +685,7 @@ class TransferService:
 
     def _could_be_live(
         self,
-        answers: list[tuple[int, bool, int | None, datetime, int | None]],
+        answers: list[ParsedAnswer],
         start: datetime,
         latest_allowed: datetime,
         path: str,
@@ -690,7 +701,7 @@ class TransferService:
         before = problems.count
         previous = start
         distinct: set[int] = set()
-        for index, (word_id, _correct, _duration, moment, _grade) in enumerate(answers):
+        for index, (word_id, _correct, _duration, moment, _grade, _response) in enumerate(answers):
             where = {"path": f"{path}.words[{index}].reviewed_at"}
             if moment < start:
                 problems.add(where, "is before its session started")
@@ -721,7 +732,7 @@ class TransferService:
         path: str,
         start: datetime,
         problems: Problems,
-    ) -> tuple[int, bool, int | None, datetime, int | None] | None:
+    ) -> ParsedAnswer | None:
         if not isinstance(entry, dict):
             problems.add({"path": path}, "must be an object")
             return None
@@ -743,6 +754,13 @@ class TransferService:
                     f"{grade_text!r} contradicts result {result!r} (a wrong answer is 'again')",
                 )
                 return None
+        response = entry.get("response")
+        if response is not None:
+            try:
+                response = clean_response(response)
+            except ValueError as exc:
+                problems.add({"path": f"{path}.response"}, f"{exc}, or null")
+                return None
         spent = entry.get("time_spent")
         if spent is not None and (
             isinstance(spent, bool)
@@ -761,7 +779,7 @@ class TransferService:
         if word_id is None or result not in RESULTS:
             return None
         duration_ms = None if spent is None else round(spent * 1000)
-        return word_id, RESULTS[result], duration_ms, moment, grade
+        return word_id, RESULTS[result], duration_ms, moment, grade, response
 
     def _find_word(
         self, connection: sqlite3.Connection, entry: dict[str, Any], path: str, problems: Problems
@@ -864,6 +882,8 @@ def _review_entry(row: sqlite3.Row) -> dict[str, Any]:
     }
     if row["grade"] is not None:
         entry["grade"] = GRADE_NAMES[row["grade"]]
+    if row["response"] is not None:
+        entry["response"] = row["response"]
     return entry
 
 

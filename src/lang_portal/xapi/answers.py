@@ -4,11 +4,12 @@
   also a statement (`write_answer_statements`, called by the pipeline in the answer's
   transaction): the learner answered the word's activity, with result.success and
   result.duration, context.registration the session's registration and the group and study
-  activity in contextActivities.
+  activity in contextActivities, and result.response what the learner answered when the app
+  said it.
 * A statement posted to /xapi that is such an answer (`record_statement`: verb answered, object
   a word's activity IRI, a registration and result.success) is recorded through the pipeline in
   the statement's transaction, as a portal answer would be; the session is the one its
-  registration names, started when none does.
+  registration names, started when none does; its result.response is the answer's response.
 * Voiding that statement takes the answer out again (`retract_review`).
 * The session lifecycle (docs/study-apps.md) both ways: the portal's pause, resume and complete
   are statements (suspended, resumed, completed) about the session's study activity in its
@@ -30,6 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 from lang_portal.errors import BusinessRuleError
+from lang_portal.models.validation import clean_response
 from lang_portal.repository import sessions as session_repo
 from lang_portal.repository import xapi_answers as repo
 from lang_portal.service.answers import Answer, AnswerPipeline, RecordedAnswer
@@ -85,6 +87,17 @@ def duration_ms(text: object) -> int | None:
     return int(total)
 
 
+def learner_response(value: object) -> str | None:
+    """result.response as the answer's response; None when the portal's text rules refuse it
+    (the statement is valid xAPI all the same: it is stored whole, the answer without it)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return clean_response(value)
+    except ValueError:
+        return None
+
+
 class AnswerDoor:
     def __init__(
         self, context: ServiceContext, pipeline: AnswerPipeline, store: StatementStore
@@ -102,6 +115,8 @@ class AnswerDoor:
         found = repo.answer_context(connection, answer.session_id, answer.word_id)
         assert found is not None  # the pipeline has just checked both exist
         result: dict[str, Any] = {"success": answer.correct}
+        if answer.response is not None:
+            result["response"] = answer.response
         if answer.duration_ms is not None:
             result["duration"] = duration_iso(answer.duration_ms)
         name = {"ja": found["japanese"]}
@@ -269,9 +284,20 @@ class AnswerDoor:
             return None
         word_id, registration, correct = answer
         session_id = self._session_for(connection, statement, word_id, registration)
-        duration = duration_ms((statement.get("result") or {}).get("duration"))
+        result = statement.get("result") or {}
+        duration = duration_ms(result.get("duration"))
         (recorded,) = self.pipeline.record(
-            connection, [Answer(session_id, word_id, correct, duration, source="xapi")]
+            connection,
+            [
+                Answer(
+                    session_id,
+                    word_id,
+                    correct,
+                    duration,
+                    source="xapi",
+                    response=learner_response(result.get("response")),
+                )
+            ],
         )
         return recorded.review_id
 
