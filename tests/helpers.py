@@ -7,6 +7,7 @@ prefix and checks the mount's envelope on every answer.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from lang_portal.app import build_services, create_app
 from lang_portal.clock import Clock
+from lang_portal.database import Database
 from lang_portal.repository import migrations
 from lang_portal.service.container import Services
 from lang_portal.settings import MIGRATIONS_DIR, Settings
@@ -177,3 +179,16 @@ def record_answer(
     assert status == 201, shown
     stored: dict[str, Any] = data
     return stored
+
+
+def database_before(migration: str, path: Path, clock: Clock) -> Database:
+    """A database at `path` built by every migration before `migration`: where an upgrade
+    through it starts. `migrations.apply(db, MIGRATIONS_DIR, clock)` then runs the rest."""
+    earlier = path.parent / f"migrations-before-{migration.removesuffix('.sql')}"
+    earlier.mkdir(exist_ok=True)
+    for sql in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        if sql.name < migration:
+            shutil.copy(sql, earlier)
+    db = Database(path)
+    migrations.apply(db, earlier, clock)
+    return db

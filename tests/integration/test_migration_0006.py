@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from lang_portal.clock import FixedClock
-from lang_portal.database import Database
 from lang_portal.repository import migrations
 from lang_portal.settings import MIGRATIONS_DIR, SEEDS_DIR
+from tests.helpers import database_before
 
 MIGRATION = "0006_builtin_study_apps.sql"
 STAMP = "2026-01-01T09:00:00.000000Z"
 
 
 def test_the_seeded_activities_move_to_the_built_in_apps(tmp_path: Path, clock: FixedClock) -> None:
-    before = tmp_path / "before"
-    before.mkdir()
-    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
-        if path.name < MIGRATION:
-            shutil.copy(path, before)
-    db = Database(tmp_path / "old.db")
-    migrations.apply(db, before, clock)
+    db = database_before(MIGRATION, tmp_path / "old.db", clock)
     with db.write() as connection:
         connection.executemany(
             "INSERT INTO study_activities (id, name, launch_url, thumbnail_url, description,"
@@ -73,13 +66,7 @@ def test_the_seeded_activities_move_to_the_built_in_apps(tmp_path: Path, clock: 
 
 
 def test_an_activity_pointed_elsewhere_keeps_its_address(tmp_path: Path, clock: FixedClock) -> None:
-    db = Database(tmp_path / "moved.db")
-    before = tmp_path / "before"
-    before.mkdir()
-    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
-        if path.name < MIGRATION:
-            shutil.copy(path, before)
-    migrations.apply(db, before, clock)
+    db = database_before(MIGRATION, tmp_path / "moved.db", clock)
     with db.write() as connection:
         connection.execute(
             "INSERT INTO study_activities (name, launch_url, created_at)"

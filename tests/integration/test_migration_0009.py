@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from lang_portal.clock import FixedClock, to_stored
-from lang_portal.database import Database
 from lang_portal.repository import migrations
 from lang_portal.repository import sessions as session_repo
 from lang_portal.service.lifecycle import SessionState, Timeouts, session_status
 from lang_portal.settings import MIGRATIONS_DIR, load_settings
+from tests.helpers import database_before
 
 MIGRATION = "0009_session_lifecycle.sql"
 NOW = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
@@ -24,13 +23,7 @@ def stamp(minutes_ago: float) -> str:
 def test_existing_sessions_become_created_active_or_expired(
     tmp_path: Path, clock: FixedClock
 ) -> None:
-    before = tmp_path / "before"
-    before.mkdir()
-    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
-        if path.name < MIGRATION:
-            shutil.copy(path, before)
-    db = Database(tmp_path / "old.db")
-    migrations.apply(db, before, clock)
+    db = database_before(MIGRATION, tmp_path / "old.db", clock)
     with db.write() as connection:
         connection.execute(
             "INSERT INTO groups (id, name, created_at, updated_at) VALUES (1, 'G', ?, ?)",

@@ -3,7 +3,6 @@ the manifest's levels the next time the server starts (`serve` seeds only an emp
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from lang_portal.cli import seed_missing_levels
@@ -12,6 +11,7 @@ from lang_portal.database import Database
 from lang_portal.repository import migrations
 from lang_portal.service.seeding import load_seeds
 from lang_portal.settings import MIGRATIONS_DIR, SEEDS_DIR, Settings
+from tests.helpers import database_before
 
 MIGRATION = "0010_learning_path.sql"
 STAMP = "2026-01-01T09:00:00.000000Z"
@@ -29,14 +29,8 @@ def counts(db: Database, tables: tuple[str, ...]) -> dict[str, int]:
 def test_an_old_database_migrates_and_gets_its_levels_on_start(
     tmp_path: Path, clock: FixedClock, settings: Settings
 ) -> None:
-    before = tmp_path / "before"
-    before.mkdir()
-    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
-        if path.name < MIGRATION:
-            shutil.copy(path, before)
     old_settings = settings.model_copy(update={"database_path": tmp_path / "old.db"})
-    db = Database(old_settings.database_path)
-    migrations.apply(db, before, clock)
+    db = database_before(MIGRATION, old_settings.database_path, clock)
     # seeded as before levels existed: the manifest's groups and words, written as the seeding
     # of that schema wrote them
     _, groups = load_seeds(SEEDS_DIR)

@@ -4,14 +4,12 @@ included) as the answer pipeline's rebuild fills them."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from lang_portal.clock import FixedClock
-from lang_portal.database import Database
 from lang_portal.repository import migrations
 from lang_portal.settings import MIGRATIONS_DIR, load_settings
-from tests.helpers import migrated_services
+from tests.helpers import database_before, migrated_services
 
 MIGRATION = "0011_difficulty_responses.sql"
 STAMP = "2026-01-01T09:00:00.000000Z"
@@ -20,14 +18,8 @@ STAMP = "2026-01-01T09:00:00.000000Z"
 def test_existing_history_fills_the_counters_and_has_no_responses(
     tmp_path: Path, clock: FixedClock
 ) -> None:
-    before = tmp_path / "before"
-    before.mkdir()
-    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
-        if path.name <= "0008_operations.sql":
-            shutil.copy(path, before)
     database = tmp_path / "old.db"
-    db = Database(database)
-    migrations.apply(db, before, clock)
+    db = database_before("0009_session_lifecycle.sql", database, clock)
     with db.write() as connection:
         connection.executemany(
             "INSERT INTO words (id, japanese, romaji, english, created_at, updated_at) "

@@ -3,7 +3,6 @@ tags from the backfill the service runs when it starts (or seeds), once per set 
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from lang_portal.repository import migrations
 from lang_portal.service.tagging import ensure_auto_tags
 from lang_portal.settings import MIGRATIONS_DIR, load_settings
 from tests.conftest import FIXTURE_SEEDS
-from tests.helpers import app_client
+from tests.helpers import app_client, database_before
 
 MIGRATION = "0012_tags.sql"
 STAMP = "2026-01-01T09:00:00.000000Z"
@@ -27,14 +26,8 @@ WORDS = [
 
 
 def _database_before_tags(tmp_path: Path, clock: FixedClock) -> Path:
-    before = tmp_path / "before"
-    before.mkdir()
-    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
-        if path.name < MIGRATION:
-            shutil.copy(path, before)
     path = tmp_path / "old.db"
-    db = Database(path)
-    migrations.apply(db, before, clock)
+    db = database_before(MIGRATION, path, clock)
     with db.write() as connection:
         connection.executemany(
             "INSERT INTO words (id, japanese, romaji, english, created_at, updated_at)"
