@@ -18,7 +18,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from lang_portal.clock import FixedClock
-from lang_portal.database import Database
 from lang_portal.models.common import PageRequest
 from lang_portal.repository import groups as group_repo
 from lang_portal.repository import levels as level_repo
@@ -32,21 +31,6 @@ from tests.helpers import record_answer, start_session
 # Whole-table reads no request may do. count(*) of a table is allowed: SQLite answers it from
 # the b-tree's page counts ("SCAN ... USING COVERING INDEX" with no per-row work in Python).
 FORBIDDEN_SCANS = ("word_review_items", "study_session_words")
-
-
-@pytest.fixture
-def statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Every SQL statement (with its values bound) run on connections opened from now on."""
-    seen: list[str] = []
-    original = Database._open
-
-    def traced_open(self: Database, *, readonly: bool) -> sqlite3.Connection:
-        connection = original(self, readonly=readonly)
-        connection.set_trace_callback(seen.append)
-        return connection
-
-    monkeypatch.setattr(Database, "_open", traced_open)
-    yield seen
 
 
 def plan(connection: sqlite3.Connection, sql: str, params: tuple[object, ...] = ()) -> list[str]:

@@ -129,21 +129,6 @@ def test_the_tag_lookups_use_the_unique_name(big: sqlite3.Connection) -> None:
     )
 
 
-@pytest.fixture
-def statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Every SQL statement run on connections opened from now on (as test_query_plans')."""
-    seen: list[str] = []
-    original = Database._open
-
-    def traced_open(self: Database, *, readonly: bool) -> sqlite3.Connection:
-        connection = original(self, readonly=readonly)
-        connection.set_trace_callback(seen.append)
-        return connection
-
-    monkeypatch.setattr(Database, "_open", traced_open)
-    yield seen
-
-
 def test_no_tag_request_scans_the_history(
     client: TestClient, services: Services, statements: list[str]
 ) -> None:
