@@ -3,8 +3,9 @@
 Off by default (RETENTION_ENABLED): the learning record is what the product keeps. When on, the
 sessions idle for more than RETENTION_SESSION_DAYS, with their answers, are written to
 `ARCHIVE_PATH/sessions-<time>.json.gz` in the history export format (plus what a restore needs
-to put them back as they were: ids, sources, and each session's lifecycle and breaks), and leave `study_sessions`, `word_review_items` and
-`study_session_words` in the same transaction as the file is recorded.
+to put them back as they were: ids, sources, and each session's lifecycle and breaks), and
+leave `study_sessions`, `word_review_items`, `study_session_words` and `study_session_breaks`
+in the same transaction as the file is recorded.
 
 Every figure derived from the history stays exactly as it was: the derived tables are not
 touched, and for a later rebuild (an import, an upgrade, a time zone change) the database keeps,
