@@ -89,7 +89,8 @@ class CircuitBreaker:
     ) -> None:
         self.max_failures = max_failures
         self.reset_timeout = reset_timeout
-        self._clock = clock
+        # monotonic seconds; public so that a test can move time by hand
+        self.clock = clock
         self._lock = threading.Lock()
         self.state = BreakerState.CLOSED
         self.consecutive_failures = 0
@@ -110,7 +111,7 @@ class CircuitBreaker:
             listener(self.state, storage_failure)
 
     def retry_after(self) -> float:
-        return max(0.0, self._opened_at + self.reset_timeout - self._clock())
+        return max(0.0, self._opened_at + self.reset_timeout - self.clock())
 
     def before_write(self) -> None:
         """Raise WritesSuspendedError unless this write may go ahead (maybe as the probe)."""
@@ -153,7 +154,7 @@ class CircuitBreaker:
                 if self.state is not BreakerState.OPEN:
                     self.opened_total += 1
                 self.state = BreakerState.OPEN
-                self._opened_at = self._clock()
+                self._opened_at = self.clock()
             self._tell(storage_failure=True)
 
 

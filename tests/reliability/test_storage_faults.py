@@ -12,7 +12,6 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -265,6 +264,9 @@ def test_breaker_opens_after_repeated_write_failures_serves_reads_and_a_probe_cl
     database = tmpfs / "words.db"
     _seeded(database)
     client = client_for(database, breaker_max_failures=3, breaker_reset_timeout_seconds=1)
+    # the breaker's time moves only by hand: a slow machine cannot reach the reset timeout early
+    now = [0.0]
+    client.app.state.services.context.db.breaker.clock = lambda: now[0]
     session_id = start_session(client)
     filler = _fill(tmpfs)
 
@@ -296,7 +298,7 @@ def test_breaker_opens_after_repeated_write_failures_serves_reads_and_a_probe_cl
 
     # After the reset timeout one probe write decides: the disk is still full, so it fails and
     # the breaker opens again at once (one failure is enough for a probe).
-    time.sleep(1.1)
+    now[0] += 1.1
     probe = _review(client, session_id, 3)
     assert probe.status_code == 503
     assert probe.json()["error"]["details"]["reason"] == "disk_full"
@@ -305,7 +307,7 @@ def test_breaker_opens_after_repeated_write_failures_serves_reads_and_a_probe_cl
 
     # Space is back: after the reset timeout the probe goes in and writes are open again.
     filler.unlink()
-    time.sleep(1.1)
+    now[0] += 1.1
     assert _review(client, session_id, 4).status_code == 201
     assert _review(client, session_id, 5).status_code == 201
     health = client.get("/health")
