@@ -52,20 +52,14 @@ def link_group(connection: sqlite3.Connection, level_id: int, group_id: int) -> 
 
 def rebuild_word_path(connection: sqlite3.Connection) -> None:
     """Every word's place from scratch, after levels or their groups change (the level
-    counters follow through the table's triggers)."""
+    counters follow through the table's triggers). The view (migration 0013) is the one the
+    membership triggers read a single word's place from."""
     connection.execute("DELETE FROM word_path")
     connection.execute(
         "INSERT INTO word_path (word_id, level_id, level_position, group_position,"
         " correct_count, wrong_count, learned, first_review) "
-        "SELECT p.word_id, p.level_id, p.level_position, p.group_position, w.correct_count,"
-        " w.wrong_count, coalesce(c.state IN (2, 3), 0), c.first_review FROM ("
-        " SELECT wg.word_id, lg.level_id, l.position AS level_position,"
-        " lg.position AS group_position, row_number() OVER ("
-        "  PARTITION BY wg.word_id ORDER BY l.position, lg.position) AS choice"
-        " FROM level_groups AS lg JOIN levels AS l ON l.id = lg.level_id"
-        " JOIN words_groups AS wg ON wg.group_id = lg.group_id"
-        ") AS p JOIN words AS w ON w.id = p.word_id"
-        " LEFT JOIN srs_cards AS c ON c.word_id = p.word_id WHERE p.choice = 1"
+        "SELECT word_id, level_id, level_position, group_position, correct_count, wrong_count,"
+        " learned, first_review FROM word_path_places"
     )
 
 
