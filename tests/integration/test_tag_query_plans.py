@@ -106,6 +106,31 @@ def test_a_page_of_words_reads_its_tags_by_key(big: sqlite3.Connection) -> None:
     assert all(len(names) == 2 for names in tags.values())
 
 
+def test_a_page_of_words_reads_its_difficulty_by_key(big: sqlite3.Connection) -> None:
+    ids = list(range(1, 101))
+    steps = only_plan(big, lambda: word_repo.difficulty_inputs(big, ids))
+    # the page's ids (the json_each list), each word and card by key
+    assert steps[0] == "SEARCH w USING INTEGER PRIMARY KEY (rowid=?)"
+    assert steps[-1] == "SEARCH c USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN"
+    assert [step for step in steps if step.startswith("SCAN")] == [
+        step for step in steps if step.startswith("SCAN json_each")
+    ]
+    assert len(word_repo.difficulty_inputs(big, ids)) == 100
+
+
+def test_a_words_page_costs_the_same_queries_at_any_size(
+    client: TestClient, statements: list[str]
+) -> None:
+    """No query per word: a page of 2 and a page of 10 run the same statements."""
+    counts = []
+    for per_page in (2, 10):
+        statements.clear()
+        answer = client.get(f"/api/v1/words?per_page={per_page}&sort_by=romaji")
+        assert answer.status_code == 200 and len(answer.json()["data"]) == per_page
+        counts.append(len([sql for sql in statements if sql.lstrip()[:6] == "SELECT"]))
+    assert counts[0] == counts[1]
+
+
 @pytest.mark.parametrize("sort_by", ["name", "word_count", "difficulty", "last_used"])
 def test_the_tag_figures_are_one_stored_row_per_tag(big: sqlite3.Connection, sort_by: str) -> None:
     page = PageRequest(page=1, per_page=100, sort_by=sort_by, order="desc")
