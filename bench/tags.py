@@ -141,9 +141,9 @@ def main(argv: list[str] | None = None) -> int:
         for name in ANSWER_TRIGGERS:
             connection.execute(f"DROP TRIGGER {name}")
         without = answers_ms(connection, word_ids)  # rolled back: the triggers come back
-        print(f"an answer's word + card updates, with 0013 triggers: {with_triggers:.3f} ms")
-        print(f"an answer's word + card updates, without them:      {without:.3f} ms")
-        print(f"write ratio with/without:                            {with_triggers / without:.2f}x")
+        print(f"an answer's word + card updates, 0013 triggers: {with_triggers:7.3f} ms")
+        print(f"an answer's word + card updates, without them: {without:7.3f} ms")
+        print(f"write ratio with/without:                      {with_triggers / without:7.2f}x")
         connection.close()
     return 0
 

@@ -163,3 +163,13 @@ BEGIN
         learned, first_review
     FROM word_path_places WHERE word_id = OLD.word_id;
 END;
+
+-- The spec's LearningPathConfig: a level's expected difficulty (0 easy to 1 hard, the scale of
+-- a word's difficulty score; NULL: none declared), the band around which the review queue
+-- keeps the target of the level's new words; and the progression's review interval, the
+-- whole days a level must have been under review (since its first answer) before it can be
+-- completed (0: none). docs/learning-path.md.
+ALTER TABLE levels ADD COLUMN difficulty REAL
+    CHECK (difficulty IS NULL OR (difficulty >= 0 AND difficulty <= 1));
+ALTER TABLE levels ADD COLUMN review_interval_days INTEGER NOT NULL DEFAULT 0
+    CHECK (review_interval_days >= 0);

@@ -96,7 +96,8 @@ def test_the_kept_figures_equal_a_recount_after_every_change(
     assert api.delete("/words/1/tags/basic").status == 204
     check()
     # a word created (its rule's tags), changed (other rules' tags), deleted with its answers
-    created = api.post("/words", json={"japanese": "コーヒー", "romaji": "koohii", "english": "coffee"})
+    coffee = {"japanese": "コーヒー", "romaji": "koohii", "english": "coffee"}
+    created = api.post("/words", json=coffee)
     assert created.status == 201, created.error
     new_id = created.data["id"]
     assert api.post(f"/words/{new_id}/tags", json={"tags": ["food"]}).status == 200

@@ -149,8 +149,7 @@ def test_the_tag_figures_are_one_stored_row_per_tag(big: sqlite3.Connection, sor
 def test_a_tags_latest_answer_is_one_seek(big: sqlite3.Connection) -> None:
     """What the figure triggers read when a word loses a tag or its last answer changes."""
     sql = (
-        "SELECT max(x.last_used) FROM word_tags AS x WHERE x.tag_id = ? "
-        "AND x.last_used IS NOT NULL"
+        "SELECT max(x.last_used) FROM word_tags AS x WHERE x.tag_id = ? AND x.last_used IS NOT NULL"
     )
     assert plan(big, sql, (1,)) == [
         "SEARCH x USING COVERING INDEX idx_word_tags_last_used (tag_id=? AND last_used>?)"

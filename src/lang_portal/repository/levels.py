@@ -21,12 +21,16 @@ def insert_level(
     min_success_rate: float,
     min_word_count: int,
     now: str,
+    *,
+    difficulty: float | None = None,
+    review_interval_days: int = 0,
 ) -> int:
     """A new level at the end of the path."""
     cursor = connection.execute(
-        "INSERT INTO levels (name, title, position, min_success_rate, min_word_count, created_at) "
-        "SELECT ?, ?, coalesce(max(position), 0) + 1, ?, ?, ? FROM levels",
-        (name, title, min_success_rate, min_word_count, now),
+        "INSERT INTO levels (name, title, position, min_success_rate, min_word_count, created_at,"
+        " difficulty, review_interval_days) "
+        "SELECT ?, ?, coalesce(max(position), 0) + 1, ?, ?, ?, ?, ? FROM levels",
+        (name, title, min_success_rate, min_word_count, now, difficulty, review_interval_days),
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
@@ -77,6 +81,7 @@ def list_levels(connection: sqlite3.Connection) -> list[sqlite3.Row]:
     """The levels in path order with their kept figures; each level's start is one index seek."""
     return connection.execute(
         "SELECT l.id, l.name, l.title, l.position, l.min_success_rate, l.min_word_count,"
+        " l.difficulty, l.review_interval_days,"
         " l.word_count AS words, l.words_learned AS learned, l.correct_count AS correct,"
         " l.wrong_count AS wrong, (SELECT min(p.first_review) FROM word_path AS p"
         "  WHERE p.level_position = l.position AND p.first_review IS NOT NULL) AS started_at "

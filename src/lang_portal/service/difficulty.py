@@ -315,6 +315,15 @@ def adjustment(rule: AdjustmentRule, recent: Iterable[RecentAnswer]) -> Adjustme
     )
 
 
+def level_target(target: float, level_difficulty: float | None, step: float) -> float:
+    """The target for a new word of a level: the learner's, held within one adjustment step of
+    the level's declared difficulty (the band a school expects its new words in); the
+    learner's own off the path or when the level declares none."""
+    if level_difficulty is None:
+        return target
+    return min(level_difficulty + step, max(level_difficulty - step, target))
+
+
 # -- the review queue's recommendation score (the spec's "Word Recommendation Engine") -------
 
 # Weights of the four parts of an item's `score`; each part is 0-1, so is the score.
