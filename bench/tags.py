@@ -8,6 +8,8 @@ directly with sqlite3 so that the triggers keep the tag figures as the service w
 * read: the aggregate over every tag's words (what GET /tags ran before 0013, kept as
   `tag_repo.tag_stats_recount`) against the page of stored figures (`tag_repo.tag_stats`),
   each the mean of several runs, and their ratio;
+* the words list: a page of 100 words (its query and its tags) without and with the
+  difficulty of each word (one more query by key for the page);
 * write: an answer's updates of its word's counters and card, with the 0013 triggers and with
   them dropped, each the mean over a few hundred words, rolled back.
 
@@ -28,6 +30,8 @@ from pathlib import Path
 
 from lang_portal.models.common import PageRequest
 from lang_portal.repository import tags as tag_repo
+from lang_portal.repository import words as word_repo
+from lang_portal.service.word_items import difficulties
 from lang_portal.settings import MIGRATIONS_DIR
 
 STAMP = "2026-01-01T00:00:00.000000Z"
@@ -134,6 +138,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"GET /tags query, aggregate (before 0013): {before:9.2f} ms")
         print(f"GET /tags query, stored figures (0013):   {after:9.3f} ms")
         print(f"read ratio before/after:                  {before / after:9.0f}x")
+
+        words_page = PageRequest(page=50, per_page=100, sort_by="japanese", order="asc")
+
+        def page_without() -> list[int]:
+            ids = [row["id"] for row in word_repo.list_words(connection, words_page)]
+            tag_repo.tags_of_words(connection, ids)
+            return ids
+
+        plain = mean_ms(page_without, args.runs * 20)
+        scored = mean_ms(lambda: difficulties(connection, page_without()), args.runs * 20)
+        print(f"a words page of 100, without difficulty:   {plain:9.3f} ms")
+        print(f"a words page of 100, with difficulty:      {scored:9.3f} ms")
+        print(f"page ratio with/without:                   {scored / plain:9.2f}x")
 
         word_ids = rng.sample(range(1, args.words + 1), args.answers)
         with_triggers = answers_ms(connection, word_ids)

@@ -157,9 +157,15 @@ def prior_difficulty(japanese: str) -> float:
     return word_difficulty(japanese).score
 
 
+@functools.lru_cache(maxsize=8192)
+def _prior_of(japanese: str) -> tuple[tuple[str, float | None], ...]:
+    """prior_factors, memoised (a words page scores every word of the page on each read)."""
+    return tuple(prior_factors(japanese).items())
+
+
 def word_difficulty(japanese: str, history: WordHistory | None = None) -> Difficulty:
     history = history or WordHistory()
-    prior = prior_factors(japanese)
+    prior = dict(_prior_of(japanese))
     later = history_factors(history)
     prior_score = _weighted(prior, _applied(prior, PRIOR_WEIGHTS, 1.0))
     has_history = any(value is not None for value in later.values())
