@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from lang_portal.clock import FixedClock
-from lang_portal.database import Database
 from lang_portal.repository import migrations
 from lang_portal.repository import tags as tag_repo
 from lang_portal.settings import MIGRATIONS_DIR

@@ -59,7 +59,9 @@ def test_schemathesis_with_every_check_finds_no_failure(tmp_path: Path) -> None:
             check=False,
         )
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
-    record_figure("schemathesis", {"examples": EXAMPLES, "phases": PHASES, "summary": summary.strip("= ")})
+    record_figure(
+        "schemathesis", {"examples": EXAMPLES, "phases": PHASES, "summary": summary.strip("= ")}
+    )
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-2000:]
     assert "failure" not in summary, summary
     selected = re.search(r"Selected: (\d+)/(\d+)", result.stdout)
