@@ -30,7 +30,6 @@ from lang_portal.clock import from_stored, to_stored
 from lang_portal.errors import BusinessRuleError, NotFoundError, ValidationFailedError
 from lang_portal.i18n import Text
 from lang_portal.repository import answers as answer_repo
-from lang_portal.repository import sessions as session_repo
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.evaluation import Evaluation
 from lang_portal.service.lifecycle import Timeouts, require_answerable, session_status
@@ -544,9 +543,7 @@ class AnswerPipeline:
                     in_session.add(pair)
             if pair not in in_session:
                 if answer.session_id not in distinct:
-                    distinct[answer.session_id] = session_repo.count_session_words(
-                        connection, answer.session_id
-                    )
+                    distinct[answer.session_id] = session["distinct_words"]
                 if distinct[answer.session_id] >= limit:
                     raise BusinessRuleError(
                         "errors.business.max_words_per_session",
