@@ -134,7 +134,9 @@ class AnswerDoor:
                 "registration": setting.registration,
                 "platform": "lang-portal",
                 "contextActivities": {
-                    "grouping": [{"objectType": "Activity", "id": self.iris.group(setting.group_id)}],
+                    "grouping": [
+                        {"objectType": "Activity", "id": self.iris.group(setting.group_id)}
+                    ],
                     "other": [
                         {
                             "objectType": "Activity",
