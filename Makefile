@@ -12,11 +12,12 @@ test: $(VENV)/.installed
 	$(BIN)/python -m pytest --cov --cov-report=term
 
 # The long fuzzing run (docs/reliability.md): 500 generated requests per operation and mode
-# in-process, and schemathesis's own run with every check and phase, 100 per operation, against
-# a live server.
+# in-process, and schemathesis's own run with every check and phase (the stateful one too, which
+# the suite leaves out for time), 100 per operation, against a live server.
 fuzz: $(VENV)/.installed
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-500} $(BIN)/python -m pytest tests/reliability/test_fuzz_openapi.py
-	FUZZ_EXAMPLES=$${SCHEMATHESIS_EXAMPLES:-100} $(BIN)/python -m pytest tests/reliability/test_schemathesis_all_checks.py
+	FUZZ_EXAMPLES=$${SCHEMATHESIS_EXAMPLES:-100} SCHEMATHESIS_PHASES=examples,coverage,fuzzing,stateful \
+		$(BIN)/python -m pytest tests/reliability/test_schemathesis_all_checks.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests scripts bench

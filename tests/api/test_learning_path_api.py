@@ -61,9 +61,11 @@ def level(
         "success_rate": success_rate,
         "started_at": started_at,
         "progress": progress,
+        "difficulty": None,
         "progression": {
             "min_success_rate": 0.75 if basics else 0.5,
             "min_word_count": 3 if basics else 2,
+            "review_interval": 0,
         },
         "prerequisites": [] if basics else ["Basics"],
         "groups": [

@@ -40,7 +40,9 @@ def test_the_spec_messages_in_each_language(api: MountClient) -> None:
 
 def test_the_set_is_every_study_app_message_and_no_server_error(api: MountClient) -> None:
     messages = api.get("/messages", headers=JA).data["messages"]
-    study_keys = {key for key in catalog("en") if key.startswith(("study.", "errors.code."))}
+    study_keys = {
+        key for key in catalog("en") if key.startswith(("study.", "portal.", "errors.code."))
+    }
     assert set(messages) == study_keys
     assert messages == {key: catalog("ja")[key] for key in study_keys}
 

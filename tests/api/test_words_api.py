@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import MountClient
+from lang_portal.clock import FixedClock
+from tests.helpers import MountClient, record_answer, start_session
 
 NEW_WORD = {"japanese": "猫", "romaji": "neko", "english": "cat"}
 
@@ -29,8 +30,10 @@ def test_list_words_default_sort_and_shape(api: MountClient) -> None:
         "correct_count",
         "wrong_count",
         "tags",
+        "difficulty",
     }
     assert first["correct_count"] == 0 and first["wrong_count"] == 0
+    assert first["difficulty"] == api.get(f"/words/{first['id']}").data["difficulty"]["score"]
 
 
 def test_pagination_edges(api: MountClient) -> None:
@@ -196,3 +199,32 @@ def test_parts_past_64_bit_integers_are_kept_as_numbers(api: MountClient, method
     word_id = answer.data["id"]
     stored = api.get(f"/words/{word_id}").data["parts"]
     assert stored == [{"text": "猫", "reading": "ねこ", "count": float(2**64)}]
+
+
+def test_word_lists_carry_each_words_difficulty(api: MountClient, clock: FixedClock) -> None:
+    """Every list of word items shows the difficulty GET /words/:id scores, before and after
+    answers move it (wrong, slow answers make a word harder)."""
+    session = start_session(api)
+    for word_id, correct in [(1, False), (1, False), (2, True), (6, False), (1, True)]:
+        record_answer(api, session, word_id, correct, duration_ms=8000)
+        clock.advance(minutes=1)
+
+    def scores(path: str) -> dict[int, float]:
+        answer = api.get(path)
+        assert answer.status == 200, answer.error
+        return {item["id"]: item["difficulty"] for item in answer.data}
+
+    everything = scores("/words?per_page=100")
+    assert len(everything) == 10
+    for word_id, score in everything.items():
+        assert score == api.get(f"/words/{word_id}").data["difficulty"]["score"], word_id
+    assert min(everything.values()) >= 0 and max(everything.values()) <= 1
+    # word 1, wrong twice and slow, is harder now than a word of its kind never answered
+    assert everything[1] > everything[3]
+    group = scores("/groups/1/words?per_page=100")
+    assert group and all(everything[word_id] == score for word_id, score in group.items())
+    in_session = scores(f"/study_sessions/{session}/words")
+    assert set(in_session) == {1, 2, 6}
+    assert all(everything[word_id] == score for word_id, score in in_session.items())
+    filtered = scores("/words?tag=kana-only&q=a")
+    assert all(everything[word_id] == score for word_id, score in filtered.items())

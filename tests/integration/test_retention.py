@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -139,7 +140,7 @@ def test_archiving_keeps_every_figure_and_a_restore_brings_the_sessions_back(
     # ...into one compressed file in the export format...
     (archive,) = sorted(services.context.settings.archive_path.glob("sessions-*.json.gz"))
     document = json.loads(gzip.decompress(archive.read_bytes()))
-    assert document["format_version"] == "1.0"
+    assert document["format_version"] == "1.1"
     assert [s["id"] for s in document["study_sessions"]] == [f"session_{i}" for i in old]
     first = document["study_sessions"][0]
     assert first["group"] and first["study_activity"] and first["date"].endswith("Z")
@@ -212,3 +213,90 @@ def test_a_tampered_archive_is_refused(
     not_an_archive.write_bytes(b"plain")
     with pytest.raises(ArchiveError, match="not an archive"):
         RetentionService(services.context).restore(not_an_archive)
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _lifecycle_rows(services: Services) -> dict[str, list[tuple[Any, ...]]]:
+    with services.context.db.snapshot() as connection:
+        return {
+            "sessions": [
+                tuple(row)
+                for row in connection.execute(
+                    "SELECT id, lifecycle, paused_at, resumed_at, completed_at, ended_at "
+                    "FROM study_sessions ORDER BY id"
+                )
+            ],
+            "breaks": [
+                tuple(row)
+                for row in connection.execute(
+                    "SELECT study_session_id, started_at, ended_at FROM study_session_breaks "
+                    "ORDER BY study_session_id, started_at"
+                )
+            ],
+        }
+
+
+def test_an_archived_session_keeps_its_lifecycle_through_a_restore(
+    client: TestClient, services: Services, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def act(session_id: int, action: str) -> None:
+        response = client.post(f"/api/v1/study_sessions/{session_id}/{action}")
+        assert response.status_code == 200, response.text
+        clock.advance(minutes=3)
+
+    # paused again after a first pause; completed after a pause; left open (read as expired)
+    paused, completed, left = _session(client), _session(client), _session(client)
+    for session_id in (paused, completed, left):
+        _answer(client, session_id, 1, True)
+    act(paused, "pause")
+    act(paused, "resume")
+    _answer(client, paused, 2, False)
+    act(paused, "pause")
+    act(completed, "pause")
+    act(completed, "resume")
+    _answer(client, completed, 3, True)
+    act(completed, "complete")
+    ids = (paused, completed, left)
+    clock.advance(days=120)
+    read = {
+        session_id: (
+            client.get(f"/api/v1/study_sessions/{session_id}").json()["data"],
+            client.get(f"/api/v1/study_sessions/{session_id}/result").json()["data"],
+        )
+        for session_id in ids
+    }
+    assert [read[i][0]["state"] for i in ids] == ["paused", "completed", "expired"]
+    rows = _lifecycle_rows(services)
+    assert len(rows["breaks"]) == 2  # the two pauses that ended (a current one is no break yet)
+
+    outcome = Maintenance(services.context).execute("retention")
+    assert outcome.status == "ok" and outcome.detail.startswith("3 sessions"), outcome.detail
+    assert _lifecycle_rows(services) == {"sessions": [], "breaks": []}
+    (archive,) = services.context.settings.archive_path.glob("sessions-*.json.gz")
+    kept = {s["id"]: s for s in json.loads(gzip.decompress(archive.read_bytes()))["study_sessions"]}
+    first_pause, completing = kept[f"session_{paused}"], kept[f"session_{completed}"]
+    assert first_pause["lifecycle"] == "paused"
+    assert _moment(first_pause["paused_at"]) == _moment(read[paused][0]["paused_at"])
+    assert first_pause["paused_at"].endswith("Z") and first_pause["resumed_at"].endswith("Z")
+    assert len(first_pause["breaks"]) == 1 and first_pause["completed_at"] is None
+    assert completing["lifecycle"] == "completed"
+    assert _moment(completing["completed_at"]) == _moment(read[completed][0]["completed_at"])
+    assert kept[f"session_{left}"]["lifecycle"] == "open"
+    assert kept[f"session_{left}"]["breaks"] == []
+
+    monkeypatch.setenv("DATABASE_PATH", str(services.context.settings.database_path))
+    monkeypatch.setenv("ARCHIVE_PATH", str(services.context.settings.archive_path))
+    assert cli.main(["archive", "restore", str(archive)]) == 0
+    assert _lifecycle_rows(services) == rows
+    for session_id in ids:
+        # the session and its result (state, active time less the breaks) read as before
+        assert (
+            client.get(f"/api/v1/study_sessions/{session_id}").json()["data"],
+            client.get(f"/api/v1/study_sessions/{session_id}/result").json()["data"],
+        ) == read[session_id]
+    # a paused session restored is still paused: it takes no answer until resumed
+    refused = client.post(f"/api/v1/study_sessions/{paused}/words/1/review", json={"correct": True})
+    assert refused.status_code == 422 and "BUSINESS_RULE" in refused.text

@@ -224,6 +224,24 @@ def a_level(name: str, groups: list[str], **fields: object) -> dict[str, object]
             [a_level("A B/C", ["Core Verbs"])],
             "levels.0.name: String should match pattern",
         ),
+        (
+            [a_level("A", ["Core Verbs"], difficulty=1.5)],
+            "levels.0.difficulty: Input should be less than or equal to 1",
+        ),
+        (
+            [
+                a_level(
+                    "A",
+                    ["Core Verbs"],
+                    progression={
+                        "min_success_rate": 0.5,
+                        "min_word_count": 1,
+                        "review_interval": -1,
+                    },
+                )
+            ],
+            "levels.0.progression.review_interval: Input should be greater than or equal to 0",
+        ),
     ],
 )
 def test_bad_levels_are_refused_naming_the_place(

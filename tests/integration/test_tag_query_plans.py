@@ -106,21 +106,54 @@ def test_a_page_of_words_reads_its_tags_by_key(big: sqlite3.Connection) -> None:
     assert all(len(names) == 2 for names in tags.values())
 
 
-@pytest.mark.parametrize("sort_by", ["name", "word_count", "difficulty"])
-def test_the_tag_figures_read_each_tags_words_by_index(
-    big: sqlite3.Connection, sort_by: str
-) -> None:
-    page = PageRequest(page=1, per_page=100, sort_by=sort_by, order="desc")
-    assert only_plan(big, lambda: tag_repo.tag_stats(big, page)) == [
-        "SCAN t",  # the tags: a few rows
-        "SEARCH wt USING COVERING INDEX idx_word_tags_tag (tag_id=?)",
-        "SEARCH w USING INTEGER PRIMARY KEY (rowid=?)",
-        "SEARCH c USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN",
-        "USE TEMP B-TREE FOR ORDER BY",  # the page of aggregates, one row per tag
+def test_a_page_of_words_reads_its_difficulty_by_key(big: sqlite3.Connection) -> None:
+    ids = list(range(1, 101))
+    steps = only_plan(big, lambda: word_repo.difficulty_inputs(big, ids))
+    # the page's ids (the json_each list), each word and card by key
+    assert steps[0] == "SEARCH w USING INTEGER PRIMARY KEY (rowid=?)"
+    assert steps[-1] == "SEARCH c USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN"
+    assert [step for step in steps if step.startswith("SCAN")] == [
+        step for step in steps if step.startswith("SCAN json_each")
     ]
+    assert len(word_repo.difficulty_inputs(big, ids)) == 100
+
+
+def test_a_words_page_costs_the_same_queries_at_any_size(
+    client: TestClient, statements: list[str]
+) -> None:
+    """No query per word: a page of 2 and a page of 10 run the same statements."""
+    counts = []
+    for per_page in (2, 10):
+        statements.clear()
+        answer = client.get(f"/api/v1/words?per_page={per_page}&sort_by=romaji")
+        assert answer.status_code == 200 and len(answer.json()["data"]) == per_page
+        counts.append(len([sql for sql in statements if sql.lstrip()[:6] == "SELECT"]))
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("sort_by", ["name", "word_count", "difficulty", "last_used"])
+def test_the_tag_figures_are_one_stored_row_per_tag(big: sqlite3.Connection, sort_by: str) -> None:
+    page = PageRequest(page=1, per_page=100, sort_by=sort_by, order="desc")
+    steps = only_plan(big, lambda: tag_repo.tag_stats(big, page))
+    # the tags (a few rows) with each one's kept figures by key: never the tag's words
+    assert steps[:2] == [
+        "SCAN t USING COVERING INDEX sqlite_autoindex_tags_1",
+        "SEARCH f USING INTEGER PRIMARY KEY (rowid=?)",
+    ]
+    assert steps[2:] in ([], ["USE TEMP B-TREE FOR ORDER BY"])  # one row per tag
     rows = {row["name"]: row for row in tag_repo.tag_stats(big, page)}
     assert rows["rare"]["word_count"] == 10
     assert rows["tag1"]["word_count"] == 2 * WORDS // TAGS
+
+
+def test_a_tags_latest_answer_is_one_seek(big: sqlite3.Connection) -> None:
+    """What the figure triggers read when a word loses a tag or its last answer changes."""
+    sql = (
+        "SELECT max(x.last_used) FROM word_tags AS x WHERE x.tag_id = ? AND x.last_used IS NOT NULL"
+    )
+    assert plan(big, sql, (1,)) == [
+        "SEARCH x USING COVERING INDEX idx_word_tags_last_used (tag_id=? AND last_used>?)"
+    ]
 
 
 def test_the_tag_lookups_use_the_unique_name(big: sqlite3.Connection) -> None:
@@ -154,8 +187,8 @@ def test_no_tag_request_scans_the_history(
         for sql in queries:
             for step in plan(connection, sql):
                 assert not any(step.startswith(f"SCAN {table}") for table in FORBIDDEN_SCANS)
-                # GET /tags reads every row of the tag index (its figures are sums over them);
-                # the planner may walk the index whole rather than tag by tag
+                # the words of a common tag: the planner may walk the tag index whole rather
+                # than look each word up
                 if step.startswith(("SCAN wt", "SCAN word_tags")):
                     assert "USING COVERING INDEX idx_word_tags_tag" in step, (sql, step)
     finally:

@@ -296,3 +296,54 @@ def test_the_apps_have_no_english_left_in_their_scripts() -> None:
         for match in prose.findall(path.read_text(encoding="utf-8"))
     }
     assert found == set()
+
+
+# -- the portal page's texts ---------------------------------------------------------------------
+
+PORTAL = SOURCE / "portal"
+
+
+def _portal_keys() -> set[str]:
+    """Every key the portal page names: `t("key")`, `data-i18n="key"`, `data-i18n-label`, and
+    the keys its tables of states write out (`LEVEL_STATUS`, `SRS_STATES`)."""
+    keys: set[str] = set()
+    for path in PORTAL.glob("*.js"):
+        text = path.read_text(encoding="utf-8")
+        keys.update(re.findall(r"""\bt\(\s*["']([\w.]+)["']""", text))
+        keys.update(re.findall(r""":\s*["'](portal\.[\w.]+)["']""", text))
+    for path in PORTAL.glob("*.html"):
+        keys.update(re.findall(r'data-i18n(?:-label)?="([\w.]+)"', path.read_text("utf-8")))
+    return keys
+
+
+def test_every_text_the_portal_names_is_served_with_the_app_messages() -> None:
+    keys = _portal_keys()
+    assert {"portal.dashboard.title", "portal.nav.skip", "portal.srs.state_review"} <= keys
+    assert len(keys) > 150  # the scan found the page's texts
+    served = app_messages("zh")
+    assert sorted(keys - set(served)) == []
+    # and the catalog has no portal text the page does not use (a `.one` goes with its key)
+    unused = {
+        key
+        for key in catalog("en")
+        if key.startswith("portal.") and key.removesuffix(".one") not in keys
+    }
+    assert unused == set()
+
+
+def test_the_portal_has_no_english_left_in_its_scripts() -> None:
+    """A text the page shows is a catalog key: no quoted English prose in its scripts."""
+    prose = re.compile(r"""["'`]([A-Z][a-z]+(?: [a-z]+){1,}[^"'`]*)["'`]""")
+    found = {
+        f"{path.name}: {match}"
+        for path in PORTAL.glob("*.js")
+        if path.name != "messages.js"  # its offline fallback
+        for match in prose.findall(
+            "\n".join(
+                line
+                for line in path.read_text(encoding="utf-8").splitlines()
+                if not line.lstrip().startswith("//")
+            )
+        )
+    }
+    assert found == set()

@@ -5,14 +5,14 @@ from __future__ import annotations
 from lang_portal.api.deps import ServicesDep
 from lang_portal.api.rendering import ApiResult
 from lang_portal.models.learning_path import LearningPath, ProgressMetrics
-from lang_portal.route_policy import CACHED_READ, READ, PolicyRouter
+from lang_portal.route_policy import READ, PolicyRouter
 
 router = PolicyRouter(tags=["learning path"])
 
 
 @router.get(
     "/learning_path",
-    policy=CACHED_READ,
+    policy=READ,  # a level's review interval moves with the clock
     response_model=LearningPath,
     summary="The levels (JLPT N5, then N4), each with its status, and the next milestone",
 )

@@ -232,6 +232,7 @@ def legacy_get_word(services: ServicesDep, word_id: WordId) -> JsonResponse:
         counts.correct_count,
         counts.wrong_count,
         detail.tags,
+        0.0 if detail.difficulty is None else detail.difficulty.score,
     )
     return JsonResponse({"word": {**_word(word), "groups": detail.groups}})
 

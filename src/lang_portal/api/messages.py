@@ -1,4 +1,4 @@
-"""Route for /messages: what the study apps show, in the learner's language."""
+"""Route for /messages: what the study apps and the portal page show, in the learner's language."""
 
 from __future__ import annotations
 
@@ -18,7 +18,10 @@ router = PolicyRouter(tags=["messages"])
     "/messages",
     policy=CACHED_READ,
     response_model=MessageSet,
-    summary="The study apps' messages in the learner's language (from Accept-Language)",
+    summary=(
+        "The study apps' and the portal page's messages in the learner's language "
+        "(from Accept-Language)"
+    ),
 )
 def study_app_messages(language: RequestLanguage) -> ApiResult:
     languages = [

@@ -67,12 +67,14 @@ def translate(key: str, language: str = DEFAULT_LANGUAGE, **params: object) -> s
         return template
 
 
-# What the study apps show: their own texts and a message for each error code.
-APP_MESSAGE_PREFIXES = ("study.", "errors.code.")
+# What the study apps and the portal page show: their own texts and a message for each error
+# code (GET /messages).
+APP_MESSAGE_PREFIXES = ("study.", "portal.", "errors.code.")
 
 
 def app_messages(language: str) -> dict[str, str]:
-    """Every study-app message in `language` (English where it lacks one), as templates."""
+    """Every study-app and portal message in `language` (English where it lacks one), as
+    templates."""
     english = catalog(DEFAULT_LANGUAGE)
     own = catalog(language) if language in LANGUAGES else english
     return {

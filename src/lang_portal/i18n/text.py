@@ -23,7 +23,13 @@ class Text:
         self.params: Mapping[str, object] = params
 
     def render(self, language: str = DEFAULT_LANGUAGE) -> str:
-        return translate(self.key, language, **self.params)
+        # a parameter that is itself a message (a rule's reason inside an import's) is put
+        # into the same language
+        params = {
+            name: value.render(language) if isinstance(value, Text) else value
+            for name, value in self.params.items()
+        }
+        return translate(self.key, language, **params)
 
     def __str__(self) -> str:
         return self.render(DEFAULT_LANGUAGE)

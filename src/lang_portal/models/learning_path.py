@@ -16,6 +16,15 @@ class Progression:
         float, Field(ge=0, le=1, description="share of right answers to the level's words")
     ]
     min_word_count: Annotated[int, Field(ge=0, description="words of the level to learn")]
+    review_interval: Annotated[
+        int,
+        Field(
+            ge=0,
+            examples=[14],
+            description="whole days the level must have been under review (since its first "
+            "answer) before it can be completed; 0: no wait",
+        ),
+    ]
 
 
 @dataclass
@@ -46,6 +55,17 @@ class PathLevel:
     progress: Annotated[
         Share, Field(description="to completing the level: see next_level_progress")
     ]
+    difficulty: Annotated[
+        float | None,
+        Field(
+            ge=0,
+            le=1,
+            examples=[0.3],
+            description="the expected difficulty of the level's new words (a word's 0-1 "
+            "score): the review queue keeps the target of its new words within the "
+            "adjustment step of it; null when none is declared",
+        ),
+    ]
     progression: Progression
     prerequisites: Annotated[list[str], Field(description="names of levels to complete first")]
     groups: list[LevelGroup]
@@ -57,7 +77,8 @@ class Milestone:
         str,
         Field(
             examples=["words_learned"],
-            description="words_learned (target: words), then success_rate (target: percent)",
+            description="words_learned (target: words), then success_rate (target: "
+            "percent), then review_interval (target: days)",
         ),
     ]
     target: Annotated[int, Field(ge=0)]

@@ -122,6 +122,16 @@ class WordItem:
     correct_count: Annotated[int, Field(examples=[5])]
     wrong_count: Annotated[int, Field(examples=[2])]
     tags: Annotated[list[str], Field(examples=[["greeting", "kana-only"]], description="sorted")]
+    difficulty: Annotated[
+        float,
+        Field(
+            examples=[0.42],
+            ge=0,
+            le=1,
+            description="the word's difficulty, 0 easy to 1 hard: GET /words/{word_id}'s "
+            "difficulty.score",
+        ),
+    ]
 
 
 @dataclass

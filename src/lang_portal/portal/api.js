@@ -1,4 +1,8 @@
 // The versioned JSON API, unwrapped: every call resolves to {data, pagination} or throws ApiError.
+// The server writes its error messages in the browser's language (Accept-Language); the few
+// this module writes itself come from the same catalog.
+
+import { t } from "./messages.js";
 
 const PREFIX = "/api/v1";
 // A read refused by the rate limit is asked again once the server says it may be (Retry-After),
@@ -34,7 +38,7 @@ async function call(method, path, params, body) {
     try {
       response = await fetch(url, init);
     } catch (error) {
-      throw new ApiError(0, "NETWORK", "The server cannot be reached.");
+      throw new ApiError(0, "NETWORK", t("portal.error.unreachable"));
     }
     const wait = Number(response.headers.get("Retry-After"));
     const retry = response.status === 429 && method === "GET" && attempt < READ_RETRIES;
@@ -46,8 +50,8 @@ async function call(method, path, params, body) {
     const error = (envelope && envelope.error) || {};
     const message =
       response.status === 429
-        ? "Too many requests just now: wait a few seconds and reload."
-        : error.message || `The server answered ${response.status}.`;
+        ? t("portal.error.rate_limited")
+        : error.message || t("portal.error.status", { status: response.status });
     throw new ApiError(response.status, error.code || "HTTP_" + response.status, message);
   }
   return { data: envelope.data, pagination: envelope.pagination || null };

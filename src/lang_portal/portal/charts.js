@@ -1,6 +1,8 @@
 // Small SVG charts drawn to the width of their container. Each chart is an image with a title
 // and a description for screen readers; the figures themselves go in a table beside it.
 
+import { language, t } from "./messages.js";
+
 const SVG_NS = "http://www.w3.org/2000/svg";
 const MARGIN = { top: 14, right: 58, bottom: 34, left: 50 };
 let chartSerial = 0;
@@ -23,7 +25,7 @@ export function percent(ratio, digits = 0) {
 
 export function shortDate(iso) {
   const [year, month, day] = iso.split("-").map(Number);
-  return new Date(Date.UTC(year, month - 1, day)).toLocaleDateString("en", {
+  return new Date(Date.UTC(year, month - 1, day)).toLocaleDateString(language, {
     month: "short",
     day: "numeric",
     timeZone: "UTC",
@@ -192,9 +194,15 @@ export function dailyBars(
     const v = value(day);
     const h = Math.max(v > 0 ? 1 : 0, plot.bottom - y(v));
     const r = ratio ? ratio(day) : null;
+    const tip = t("portal.chart.bar_tip", {
+      date: shortDate(day.date),
+      value: v,
+      name: valueName.toLowerCase(),
+    });
     const label =
-      `${shortDate(day.date)}: ${v} ${valueName.toLowerCase()}` +
-      (r === null || r === undefined ? "" : `, ${percent(r)} ${ratioName.toLowerCase()}`);
+      r === null || r === undefined
+        ? tip
+        : t("portal.chart.bar_ratio_tip", { tip, percent: percent(r), name: ratioName.toLowerCase() });
     bars.appendChild(
       tooltip(
         svg("rect", {
@@ -241,7 +249,11 @@ export function dailyBars(
             r: 2.5,
             class: "dot dot-ratio",
           }),
-          `${shortDate(day.date)}: ${percent(r)} ${ratioName.toLowerCase()}`,
+          t("portal.chart.ratio_tip", {
+            date: shortDate(day.date),
+            percent: percent(r),
+            name: ratioName.toLowerCase(),
+          }),
         ),
       );
     });

@@ -1,8 +1,10 @@
 // The learner's portal: a few views over the JSON API, chosen by the URL's hash (#/words/12), so
 // that no page path can collide with the API's own (the legacy mount serves /words and /groups).
+// Every text is a catalog message (`t`, messages.js) in the browser's language.
 
 import { ApiError, get, getAll, getPage, post } from "./api.js";
 import { dailyBars, percent, ratioPoints, shortDate } from "./charts.js";
+import { locale, t } from "./messages.js";
 
 const main = document.getElementById("main");
 const announcer = document.getElementById("announcer");
@@ -72,7 +74,7 @@ function figuresTable(caption, headers, rows) {
   return h(
     "details",
     { class: "figures" },
-    h("summary", {}, "Show the figures"),
+    h("summary", {}, t("portal.chart.show_figures")),
     h(
       "div",
       { class: "table-scroll" },
@@ -93,7 +95,7 @@ function figuresTable(caption, headers, rows) {
 
 function dateTime(iso) {
   if (!iso) return "–";
-  return new Date(iso).toLocaleString("en-GB", {
+  return new Date(iso).toLocaleString(locale, {
     year: "numeric",
     month: "short",
     day: "numeric",
@@ -103,11 +105,11 @@ function dateTime(iso) {
 }
 
 function relativeDue(iso) {
-  if (!iso) return "not scheduled";
+  if (!iso) return t("portal.due.not_scheduled");
   const hours = (new Date(iso).getTime() - Date.now()) / 3_600_000;
-  if (hours <= 0) return "due now";
-  if (hours < 24) return `due in ${Math.max(1, Math.round(hours))} h`;
-  return `due in ${Math.round(hours / 24)} days`;
+  if (hours <= 0) return t("portal.due.now");
+  if (hours < 24) return t("portal.due.in_hours", { count: Math.max(1, Math.round(hours)) });
+  return t("portal.due.in_days", { count: Math.round(hours / 24) });
 }
 
 function announce(text) {
@@ -118,7 +120,7 @@ function announce(text) {
 }
 
 function errorNotice(error) {
-  const message = error instanceof ApiError ? error.message : "Something went wrong on this page.";
+  const message = error instanceof ApiError ? error.message : t("portal.error.page");
   return h("p", { class: "notice notice-error", role: "alert" }, message);
 }
 
@@ -127,10 +129,18 @@ function pager(pagination, go) {
   const { current_page: page, total_pages: pages } = pagination;
   return h(
     "nav",
-    { class: "pager", "aria-label": "Pages" },
-    h("button", { type: "button", disabled: page <= 1, onclick: () => go(page - 1) }, "Previous"),
-    h("span", { "aria-current": "page" }, `Page ${page} of ${pages}`),
-    h("button", { type: "button", disabled: page >= pages, onclick: () => go(page + 1) }, "Next"),
+    { class: "pager", "aria-label": t("portal.pager.label") },
+    h(
+      "button",
+      { type: "button", disabled: page <= 1, onclick: () => go(page - 1) },
+      t("portal.pager.previous"),
+    ),
+    h("span", { "aria-current": "page" }, t("portal.pager.page", { page, pages })),
+    h(
+      "button",
+      { type: "button", disabled: page >= pages, onclick: () => go(page + 1) },
+      t("portal.pager.next"),
+    ),
   );
 }
 
@@ -170,7 +180,7 @@ function storedChoice() {
 }
 
 async function launch(activityId, groupId, status) {
-  status.textContent = "Starting a study session…";
+  status.textContent = t("portal.launch.starting");
   try {
     const started = await post(`/study_activities/${activityId}/launch`, {
       group_id: Number(groupId),
@@ -179,7 +189,7 @@ async function launch(activityId, groupId, status) {
       STORED_CHOICE,
       JSON.stringify({ group: String(groupId), activity: String(activityId) }),
     );
-    status.textContent = `Opening ${started.session.activity_name}…`;
+    status.textContent = t("portal.launch.opening", { name: started.session.activity_name });
     window.location.assign(started.launch_url);
   } catch (error) {
     status.textContent = error.message;
@@ -199,7 +209,7 @@ function launchpad(groups, activities, { fixedGroup = null } = {}) {
           h(
             "option",
             { value: group.id, selected: String(group.id) === choice.group },
-            `${group.name} (${group.word_count} words)`,
+            t("portal.launch.group_option", { name: group.name, count: group.word_count }),
           ),
         ),
       );
@@ -209,7 +219,10 @@ function launchpad(groups, activities, { fixedGroup = null } = {}) {
     if (!selectedGroup()) return;
     try {
       const queue = await get("/review_queue", { group_id: selectedGroup(), limit: 1 });
-      dueNote.textContent = `${queue.due_count} due now in this group, ${queue.new_words_left_today} new words left today.`;
+      dueNote.textContent = t("portal.launch.due", {
+        due: queue.due_count,
+        new: queue.new_words_left_today,
+      });
     } catch (error) {
       dueNote.textContent = error.message;
     }
@@ -221,7 +234,7 @@ function launchpad(groups, activities, { fixedGroup = null } = {}) {
   const apps = h(
     "fieldset",
     { class: "apps" },
-    h("legend", {}, "Study app"),
+    h("legend", {}, t("portal.launch.app")),
     activities.map((activity) =>
       h(
         "label",
@@ -249,22 +262,27 @@ function launchpad(groups, activities, { fixedGroup = null } = {}) {
     "form",
     {
       class: "launchpad",
-      "aria-label": "Launch a study app",
+      "aria-label": t("portal.launch.label"),
       onsubmit: (event) => {
         event.preventDefault();
         const picked = form.querySelector("input[name=activity]:checked");
         if (!picked || !selectedGroup()) {
-          status.textContent = "Pick a group and an app first.";
+          status.textContent = t("portal.launch.pick");
           return;
         }
         launch(picked.value, selectedGroup(), status);
       },
     },
     groupSelect
-      ? h("div", { class: "field" }, h("label", { for: "launch-group" }, "Group"), groupSelect)
+      ? h(
+          "div",
+          { class: "field" },
+          h("label", { for: "launch-group" }, t("portal.launch.group")),
+          groupSelect,
+        )
       : null,
     groupSelect ? dueNote : null,
-    activities.length ? apps : h("p", {}, "No study app is registered yet."),
+    activities.length ? apps : h("p", {}, t("portal.launch.no_apps")),
     h(
       "button",
       {
@@ -272,7 +290,7 @@ function launchpad(groups, activities, { fixedGroup = null } = {}) {
         class: "primary",
         disabled: !activities.length || (!fixedGroup && !groups.length),
       },
-      "Launch",
+      t("portal.launch.button"),
     ),
     status,
   );
@@ -322,39 +340,48 @@ function gapRanges(points) {
     const days = inside.reduce((sum, p) => sum + p.days * p.reviews, 0) / reviews;
     const label =
       low === high
-        ? `${low} days`
+        ? t("portal.gap.days", { count: low })
         : high === Infinity
-          ? `over ${low - 1} days`
-          : `${low}–${high} days`;
+          ? t("portal.gap.over", { count: low - 1 })
+          : t("portal.gap.range", { low, high });
     return { low, high, label, days, reviews, correct, retention: correct / reviews };
   }).filter(Boolean);
 }
 
-const LEVEL_STATUS = { completed: "completed", current: "current level", locked: "locked" };
+const LEVEL_STATUS = {
+  completed: "portal.level.completed",
+  current: "portal.level.current",
+  locked: "portal.level.locked",
+};
 
 function milestoneText(milestone) {
+  const figures = { target: milestone.target, current: milestone.current };
   return milestone.type === "words_learned"
-    ? `Next milestone: ${milestone.target} words learned (${milestone.current} so far)`
-    : `Next milestone: ${milestone.target}% of answers right (${milestone.current}% so far)`;
+    ? t("portal.path.milestone_words", figures)
+    : t("portal.path.milestone_rate", figures);
 }
 
 // The current level and the way to its next milestone, from /learning_path
 // (docs/learning-path.md).
 function pathSection(path) {
   if (!path.levels.length) {
-    return section("path-heading", "Learning path", h("p", {}, "No levels are declared."));
+    return section("path-heading", t("portal.path.title"), h("p", {}, t("portal.path.none")));
   }
   const current = path.levels.find((level) => level.status === "current");
   const milestone = path.next_milestone;
   return section(
     "path-heading",
-    "Learning path",
+    t("portal.path.title"),
     h(
       "p",
       { "data-path": "current" },
       current
-        ? `Current level: ${current.title} · ${path.completed_words} of ${current.word_count} words learned`
-        : "Every level completed.",
+        ? t("portal.path.current", {
+            title: current.title,
+            learned: path.completed_words,
+            count: current.word_count,
+          })
+        : t("portal.path.all_done"),
     ),
     milestone
       ? h(
@@ -369,7 +396,10 @@ function pathSection(path) {
           h(
             "p",
             { class: "note" },
-            `${percent(path.next_level_progress)} of the way to completing ${current.name}`,
+            t("portal.path.level_progress", {
+              percent: percent(path.next_level_progress),
+              name: current.name,
+            }),
           ),
         )
       : null,
@@ -381,7 +411,12 @@ function pathSection(path) {
           "li",
           { "data-level": level.name, "data-status": level.status },
           h("strong", {}, level.title),
-          ` · ${LEVEL_STATUS[level.status]} · ${level.words_learned} of ${level.word_count} words learned`,
+          " · ",
+          t("portal.path.level", {
+            status: t(LEVEL_STATUS[level.status]),
+            learned: level.words_learned,
+            count: level.word_count,
+          }),
         ),
       ),
     ),
@@ -405,43 +440,48 @@ async function dashboardView() {
       ),
       get("/learning_path"),
     ]);
-  document.title = "Dashboard · lang-portal";
+  document.title = `${t("portal.dashboard.title")} · lang-portal`;
 
   const today = section(
     "today-heading",
-    "Today",
+    t("portal.today.title"),
     h(
       "ul",
       { class: "stats" },
       stat(
         "due",
         queue.due_count,
-        "words due now",
-        `${queue.new_words_left_today} new words left today`,
+        t("portal.today.due"),
+        t("portal.today.new_left", { count: queue.new_words_left_today }),
       ),
       stat(
         "streak",
         streaks.current,
-        streaks.current === 1 ? "day streak" : "days streak",
-        `longest ${streaks.longest}${streaks.studied_today ? " · studied today" : ""}`,
+        t("portal.today.streak", { count: streaks.current }),
+        [
+          t("portal.today.longest", { count: streaks.longest }),
+          streaks.studied_today ? t("portal.today.studied_today") : null,
+        ]
+          .filter(Boolean)
+          .join(" · "),
       ),
       stat(
         "success-rate",
         `${Math.round(stats.success_rate)}%`,
-        "answers right",
-        "over all sessions",
+        t("portal.today.success"),
+        t("portal.today.success_note"),
       ),
       stat(
         "sessions",
         stats.total_study_sessions,
-        "study sessions",
-        `${stats.total_active_groups} ${stats.total_active_groups === 1 ? "group" : "groups"} studied`,
+        t("portal.today.sessions"),
+        t("portal.today.groups", { count: stats.total_active_groups }),
       ),
       stat(
         "answers",
         progress.totals.reviews,
-        `answers in ${PROGRESS_DAYS} days`,
-        `${progress.totals.study_days} study days`,
+        t("portal.today.answers", { days: PROGRESS_DAYS }),
+        t("portal.today.study_days", { count: progress.totals.study_days }),
       ),
     ),
   );
@@ -451,29 +491,38 @@ async function dashboardView() {
       "tr",
       {},
       h("td", {}, wordCell(item.word_id, item.japanese, item.romaji)),
-      h("td", {}, item.english),
-      h("td", { class: "wide-only" }, item.kind === "new" ? "new" : relativeDue(item.due)),
+      h("td", {}, en(item.english)),
+      h(
+        "td",
+        { class: "wide-only" },
+        item.kind === "new" ? t("portal.queue.new") : relativeDue(item.due),
+      ),
       h("td", { class: "num" }, item.kind === "new" ? "–" : percent(item.retrievability)),
     ),
   );
   const dueNow = section(
     "due-heading",
-    "Next up",
+    t("portal.queue.title"),
     queue.items.length
       ? h(
           "div",
           { class: "table-scroll" },
           table(
-            "The next words the review queue serves",
-            ["Word", "English", ["When", "wide-only"], ["Recall now", "num"]],
+            t("portal.queue.caption"),
+            [
+              t("portal.column.word"),
+              t("portal.column.english"),
+              [t("portal.column.when"), "wide-only"],
+              [t("portal.column.recall_now"), "num"],
+            ],
             dueRows,
             { captionHidden: true },
           ),
         )
-      : h("p", {}, "Nothing to review: every word is scheduled for later."),
+      : h("p", {}, t("portal.queue.empty")),
   );
 
-  const launch = section("launch-heading", "Start studying", launchpad(groups, activities));
+  const launch = section("launch-heading", t("portal.launch.title"), launchpad(groups, activities));
 
   const days = progress.days;
   const activeDays = days.filter((d) => d.reviews);
@@ -483,24 +532,39 @@ async function dashboardView() {
   );
   const progressChart = chartFigure(
     "chart-progress",
-    `Answers and accuracy per day, last ${PROGRESS_DAYS} days`,
-    "Bars: answers; line: share right.",
+    t("portal.chart.progress.title", { days: PROGRESS_DAYS }),
+    t("portal.chart.progress.note"),
     (box) =>
       dailyBars(box, {
-        title: `Answers and accuracy per day, ${shortDate(progress.from)} to ${shortDate(progress.to)}`,
+        title: t("portal.chart.progress.svg_title", {
+          from: shortDate(progress.from),
+          to: shortDate(progress.to),
+        }),
         description: activeDays.length
-          ? `${progress.totals.reviews} answers on ${activeDays.length} days, ${percent(progress.totals.accuracy)} right. Busiest day ${shortDate(busiest.date)} with ${busiest.reviews} answers.`
-          : "No answers in this period.",
+          ? t("portal.chart.progress.description", {
+              reviews: progress.totals.reviews,
+              days: activeDays.length,
+              accuracy: percent(progress.totals.accuracy),
+              busiest: shortDate(busiest.date),
+              busiest_reviews: busiest.reviews,
+            })
+          : t("portal.chart.progress.none"),
         days,
         value: (d) => d.reviews,
         ratio: (d) => d.accuracy,
-        valueName: "Answers",
-        ratioName: "Right",
-        emptyText: "No answers yet",
+        valueName: t("portal.chart.answers"),
+        ratioName: t("portal.chart.right"),
+        emptyText: t("portal.chart.progress.empty"),
       }),
     figuresTable(
-      "Answers per day",
-      ["Day", "Answers", "Right", "Accuracy", "New words"],
+      t("portal.chart.progress.table"),
+      [
+        t("portal.column.day"),
+        t("portal.column.answers"),
+        t("portal.column.right"),
+        t("portal.column.accuracy"),
+        t("portal.column.new_words"),
+      ],
       activeDays.map((d) => [d.date, d.reviews, d.correct, percent(d.accuracy), d.new_words]),
     ),
   );
@@ -508,22 +572,26 @@ async function dashboardView() {
   const totalDue = forecast.days.reduce((sum, d) => sum + d.due, 0);
   const forecastChart = chartFigure(
     "chart-forecast",
-    `Words falling due, next ${FORECAST_DAYS} days`,
-    forecast.overdue ? `Today's bar includes ${forecast.overdue} overdue.` : null,
+    t("portal.chart.forecast.title", { days: FORECAST_DAYS }),
+    forecast.overdue ? t("portal.chart.forecast.note", { count: forecast.overdue }) : null,
     (box) =>
       dailyBars(box, {
-        title: `Words falling due per day, next ${FORECAST_DAYS} days`,
+        title: t("portal.chart.forecast.svg_title", { days: FORECAST_DAYS }),
         description: totalDue
-          ? `${totalDue} reviews fall due in the next ${FORECAST_DAYS} days, ${forecast.days[0].due} of them today.`
-          : `No word falls due in the next ${FORECAST_DAYS} days.`,
+          ? t("portal.chart.forecast.description", {
+              total: totalDue,
+              days: FORECAST_DAYS,
+              today: forecast.days[0].due,
+            })
+          : t("portal.chart.forecast.none", { days: FORECAST_DAYS }),
         days: forecast.days,
         value: (d) => d.due,
-        valueName: "Words due",
-        emptyText: "Nothing falls due",
+        valueName: t("portal.chart.words_due"),
+        emptyText: t("portal.chart.forecast.empty"),
       }),
     figuresTable(
-      "Words due per day",
-      ["Day", "Words due"],
+      t("portal.chart.forecast.table"),
+      [t("portal.column.day"), t("portal.column.words_due")],
       forecast.days.filter((d) => d.due).map((d) => [d.date, d.due]),
     ),
   );
@@ -533,30 +601,52 @@ async function dashboardView() {
   const gapScale = (days) => Math.log1p(days) / Math.log1p(maxGap);
   const retentionChart = chartFigure(
     "chart-retention",
-    "Retention by days since the last review",
-    "Share of answers right after each gap; larger dots: more answers.",
+    t("portal.chart.retention.title"),
+    t("portal.chart.retention.note"),
     (box) =>
       ratioPoints(box, {
-        title: "Retention by days since the word's previous review",
+        title: t("portal.chart.retention.svg_title"),
         description: gaps.length
-          ? gaps.map((p) => `${p.label}: ${percent(p.retention)} of ${p.reviews}`).join("; ") + "."
-          : "No word has been reviewed twice yet.",
+          ? t("portal.chart.list_end", {
+              items: gaps
+                .map((p) =>
+                  t("portal.chart.retention.item", {
+                    label: p.label,
+                    percent: percent(p.retention),
+                    count: p.reviews,
+                  }),
+                )
+                .join("; "),
+            })
+          : t("portal.chart.retention.none"),
         points: gaps.map((p) => ({
           x: p.days,
           y: p.retention,
           weight: p.reviews,
-          label: `${p.label} since the last review: ${percent(p.retention)} right of ${p.reviews} answers`,
+          label: t("portal.chart.retention.point", {
+            label: p.label,
+            percent: percent(p.retention),
+            count: p.reviews,
+          }),
         })),
         xScale: gapScale,
         xTicksAt: GAP_TICKS.filter((t) => t <= maxGap),
-        xFormat: (d) => (d >= 365 ? `${Math.round(d / 365)}y` : `${d}d`),
-        xName: "Days since the last review",
-        yName: "Right",
-        emptyText: "No word reviewed twice yet",
+        xFormat: (d) =>
+          d >= 365
+            ? t("portal.chart.years_short", { count: Math.round(d / 365) })
+            : t("portal.chart.days_short", { count: d }),
+        xName: t("portal.chart.retention.x"),
+        yName: t("portal.chart.right"),
+        emptyText: t("portal.chart.retention.empty"),
       }),
     figuresTable(
-      "Retention by gap",
-      ["Days since last review", "Answers", "Right", "Retention"],
+      t("portal.chart.retention.table"),
+      [
+        t("portal.column.gap"),
+        t("portal.column.answers"),
+        t("portal.column.right"),
+        t("portal.column.retention"),
+      ],
       gaps.map((p) => [p.label, p.reviews, p.correct, percent(p.retention)]),
     ),
   );
@@ -564,40 +654,56 @@ async function dashboardView() {
   const calibration = evaluation.calibration || [];
   const calibrationChart = chartFigure(
     "chart-calibration",
-    "FSRS calibration: predicted against actual recall",
+    t("portal.chart.calibration.title"),
     evaluation.fsrs
-      ? `On the diagonal is perfect. Log loss ${evaluation.fsrs.log_loss.toFixed(3)} (a constant guess: ${evaluation.baseline.log_loss.toFixed(3)}).`
-      : "On the diagonal is perfect.",
+      ? t("portal.chart.calibration.note_loss", {
+          loss: evaluation.fsrs.log_loss.toFixed(3),
+          baseline: evaluation.baseline.log_loss.toFixed(3),
+        })
+      : t("portal.chart.calibration.note"),
     (box) =>
       ratioPoints(box, {
-        title: "FSRS calibration: predicted recall against the share actually recalled",
+        title: t("portal.chart.calibration.svg_title"),
         description: calibration.length
-          ? `${evaluation.reviews_scored} answers scored. ` +
-            calibration
-              .map(
-                (b) =>
-                  `predicted ${percent(b.predicted)}, actual ${percent(b.actual)} (${b.reviews})`,
-              )
-              .join("; ") +
-            "."
-          : "No prediction scored yet: answers a day or more after a word's previous review are scored.",
+          ? t("portal.chart.calibration.description", {
+              count: evaluation.reviews_scored,
+              items: calibration
+                .map((b) =>
+                  t("portal.chart.calibration.item", {
+                    predicted: percent(b.predicted),
+                    actual: percent(b.actual),
+                    count: b.reviews,
+                  }),
+                )
+                .join("; "),
+            })
+          : t("portal.chart.calibration.none"),
         points: calibration.map((b) => ({
           x: b.predicted,
           y: b.actual,
           weight: b.reviews,
-          label: `Predicted ${percent(b.predicted)}: ${percent(b.actual)} recalled of ${b.reviews} answers`,
+          label: t("portal.chart.calibration.point", {
+            predicted: percent(b.predicted),
+            actual: percent(b.actual),
+            count: b.reviews,
+          }),
         })),
         xScale: (p) => p,
         xTicksAt: [0, 0.25, 0.5, 0.75, 1],
         xFormat: (p) => percent(p),
-        xName: "Predicted recall",
-        yName: "Recalled",
-        emptyText: "No prediction scored yet",
+        xName: t("portal.chart.calibration.x"),
+        yName: t("portal.chart.recalled"),
+        emptyText: t("portal.chart.calibration.empty"),
         diagonal: true,
       }),
     figuresTable(
-      "Calibration",
-      ["Predicted range", "Answers", "Predicted", "Recalled"],
+      t("portal.chart.calibration.table"),
+      [
+        t("portal.column.predicted_range"),
+        t("portal.column.answers"),
+        t("portal.column.predicted"),
+        t("portal.column.recalled"),
+      ],
       calibration.map((b) => [
         `${percent(b.predicted_from)}–${percent(b.predicted_to)}`,
         b.reviews,
@@ -610,7 +716,7 @@ async function dashboardView() {
   const charts = [progressChart, forecastChart, retentionChart, calibrationChart];
   const progressSection = section(
     "charts-heading",
-    "Progress",
+    t("portal.progress.title"),
     h(
       "div",
       { class: "chart-grid" },
@@ -618,7 +724,7 @@ async function dashboardView() {
     ),
   );
   return {
-    title: "Dashboard",
+    title: t("portal.dashboard.title"),
     nodes: [
       h("div", { class: "columns" }, today, launch),
       pathSection(path),
@@ -630,11 +736,20 @@ async function dashboardView() {
 }
 
 const WORD_SORTS = [
-  ["japanese", "asc", "Japanese"],
-  ["romaji", "asc", "Romaji"],
-  ["english", "asc", "English"],
-  ["wrong_count", "desc", "Most wrong"],
-  ["correct_count", "desc", "Most right"],
+  ["japanese", "asc", t("portal.sort.japanese")],
+  ["romaji", "asc", t("portal.sort.romaji")],
+  ["english", "asc", t("portal.sort.english")],
+  ["wrong_count", "desc", t("portal.sort.most_wrong")],
+  ["correct_count", "desc", t("portal.sort.most_right")],
+];
+
+// English inside a page in another language, marked so (a screen reader's voice, the fonts)
+const en = (text) => h("span", { lang: "en" }, text);
+
+const wordColumns = () => [
+  t("portal.column.word"),
+  t("portal.column.english"),
+  [t("portal.column.right_wrong"), "num"],
 ];
 
 function wordRows(words) {
@@ -643,7 +758,7 @@ function wordRows(words) {
       "tr",
       {},
       h("td", {}, wordCell(word.id, word.japanese, word.romaji)),
-      h("td", {}, word.english),
+      h("td", {}, en(word.english)),
       h("td", { class: "num" }, `${word.correct_count} / ${word.wrong_count}`),
     ),
   );
@@ -666,7 +781,7 @@ async function wordsView(_, query) {
   );
   const [sortBy, order] = WORD_SORTS[sortIndex];
   const answer = await getPage("/words", { q, page, per_page: PAGE_SIZE, sort_by: sortBy, order });
-  document.title = `${q ? `“${q}” · ` : ""}Words · lang-portal`;
+  document.title = `${q ? t("portal.words.title_search", { query: q }) : t("portal.words.title")} · lang-portal`;
   const search = h("input", {
     type: "search",
     id: "word-search",
@@ -695,7 +810,7 @@ async function wordsView(_, query) {
     {
       role: "search",
       class: "search",
-      "aria-label": "Words",
+      "aria-label": t("portal.words.title"),
       onsubmit: (event) => {
         event.preventDefault();
         go(1);
@@ -704,18 +819,18 @@ async function wordsView(_, query) {
     h(
       "div",
       { class: "field" },
-      h("label", { for: "word-search" }, "Search Japanese, romaji or English"),
+      h("label", { for: "word-search" }, t("portal.words.search_label")),
       search,
     ),
-    h("div", { class: "field" }, h("label", { for: "word-sort" }, "Sort by"), sort),
-    h("button", { type: "submit", class: "primary" }, "Search"),
+    h("div", { class: "field" }, h("label", { for: "word-sort" }, t("portal.words.sort")), sort),
+    h("button", { type: "submit", class: "primary" }, t("portal.words.search")),
   );
   const total = answer.pagination.total_items;
   const caption = q
-    ? `${total} ${total === 1 ? "word matches" : "words match"} “${q}”`
-    : `${total} words`;
+    ? t("portal.words.matches", { count: total, query: q })
+    : t("portal.words.count", { count: total });
   return {
-    title: "Words",
+    title: t("portal.words.title"),
     nodes: [
       form,
       h("p", { class: "result-count", role: "status" }, caption),
@@ -723,27 +838,47 @@ async function wordsView(_, query) {
         ? h(
             "div",
             { class: "table-scroll" },
-            table(caption, ["Word", "English", ["Right / wrong", "num"]], wordRows(answer.data), {
+            table(caption, wordColumns(), wordRows(answer.data), {
               captionHidden: true,
               className: "words",
             }),
           )
-        : h("p", {}, "No word matches. Try part of the romaji or an English word."),
+        : h("p", {}, t("portal.words.none")),
       pager(answer.pagination, go),
     ],
     focus: q ? null : search,
   };
 }
 
+const SRS_STATES = {
+  new: "portal.srs.state_new",
+  learning: "portal.srs.state_learning",
+  review: "portal.srs.state_review",
+  relearning: "portal.srs.state_relearning",
+};
+
 function srsDetails(srs) {
   const rows = [
-    ["State", srs.state],
-    ["Next review", srs.due ? `${dateTime(srs.due)} (${relativeDue(srs.due)})` : "not scheduled"],
-    ["Last review", dateTime(srs.last_review)],
-    ["Stability", srs.stability === null ? "–" : `${srs.stability.toFixed(1)} days`],
-    ["Difficulty", srs.difficulty === null ? "–" : `${srs.difficulty.toFixed(1)} of 10`],
-    ["Reviews", srs.reps],
-    ["Lapses", srs.lapses],
+    [t("portal.srs.state"), SRS_STATES[srs.state] ? t(SRS_STATES[srs.state]) : srs.state],
+    [
+      t("portal.srs.next_review"),
+      srs.due ? `${dateTime(srs.due)} (${relativeDue(srs.due)})` : t("portal.due.not_scheduled"),
+    ],
+    [t("portal.srs.last_review"), dateTime(srs.last_review)],
+    [
+      t("portal.srs.stability"),
+      srs.stability === null
+        ? "–"
+        : t("portal.srs.stability_days", { value: srs.stability.toFixed(1) }),
+    ],
+    [
+      t("portal.srs.difficulty"),
+      srs.difficulty === null
+        ? "–"
+        : t("portal.srs.difficulty_of_ten", { value: srs.difficulty.toFixed(1) }),
+    ],
+    [t("portal.srs.reviews"), srs.reps],
+    [t("portal.srs.lapses"), srs.lapses],
   ];
   return h(
     "dl",
@@ -767,12 +902,12 @@ async function wordView([id], query) {
     h(
       "span",
       { class: "recall-value", id: "recall-now" },
-      recall === null ? "new" : percent(recall),
+      recall === null ? t("portal.word.recall_new") : percent(recall),
     ),
     h(
       "span",
       { class: "stat-label" },
-      recall === null ? "not studied yet" : "probability of recall now",
+      recall === null ? t("portal.word.not_studied") : t("portal.word.recall_now"),
     ),
     recall === null
       ? null
@@ -794,7 +929,7 @@ async function wordView([id], query) {
     Array.isArray(word.parts) && word.parts.length
       ? h(
           "ul",
-          { class: "parts", "aria-label": "Parts" },
+          { class: "parts", "aria-label": t("portal.word.parts") },
           word.parts.map((part) =>
             h(
               "li",
@@ -821,7 +956,7 @@ async function wordView([id], query) {
       h(
         "td",
         { class: review.correct ? "right" : "wrong" },
-        review.correct ? "✓ right" : "✗ wrong",
+        review.correct ? t("portal.word.right") : t("portal.word.wrong"),
       ),
       h("td", {}, review.study_activity_name),
       h(
@@ -832,7 +967,9 @@ async function wordView([id], query) {
       h(
         "td",
         { class: "num" },
-        review.duration_ms === null ? "–" : `${(review.duration_ms / 1000).toFixed(1)} s`,
+        review.duration_ms === null
+          ? "–"
+          : t("portal.word.seconds", { value: (review.duration_ms / 1000).toFixed(1) }),
       ),
     ),
   );
@@ -847,52 +984,72 @@ async function wordView([id], query) {
       h(
         "div",
         { class: "columns" },
-        section("srs-heading", "Memory", recallCard, srsDetails(srs)),
+        section("srs-heading", t("portal.word.memory"), recallCard, srsDetails(srs)),
         section(
           "word-heading",
-          "Word",
+          t("portal.word.title"),
           h(
             "dl",
             { class: "facts" },
-            h("dt", {}, "Romaji"),
+            h("dt", {}, t("portal.word.romaji")),
             h("dd", {}, word.romaji),
-            h("dt", {}, "English"),
-            h("dd", {}, word.english),
-            h("dt", {}, "Answers"),
-            h("dd", {}, `${word.stats.correct_count} right, ${word.stats.wrong_count} wrong`),
+            h("dt", {}, t("portal.word.english")),
+            h("dd", {}, en(word.english)),
+            h("dt", {}, t("portal.word.answers")),
+            h(
+              "dd",
+              {},
+              t("portal.word.answer_counts", {
+                right: word.stats.correct_count,
+                wrong: word.stats.wrong_count,
+              }),
+            ),
           ),
           parts,
           word.groups.length
             ? h(
                 "p",
                 {},
-                "Groups: ",
+                `${t("portal.word.groups")} `,
                 word.groups.map((g, i) => [
                   i ? ", " : "",
                   h("a", { href: `#/groups/${g.id}` }, g.name),
                 ]),
               )
-            : h("p", {}, "In no group."),
+            : h("p", {}, t("portal.word.no_group")),
         ),
       ),
       section(
         "history-heading",
-        "History",
+        t("portal.word.history"),
         answers
-          ? h("p", {}, `${answers} answers, ${percent(word.stats.correct_count / answers)} right.`)
+          ? h(
+              "p",
+              {},
+              t("portal.word.history_summary", {
+                count: answers,
+                percent: percent(word.stats.correct_count / answers),
+              }),
+            )
           : null,
         history.data.length
           ? h(
               "div",
               { class: "table-scroll" },
               table(
-                `Answers to ${word.japanese}, newest first`,
-                ["When", "Answer", "App", ["Group", "wide-only"], ["Time taken", "num"]],
+                t("portal.word.history_caption", { word: word.japanese }),
+                [
+                  t("portal.column.when"),
+                  t("portal.column.answer"),
+                  t("portal.column.app"),
+                  [t("portal.column.group"), "wide-only"],
+                  [t("portal.column.time_taken"), "num"],
+                ],
                 historyRows,
                 { captionHidden: true, className: "history" },
               ),
             )
-          : h("p", {}, "No answer yet."),
+          : h("p", {}, t("portal.word.no_answers")),
         pager(history.pagination, goHistory),
       ),
     ],
@@ -901,7 +1058,7 @@ async function wordView([id], query) {
 
 async function groupsView(_, query) {
   const groups = await getAll("/groups", { sort_by: "name" });
-  document.title = "Groups · lang-portal";
+  document.title = `${t("portal.groups.title")} · lang-portal`;
   const filter = h("input", {
     type: "search",
     id: "group-filter",
@@ -924,23 +1081,28 @@ async function groupsView(_, query) {
       ),
     );
     count.textContent = text
-      ? `${shown.length} of ${groups.length} groups`
-      : `${groups.length} groups`;
+      ? t("portal.groups.filtered", { shown: shown.length, count: groups.length })
+      : t("portal.groups.count", { count: groups.length });
   };
   filter.addEventListener("input", render);
   render();
   return {
-    title: "Groups",
+    title: t("portal.groups.title"),
     nodes: [
       h(
         "form",
         {
           role: "search",
           class: "search",
-          "aria-label": "Groups",
+          "aria-label": t("portal.groups.title"),
           onsubmit: (e) => e.preventDefault(),
         },
-        h("div", { class: "field" }, h("label", { for: "group-filter" }, "Filter groups"), filter),
+        h(
+          "div",
+          { class: "field" },
+          h("label", { for: "group-filter" }, t("portal.groups.filter")),
+          filter,
+        ),
       ),
       count,
       h(
@@ -949,11 +1111,16 @@ async function groupsView(_, query) {
         h(
           "table",
           { class: "data" },
-          h("caption", { class: "visually-hidden" }, "Groups"),
+          h("caption", { class: "visually-hidden" }, t("portal.groups.title")),
           h(
             "thead",
             {},
-            h("tr", {}, h("th", { scope: "col" }, "Group"), h("th", { scope: "col" }, "Words")),
+            h(
+              "tr",
+              {},
+              h("th", { scope: "col" }, t("portal.column.group")),
+              h("th", { scope: "col" }, t("portal.column.words")),
+            ),
           ),
           body,
         ),
@@ -986,42 +1153,48 @@ async function groupView([id], query) {
   );
   return {
     title: group.name,
-    subtitle: `${group.stats.total_word_count} words · ${queue.due_count} due now`,
+    subtitle: t("portal.group.subtitle", {
+      count: group.stats.total_word_count,
+      due: queue.due_count,
+    }),
     nodes: [
       section(
         "group-launch-heading",
-        "Study this group",
+        t("portal.group.study"),
         launchpad([], activities, { fixedGroup: group }),
       ),
       section(
         "group-words-heading",
-        "Words",
+        t("portal.words.title"),
         words.data.length
           ? h(
               "div",
               { class: "table-scroll" },
               table(
-                `Words of ${group.name}`,
-                ["Word", "English", ["Right / wrong", "num"]],
+                t("portal.group.words_caption", { name: group.name }),
+                wordColumns(),
                 wordRows(words.data),
                 { captionHidden: true, className: "words" },
               ),
             )
-          : h("p", {}, "This group has no words yet."),
+          : h("p", {}, t("portal.group.no_words")),
         pager(words.pagination, go),
       ),
       section(
         "group-sessions-heading",
-        "Recent sessions",
+        t("portal.group.sessions"),
         sessions.data.length
           ? h(
               "div",
               { class: "table-scroll" },
-              table(`Sessions of ${group.name}`, ["Started", "App", "Answers"], sessionRows, {
-                captionHidden: true,
-              }),
+              table(
+                t("portal.group.sessions_caption", { name: group.name }),
+                [t("portal.column.started"), t("portal.column.app"), t("portal.column.answers")],
+                sessionRows,
+                { captionHidden: true },
+              ),
             )
-          : h("p", {}, "No session yet."),
+          : h("p", {}, t("portal.group.no_sessions")),
       ),
     ],
   };
@@ -1051,14 +1224,14 @@ async function render({ moveFocus }) {
   main.setAttribute("aria-busy", "true");
   let view;
   try {
-    if (!route) throw new ApiError(404, "NOT_FOUND", "There is no such page here.");
+    if (!route) throw new ApiError(404, "NOT_FOUND", t("portal.error.no_page"));
     view = await route[1]((path || "/").match(route[0]).slice(1), query);
   } catch (error) {
     if (serial !== renderSerial) return;
     if (!(error instanceof ApiError)) console.warn(error);
     view = {
-      title: error.status === 404 ? "Not found" : "Could not load this page",
-      nodes: [errorNotice(error), h("p", {}, h("a", { href: "#/" }, "Back to the dashboard"))],
+      title: error.status === 404 ? t("portal.error.not_found") : t("portal.error.load"),
+      nodes: [errorNotice(error), h("p", {}, h("a", { href: "#/" }, t("portal.error.back")))],
     };
   }
   if (serial !== renderSerial) return;
@@ -1080,7 +1253,7 @@ async function render({ moveFocus }) {
   // page the heading takes the focus, so that a screen reader reads where it landed.
   if (view.focus) view.focus.focus();
   else if (moveFocus) heading.focus();
-  if (moveFocus) announce(`${view.title} loaded`);
+  if (moveFocus) announce(t("portal.announce.loaded", { title: view.title }));
 }
 
 // The fragment names views here, so the skip link moves the focus itself.

@@ -16,6 +16,7 @@ _TABLES_IN_DELETE_ORDER = (
     "word_path",
     "word_tags",
     "tags",
+    "tag_figures",
     "words",
     "groups",
     "study_activities",

@@ -21,12 +21,16 @@ def insert_level(
     min_success_rate: float,
     min_word_count: int,
     now: str,
+    *,
+    difficulty: float | None = None,
+    review_interval_days: int = 0,
 ) -> int:
     """A new level at the end of the path."""
     cursor = connection.execute(
-        "INSERT INTO levels (name, title, position, min_success_rate, min_word_count, created_at) "
-        "SELECT ?, ?, coalesce(max(position), 0) + 1, ?, ?, ? FROM levels",
-        (name, title, min_success_rate, min_word_count, now),
+        "INSERT INTO levels (name, title, position, min_success_rate, min_word_count, created_at,"
+        " difficulty, review_interval_days) "
+        "SELECT ?, ?, coalesce(max(position), 0) + 1, ?, ?, ?, ?, ? FROM levels",
+        (name, title, min_success_rate, min_word_count, now, difficulty, review_interval_days),
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
@@ -52,20 +56,14 @@ def link_group(connection: sqlite3.Connection, level_id: int, group_id: int) -> 
 
 def rebuild_word_path(connection: sqlite3.Connection) -> None:
     """Every word's place from scratch, after levels or their groups change (the level
-    counters follow through the table's triggers)."""
+    counters follow through the table's triggers). The view (migration 0013) is the one the
+    membership triggers read a single word's place from."""
     connection.execute("DELETE FROM word_path")
     connection.execute(
         "INSERT INTO word_path (word_id, level_id, level_position, group_position,"
         " correct_count, wrong_count, learned, first_review) "
-        "SELECT p.word_id, p.level_id, p.level_position, p.group_position, w.correct_count,"
-        " w.wrong_count, coalesce(c.state IN (2, 3), 0), c.first_review FROM ("
-        " SELECT wg.word_id, lg.level_id, l.position AS level_position,"
-        " lg.position AS group_position, row_number() OVER ("
-        "  PARTITION BY wg.word_id ORDER BY l.position, lg.position) AS choice"
-        " FROM level_groups AS lg JOIN levels AS l ON l.id = lg.level_id"
-        " JOIN words_groups AS wg ON wg.group_id = lg.group_id"
-        ") AS p JOIN words AS w ON w.id = p.word_id"
-        " LEFT JOIN srs_cards AS c ON c.word_id = p.word_id WHERE p.choice = 1"
+        "SELECT word_id, level_id, level_position, group_position, correct_count, wrong_count,"
+        " learned, first_review FROM word_path_places"
     )
 
 
@@ -83,6 +81,7 @@ def list_levels(connection: sqlite3.Connection) -> list[sqlite3.Row]:
     """The levels in path order with their kept figures; each level's start is one index seek."""
     return connection.execute(
         "SELECT l.id, l.name, l.title, l.position, l.min_success_rate, l.min_word_count,"
+        " l.difficulty, l.review_interval_days,"
         " l.word_count AS words, l.words_learned AS learned, l.correct_count AS correct,"
         " l.wrong_count AS wrong, (SELECT min(p.first_review) FROM word_path AS p"
         "  WHERE p.level_position = l.position AND p.first_review IS NOT NULL) AS started_at "

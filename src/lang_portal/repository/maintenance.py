@@ -157,7 +157,8 @@ def _in(ids: Sequence[int]) -> str:
 def sessions_for_archive(connection: sqlite3.Connection, ids: Sequence[int]) -> list[sqlite3.Row]:
     return connection.execute(
         "SELECT s.id, s.group_id, s.study_activity_id, s.created_at, s.ended_at, "
-        "s.registration, g.name AS group_name, a.name AS activity_name "
+        "s.registration, s.lifecycle, s.paused_at, s.resumed_at, s.completed_at, "
+        "g.name AS group_name, a.name AS activity_name "
         "FROM study_sessions AS s JOIN groups AS g ON g.id = s.group_id "
         "JOIN study_activities AS a ON a.id = s.study_activity_id "
         f"WHERE s.id IN ({_in(ids)}) ORDER BY s.id",
@@ -175,6 +176,20 @@ def reviews_for_archive(
         f"WHERE r.study_session_id IN ({_in(ids)}) ORDER BY r.study_session_id, r.created_at, r.id",
         tuple(ids),
     )
+
+
+def breaks_for_archive(
+    connection: sqlite3.Connection, ids: Sequence[int]
+) -> dict[int, list[tuple[str, str]]]:
+    """session id -> (start, end) of each of its breaks, in time order."""
+    breaks: dict[int, list[tuple[str, str]]] = {}
+    for row in connection.execute(
+        "SELECT study_session_id, started_at, ended_at FROM study_session_breaks "
+        f"WHERE study_session_id IN ({_in(ids)}) ORDER BY study_session_id, started_at, id",
+        tuple(ids),
+    ):
+        breaks.setdefault(int(row[0]), []).append((str(row[1]), str(row[2])))
+    return breaks
 
 
 def archive_size(connection: sqlite3.Connection, ids: Sequence[int]) -> tuple[int, int]:
@@ -216,6 +231,7 @@ def move_to_ledger(connection: sqlite3.Connection, ids: Sequence[int], archive: 
     )
     for table, column in (
         ("word_review_items", "study_session_id"),
+        ("study_session_breaks", "study_session_id"),
         ("study_session_words", "study_session_id"),
         ("study_sessions", "id"),
     ):
@@ -255,15 +271,25 @@ def id_taken(connection: sqlite3.Connection, table: str, row_id: int) -> bool:
 
 
 def restore_session(connection: sqlite3.Connection, row: dict[str, Any]) -> int:
-    """Back into study_sessions from the ledger row `ledger_id`, under `id` (None: a new one)."""
+    """Back into study_sessions from the ledger row `ledger_id`, under `id` (None: a new one),
+    with its lifecycle (`lifecycle`, `paused_at`, `resumed_at`, `completed_at`) and `breaks`
+    from the archive file (the ledger keeps only what the derived figures read)."""
     cursor = connection.execute(
         "INSERT INTO study_sessions (id, group_id, study_activity_id, created_at, ended_at, "
-        "review_items_count, correct_count, registration) "
+        "review_items_count, correct_count, registration, lifecycle, paused_at, resumed_at, "
+        "completed_at) "
         "SELECT :id, group_id, study_activity_id, created_at, :ended_at, :reviews, :correct, "
-        "registration FROM archived_sessions WHERE id = :ledger_id",
+        "registration, :lifecycle, :paused_at, :resumed_at, :completed_at "
+        "FROM archived_sessions WHERE id = :ledger_id",
         row,
     )
-    return int(cursor.lastrowid or 0)
+    session_id = int(cursor.lastrowid or 0)
+    connection.executemany(
+        "INSERT INTO study_session_breaks (study_session_id, started_at, ended_at) "
+        "VALUES (?, ?, ?)",
+        [(session_id, start, end) for start, end in row["breaks"]],
+    )
+    return session_id
 
 
 def restore_review(connection: sqlite3.Connection, row: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ _CARD_COLUMNS = (
 
 _QUEUE_COLUMNS = "w.id AS word_id, w.japanese, w.romaji, w.english"
 # the word's level on the learning path (NULL for a word in no level), from word_path
-_LEVEL_COLUMNS = "l.name AS level, l.position AS level_position"
+_LEVEL_COLUMNS = "l.name AS level, l.position AS level_position, l.difficulty AS level_difficulty"
 _UNSEEN = "NOT EXISTS (SELECT 1 FROM srs_cards AS c WHERE c.word_id = w.id)"
 # what a word's difficulty reads of its history, besides its card
 _HISTORY_COLUMNS = "w.correct_count, w.wrong_count, w.answer_ms_total, w.timed_answers"
@@ -78,7 +78,8 @@ def new_words(
     *,
     first_level: int | None = None,
 ) -> list[sqlite3.Row]:
-    """Words never reviewed, in path order, each with its `level` and `level_position`.
+    """Words never reviewed, in path order, each with its `level`, `level_position` and
+    `level_difficulty`.
 
     Path order: the level at position `first_level` (the learner's current level) first, then
     the other levels by position, then the words in no level; within a level by group order
@@ -112,7 +113,8 @@ def new_words(
         ).fetchall()
     if len(rows) < limit:
         rows += connection.execute(
-            f"SELECT {_QUEUE_COLUMNS}, NULL AS level, NULL AS level_position FROM words AS w "
+            f"SELECT {_QUEUE_COLUMNS}, NULL AS level, NULL AS level_position, "
+            "NULL AS level_difficulty FROM words AS w "
             f"WHERE {_UNSEEN} AND NOT EXISTS (SELECT 1 FROM word_path AS p WHERE p.word_id = w.id) "
             "ORDER BY w.id LIMIT ?",
             (limit - len(rows),),

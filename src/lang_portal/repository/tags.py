@@ -10,14 +10,15 @@ import orjson
 from lang_portal.models.common import PageRequest
 from lang_portal.repository.paging import order_by
 
-# A word's difficulty for a tag's mean: its FSRS difficulty (1 to 10) put on 0 to 1; words
-# never reviewed have no card and stay out of the mean.
-_WORD_DIFFICULTY = "(c.difficulty - 1.0) / 9.0"
+# A tag's difficulty: the mean of its words' FSRS difficulty put on 0 to 1 (each row keeps
+# its word's, migration 0013); words never reviewed have no card and stay out of the mean
+# (x / 0 is NULL in SQLite: no word answered).
+_TAG_DIFFICULTY = "f.difficulty_sum / f.difficulty_count"
 TAG_SORT_COLUMNS = {
     "name": "t.name",
-    "word_count": "word_count",
-    "usage_count": "usage_count",
-    "last_used": "last_used",
+    "word_count": "f.word_count",
+    "usage_count": "f.usage_count",
+    "last_used": "f.last_used",
     "difficulty": "difficulty",
 }
 
@@ -130,19 +131,27 @@ def count_tags(connection: sqlite3.Connection) -> int:
 
 
 def tag_stats(connection: sqlite3.Connection, page: PageRequest) -> list[sqlite3.Row]:
-    """One page of tags with their figures, aggregated over each tag's words.
+    """One page of tags with their figures, as kept in tag_figures by the triggers of migration
+    0013: one row per tag, never the tag's words."""
+    return connection.execute(
+        "SELECT t.name, f.word_count, f.usage_count, f.last_used, "
+        f"{_TAG_DIFFICULTY} AS difficulty "
+        "FROM tags AS t JOIN tag_figures AS f ON f.tag_id = t.id "
+        f"{order_by(TAG_SORT_COLUMNS, page, 't.name')} LIMIT ? OFFSET ?",
+        (page.per_page, page.offset),
+    ).fetchall()
 
-    Reads every word_tags row once (by the tag index) with each word and card by its key: the
-    figures come from the per-word counters, never from the review history.
-    """
+
+def tag_stats_recount(connection: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Every tag's figures aggregated afresh from its words and their cards: what tag_figures
+    must hold (the tests compare the two)."""
     return connection.execute(
         "SELECT t.name, count(*) AS word_count, "
         "sum(w.correct_count + w.wrong_count) AS usage_count, "
         "max(w.last_reviewed_at) AS last_used, "
-        f"avg({_WORD_DIFFICULTY}) AS difficulty "
+        "avg((c.difficulty - 1.0) / 9.0) AS difficulty "
         "FROM tags AS t JOIN word_tags AS wt ON wt.tag_id = t.id "
         "JOIN words AS w ON w.id = wt.word_id "
         "LEFT JOIN srs_cards AS c ON c.word_id = wt.word_id "
-        f"GROUP BY t.id {order_by(TAG_SORT_COLUMNS, page, 't.name')} LIMIT ? OFFSET ?",
-        (page.per_page, page.offset),
+        "GROUP BY t.id ORDER BY t.name"
     ).fetchall()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+import orjson
+
 from lang_portal.models.common import PageRequest
 from lang_portal.repository.paging import order_by
 
@@ -164,6 +166,20 @@ def get_word(connection: sqlite3.Connection, word_id: int) -> sqlite3.Row | None
         (word_id,),
     ).fetchone()
     return row
+
+
+def difficulty_inputs(connection: sqlite3.Connection, word_ids: list[int]) -> list[sqlite3.Row]:
+    """What a word's difficulty is computed from (its text, counters and card's FSRS
+    difficulty), for a page of words: each word and card by key."""
+    if not word_ids:
+        return []
+    return connection.execute(
+        "SELECT w.id, w.japanese, w.correct_count, w.wrong_count, w.answer_ms_total,"
+        " w.timed_answers, c.difficulty AS fsrs_difficulty FROM words AS w"
+        " LEFT JOIN srs_cards AS c ON c.word_id = w.id"
+        " WHERE w.id IN (SELECT value FROM json_each(?))",
+        (orjson.dumps(word_ids).decode("utf-8"),),
+    ).fetchall()
 
 
 def word_exists(connection: sqlite3.Connection, word_id: int) -> bool:

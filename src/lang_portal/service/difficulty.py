@@ -157,9 +157,15 @@ def prior_difficulty(japanese: str) -> float:
     return word_difficulty(japanese).score
 
 
+@functools.lru_cache(maxsize=8192)
+def _prior_of(japanese: str) -> tuple[tuple[str, float | None], ...]:
+    """prior_factors, memoised (a words page scores every word of the page on each read)."""
+    return tuple(prior_factors(japanese).items())
+
+
 def word_difficulty(japanese: str, history: WordHistory | None = None) -> Difficulty:
     history = history or WordHistory()
-    prior = prior_factors(japanese)
+    prior = dict(_prior_of(japanese))
     later = history_factors(history)
     prior_score = _weighted(prior, _applied(prior, PRIOR_WEIGHTS, 1.0))
     has_history = any(value is not None for value in later.values())
@@ -313,6 +319,15 @@ def adjustment(rule: AdjustmentRule, recent: Iterable[RecentAnswer]) -> Adjustme
         threshold_down=rule.threshold_down,
         window=rule.window,
     )
+
+
+def level_target(target: float, level_difficulty: float | None, step: float) -> float:
+    """The target for a new word of a level: the learner's, held within one adjustment step of
+    the level's declared difficulty (the band a school expects its new words in); the
+    learner's own off the path or when the level declares none."""
+    if level_difficulty is None:
+        return target
+    return min(level_difficulty + step, max(level_difficulty - step, target))
 
 
 # -- the review queue's recommendation score (the spec's "Word Recommendation Engine") -------

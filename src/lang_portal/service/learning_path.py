@@ -21,7 +21,7 @@ from lang_portal.service.context import ServiceContext
 from lang_portal.service.dashboard import DashboardService
 from lang_portal.service.levels import LevelState, PathState, read_path
 
-WORDS_LEARNED, SUCCESS_RATE = "words_learned", "success_rate"
+WORDS_LEARNED, SUCCESS_RATE, REVIEW_INTERVAL = "words_learned", "success_rate", "review_interval"
 
 
 def next_milestone(level: LevelState) -> Milestone | None:
@@ -41,6 +41,14 @@ def next_milestone(level: LevelState) -> Milestone | None:
             current=100 * level.correct // level.answers if level.answers else 0,
             progress=round(level.success_part, 4),
         )
+    if level.interval_part < 1.0:
+        return Milestone(
+            type=REVIEW_INTERVAL,
+            target=level.review_interval_days,
+            # whole days under review, rounded down
+            current=int(level.days_under_review),
+            progress=round(level.interval_part, 4),
+        )
     return None
 
 
@@ -52,7 +60,7 @@ class LearningPathService:
 
     def learning_path(self) -> LearningPath:
         with self.db.snapshot() as connection:
-            path = read_path(connection)
+            path = read_path(connection, self.context.now())
         current = path.current
         return LearningPath(
             current_level=None if current is None else current.name,
@@ -76,14 +84,17 @@ class LearningPathService:
             success_rate=None if rate is None else round(rate, 4),
             started_at=self.context.api_time(level.started_at),
             progress=round(level.progress, 4),
-            progression=Progression(level.min_success_rate, level.min_word_count),
+            difficulty=level.difficulty,
+            progression=Progression(
+                level.min_success_rate, level.min_word_count, level.review_interval_days
+            ),
             prerequisites=list(level.prerequisites),
             groups=[LevelGroup(group_id, name) for group_id, name in level.groups],
         )
 
     def progress(self) -> ProgressMetrics:
         with self.db.snapshot() as connection:
-            path = read_path(connection)
+            path = read_path(connection, self.context.now())
             learned = level_repo.learned_words(connection)
             correct, answered = session_repo.answer_totals(connection)
             duration_ms = level_repo.total_duration_ms(connection)

@@ -5,7 +5,9 @@ relearning after a lapse): with the default steps, two right answers in a row or
 A level's words are the words of its groups not already on an earlier level; its success rate
 is the share of right answers to them (the per-word counters, since the last history reset).
 A level is *completed* when its prerequisites are completed, at least `min_word_count` of its
-words are learned and its success rate is at least `min_success_rate`; the *current* level is
+words are learned, its success rate is at least `min_success_rate` and it has been under review
+for at least its `review_interval` (whole days since its first answer; 0: no wait); the
+*current* level is
 the first level in path order not completed whose prerequisites are all completed; the others
 are *locked*. docs/learning-path.md says the same for the school.
 """
@@ -14,7 +16,9 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from lang_portal.clock import from_stored
 from lang_portal.repository import levels as level_repo
 
 COMPLETED, CURRENT, LOCKED = "completed", "current", "locked"
@@ -33,6 +37,10 @@ class LevelState:
     correct: int
     wrong: int
     started_at: str | None
+    difficulty: float | None = None
+    review_interval_days: int = 0
+    # days since the level's first answer, at the moment the path was read (0 before it)
+    days_under_review: float = 0.0
     prerequisites: list[str] = field(default_factory=list)
     groups: list[tuple[int, str]] = field(default_factory=list)
     status: str = LOCKED
@@ -60,13 +68,20 @@ class LevelState:
         return min(1.0, (self.success_rate or 0.0) / self.min_success_rate)
 
     @property
+    def interval_part(self) -> float:
+        """Progress to the review interval, 0-1 (no interval is met from the start)."""
+        if self.review_interval_days == 0:
+            return 1.0
+        return min(1.0, self.days_under_review / self.review_interval_days)
+
+    @property
     def rule_met(self) -> bool:
-        return self.words_part >= 1.0 and self.success_part >= 1.0
+        return self.words_part >= 1.0 and self.success_part >= 1.0 and self.interval_part >= 1.0
 
     @property
     def progress(self) -> float:
         """Progress to completing the level, 0-1: the part of its rule furthest behind."""
-        return min(self.words_part, self.success_part)
+        return min(self.words_part, self.success_part, self.interval_part)
 
 
 @dataclass
@@ -86,8 +101,15 @@ class PathState:
         return sum(level.words_learned for level in self.levels)
 
 
-def read_path(connection: sqlite3.Connection) -> PathState:
-    """The levels with their figures and statuses, in path order."""
+def _days_since(started_at: str | None, now: datetime) -> float:
+    if started_at is None:
+        return 0.0
+    return max(0.0, (now - from_stored(started_at)).total_seconds() / 86_400)
+
+
+def read_path(connection: sqlite3.Connection, now: datetime) -> PathState:
+    """The levels with their figures and statuses at `now` (the review interval counts time),
+    in path order."""
     levels = [
         LevelState(
             id=row["id"],
@@ -101,6 +123,9 @@ def read_path(connection: sqlite3.Connection) -> PathState:
             correct=row["correct"],
             wrong=row["wrong"],
             started_at=row["started_at"],
+            difficulty=row["difficulty"],
+            review_interval_days=row["review_interval_days"],
+            days_under_review=_days_since(row["started_at"], now),
         )
         for row in level_repo.list_levels(connection)
     ]
@@ -138,9 +163,9 @@ def settle_statuses(levels: list[LevelState], required: dict[int, list[int]]) ->
             level.status = LOCKED
 
 
-def current_level_position(connection: sqlite3.Connection) -> int | None:
+def current_level_position(connection: sqlite3.Connection, now: datetime) -> int | None:
     """The current level's position (the review queue takes its new words from it first)."""
     if level_repo.count_levels(connection) == 0:
         return None
-    current = read_path(connection).current
+    current = read_path(connection, now).current
     return None if current is None else current.position

@@ -3,8 +3,9 @@
 Off by default (RETENTION_ENABLED): the learning record is what the product keeps. When on, the
 sessions idle for more than RETENTION_SESSION_DAYS, with their answers, are written to
 `ARCHIVE_PATH/sessions-<time>.json.gz` in the history export format (plus what a restore needs
-to put them back as they were), and leave `study_sessions`, `word_review_items` and
-`study_session_words` in the same transaction as the file is recorded.
+to put them back as they were: ids, sources, and each session's lifecycle and breaks), and
+leave `study_sessions`, `word_review_items`, `study_session_words` and `study_session_breaks`
+in the same transaction as the file is recorded.
 
 Every figure derived from the history stays exactly as it was: the derived tables are not
 touched, and for a later rebuild (an import, an upgrade, a time zone change) the database keeps,
@@ -37,7 +38,10 @@ from lang_portal.service.context import ServiceContext
 
 logger = logging.getLogger("lang_portal.retention")
 
-ARCHIVE_FORMAT_VERSION = "1.0"
+# 1.1: each session keeps its lifecycle (`lifecycle`, `paused_at`, `resumed_at`,
+# `completed_at`) and its `breaks`; a 1.0 file restores its sessions as open, with no breaks
+ARCHIVE_FORMAT_VERSION = "1.1"
+LIFECYCLES = ("open", "paused", "completed")
 ARCHIVE_PREFIX = "sessions-"
 ARCHIVE_SUFFIX = ".json.gz"
 # sessions per archive file at most (its move is one write transaction: keep it short); a
@@ -133,6 +137,7 @@ class RetentionService:
         self, connection: sqlite3.Connection, ids: list[int], cutoff: str, name: str
     ) -> tuple[dict[str, Any], int]:
         sessions = maintenance_repo.sessions_for_archive(connection, ids)
+        breaks = maintenance_repo.breaks_for_archive(connection, ids)
         answers: dict[int, list[dict[str, Any]]] = {}
         count = 0
         for row in maintenance_repo.reviews_for_archive(connection, ids):
@@ -163,6 +168,15 @@ class RetentionService:
                     "group": row["group_name"],
                     "study_activity": row["activity_name"],
                     "registration": row["registration"],
+                    # the lifecycle as the history export writes it (docs/study-apps.md)
+                    "lifecycle": row["lifecycle"],
+                    "paused_at": _text(row["paused_at"]),
+                    "resumed_at": _text(row["resumed_at"]),
+                    "completed_at": _text(row["completed_at"]),
+                    "breaks": [
+                        {"start": _text(start), "end": _text(end)}
+                        for start, end in breaks.get(row["id"], [])
+                    ],
                     "words": answers.get(row["id"], []),
                 }
                 for row in sessions
@@ -227,6 +241,7 @@ class RetentionService:
                         ),
                         "reviews": len(kept),
                         "correct": sum(1 for e in kept if e["result"] == "correct"),
+                        **_lifecycle(session),
                     },
                 )
                 for entry in kept:
@@ -251,6 +266,27 @@ class RetentionService:
 
 def _parse(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _stored(text: Any) -> str | None:
+    return None if text is None else to_stored(_parse(str(text)))
+
+
+def _lifecycle(session: dict[str, Any]) -> dict[str, Any]:
+    """An archived session's lifecycle and breaks, in stored form (a 1.0 file has none)."""
+    lifecycle = session.get("lifecycle") or "open"
+    if lifecycle not in LIFECYCLES:
+        raise ArchiveError(f"session {session.get('id')}: unknown lifecycle {lifecycle!r}")
+    return {
+        "lifecycle": lifecycle,
+        **{
+            name: _stored(session.get(name)) for name in ("paused_at", "resumed_at", "completed_at")
+        },
+        "breaks": [
+            (to_stored(_parse(item["start"])), to_stored(_parse(item["end"])))
+            for item in session.get("breaks") or []
+        ],
+    }
 
 
 def _free_id(connection: sqlite3.Connection, table: str, wanted: int) -> int | None:

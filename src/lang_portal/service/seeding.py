@@ -76,6 +76,8 @@ class SeedProgression(BaseModel):
     model_config = ConfigDict(extra="forbid")
     min_success_rate: float = Field(ge=0, le=1)
     min_word_count: int = Field(ge=0, le=100_000)
+    # whole days the level must have been under review (since its first answer); 0: none
+    review_interval: int = Field(default=0, ge=0, le=3650)
 
 
 class SeedLevel(BaseModel):
@@ -84,6 +86,8 @@ class SeedLevel(BaseModel):
     title: str = Field(min_length=1, max_length=100)
     groups: list[GroupName] = Field(min_length=1)
     prerequisites: list[str] = Field(default_factory=list)
+    # the expected difficulty of the level's new words, on a word's 0-1 score; none: no band
+    difficulty: float | None = Field(default=None, ge=0, le=1)
     progression: SeedProgression
 
 
@@ -334,6 +338,8 @@ class SeedService:
                     level.progression.min_success_rate,
                     level.progression.min_word_count,
                     now,
+                    difficulty=level.difficulty,
+                    review_interval_days=level.progression.review_interval,
                 )
                 report.levels_added += 1
             level_ids[level.name] = level_id

@@ -45,6 +45,7 @@ from lang_portal.service.difficulty import (
     due_reason,
     due_score,
     history_of,
+    level_target,
     new_score,
     prior_difficulty,
     word_difficulty,
@@ -222,9 +223,11 @@ class SrsService:
         if new_limit > 0:
             window = max(new_limit, settings.srs_new_word_window)
             candidates = srs_repo.new_words(
-                connection, window, group_id, first_level=current_level_position(connection)
+                connection, window, group_id, first_level=current_level_position(connection, now)
             )
-            items += self._new_items(candidates, new_limit, target.current_level, now)
+            items += self._new_items(
+                candidates, new_limit, target.current_level, target.adjustment_factor, now
+            )
         return ReviewQueue(
             group_id=group_id,
             due_count=srs_repo.count_due(connection, stored, group_id),
@@ -281,18 +284,27 @@ class SrsService:
         )
 
     def _new_items(
-        self, candidates: list[sqlite3.Row], count: int, target: float, now: datetime
+        self,
+        candidates: list[sqlite3.Row],
+        count: int,
+        target: float,
+        step: float,
+        now: datetime,
     ) -> list[QueueItem]:
         """`count` of the candidates, which come in learning-path order: level by level as the
         path gives them (the current level first), and within a level the closest to the target
         difficulty first, ties in the path's order. The target moves which words of a level
-        come first, never a later level's words ahead of the current one's."""
+        come first, never a later level's words ahead of the current one's; a level that
+        declares a difficulty keeps the target of its words within `step` of it."""
         levels: dict[int | None, int] = {}
         ranked = sorted(
             (
                 (
                     levels.setdefault(row["level_position"], len(levels)),
-                    abs(prior_difficulty(row["japanese"]) - target),
+                    abs(
+                        prior_difficulty(row["japanese"])
+                        - level_target(target, row["level_difficulty"], step)
+                    ),
                     position,
                     row,
                 )
@@ -304,6 +316,7 @@ class SrsService:
         items = []
         for _, _, _, row in ranked[:count]:
             difficulty = prior_difficulty(row["japanese"])
+            target_here = level_target(target, row["level_difficulty"], step)
             items.append(
                 QueueItem(
                     word_id=row["word_id"],
@@ -315,7 +328,7 @@ class SrsService:
                     due=None,
                     retrievability=None,
                     reason="new_at_level",
-                    score=round(new_score(difficulty=difficulty, target=target), 4),
+                    score=round(new_score(difficulty=difficulty, target=target_here), 4),
                     optimal_time=moment,
                     recall_probability=None,
                     expected_difficulty=round(difficulty, 4),

@@ -21,7 +21,7 @@ import orjson
 
 from lang_portal.clock import from_stored, to_stored
 from lang_portal.errors import InvalidInputError, ValidationFailedError
-from lang_portal.i18n import TextError
+from lang_portal.i18n import Text, TextError
 from lang_portal.models.transfer import HistoryImportReport, WordImportReport
 from lang_portal.models.validation import (
     clean_english,
@@ -67,7 +67,10 @@ def _utc_text(moment: datetime) -> str:
 def _parse_time(value: Any) -> datetime:
     if not isinstance(value, str):
         raise TextError("validation.date_time")
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise TextError("validation.date_time") from exc
     if moment.tzinfo is None:
         raise TextError("validation.time_zone_offset")
     return moment.astimezone(UTC)
@@ -92,17 +95,25 @@ def _records(reader: Any, problems: Problems) -> Iterator[list[str]]:
     try:
         yield from reader
     except csv.Error as exc:
-        problems.add({"line": reader.line_num}, f"not valid CSV: {exc}")
+        problems.add({"line": reader.line_num}, Text("import.csv_unreadable", detail=str(exc)))
+
+
+def _problem(exc: ValueError) -> Text:
+    """A refused value's reason: a rule's own message, else the error's (English) text."""
+    if isinstance(exc, TextError):
+        return exc.text
+    return Text("import.invalid_value", detail=str(exc))
 
 
 class Problems:
-    """Every problem found in a file, each with where it is and why."""
+    """Every problem found in a file, each with where it is and why: the why a `Text`, put
+    into the request's language with the rest of the error."""
 
     def __init__(self) -> None:
         self.items: list[dict[str, Any]] = []
         self.count = 0
 
-    def add(self, where: dict[str, Any], reason: str) -> None:
+    def add(self, where: dict[str, Any], reason: Text) -> None:
         # all counted, the first MAX_REPORTED_PROBLEMS kept: a bad file of a million rows
         # must not fill the memory with its errors
         self.count += 1
@@ -115,7 +126,7 @@ class Problems:
                 raise TextError("validation.string_required")
             return clean(value)
         except ValueError as exc:
-            self.add(where, str(exc))
+            self.add(where, _problem(exc))
             return None
 
     def raise_if_any(self, what: Literal["word_list", "history"]) -> None:
@@ -162,8 +173,11 @@ class TransferService:
         if names not in (CSV_COLUMNS, CSV_COLUMNS_BEFORE_TAGS):
             problems.add(
                 {"line": 1},
-                f"the header must be {','.join(CSV_COLUMNS)} "
-                f"(or {','.join(CSV_COLUMNS_BEFORE_TAGS)}, the tags then naming groups)",
+                Text(
+                    "import.csv_header",
+                    columns=",".join(CSV_COLUMNS),
+                    old_columns=",".join(CSV_COLUMNS_BEFORE_TAGS),
+                ),
             )
             problems.raise_if_any("word_list")
         with_tags = names == CSV_COLUMNS
@@ -173,7 +187,10 @@ class TransferService:
             if not record or all(not cell.strip() for cell in record):
                 continue
             if len(record) != len(names):
-                problems.add({"line": line}, f"expected {len(names)} columns, found {len(record)}")
+                problems.add(
+                    {"line": line},
+                    Text("import.csv_columns", expected=len(names), found=len(record)),
+                )
                 continue
             where = {"line": line}
             record = [_uncell(cell) for cell in record]
@@ -245,7 +262,7 @@ class TransferService:
             if tag is None or tag in settings.auto_tags:
                 continue
             if tag in settings.reserved_tags:
-                problems.add(where, f"tag {tag!r} is reserved (RESERVED_TAGS)")
+                problems.add(where, Text("import.tag_reserved", tag=tag))
                 continue
             tags.append(tag)
         return list(dict.fromkeys(tags))
@@ -266,7 +283,7 @@ class TransferService:
         new = [tag for tag in tags if tag not in current]
         limit = self.context.settings.max_tags_per_word
         if tag_repo.count_manual_tags(connection, word_id) + len(new) > limit:
-            problems.add(where, f"the word would carry more than {limit} tags given by hand")
+            problems.add(where, Text("import.too_many_tags", limit=limit))
             return
         for tag in new:
             tag_repo.add_word_tag(
@@ -289,7 +306,8 @@ class TransferService:
         if group_id is None:
             if group_repo.count_groups(connection) >= settings.max_groups:
                 problems.add(
-                    where, f"group {group_name!r} would exceed {settings.max_groups} groups"
+                    where,
+                    Text("import.group_limit_named", group=group_name, limit=settings.max_groups),
                 )
                 return
             group_id = group_repo.insert_group(connection, group_name, now)
@@ -300,7 +318,7 @@ class TransferService:
         if group is not None and group["word_count"] >= settings.max_words_per_group:
             problems.add(
                 where,
-                f"group {group_name!r} already holds {settings.max_words_per_group} words",
+                Text("import.group_full", group=group_name, limit=settings.max_words_per_group),
             )
             return
         group_repo.add_word(connection, group_id, word_id, now)
@@ -394,13 +412,14 @@ class TransferService:
         version = str(head.get("format_version"))
         if version not in READABLE_VERSIONS:
             problems.add(
-                {"path": "format_version"}, f"must be one of {', '.join(READABLE_VERSIONS)}"
+                {"path": "format_version"},
+                Text("import.format_version", versions=", ".join(READABLE_VERSIONS)),
             )
         activities = self._parse_activities(head.get("study_activities", []), problems)
         words = self._parse_words(head.get("words", []), problems, with_tags=version == "1.1")
         group_names = self._parse_list(head.get("groups", []), "groups", problems)
         if sessions_kind != "start_array":
-            problems.add({"path": "study_sessions"}, "must be a list")
+            problems.add({"path": "study_sessions"}, Text("import.list"))
         problems.raise_if_any("history")
         del head
         now = self.context.now_stored()
@@ -459,14 +478,14 @@ class TransferService:
         report: HistoryImportReport,
     ) -> None:
         if group_repo.count_groups(connection) >= self.context.settings.max_groups:
-            problems.add(where, f"would exceed {self.context.settings.max_groups} groups")
+            problems.add(where, Text("import.group_limit", limit=self.context.settings.max_groups))
             return
         group_repo.insert_group(connection, name, now)
         report.groups_added += 1
 
     def _parse_list(self, value: Any, path: str, problems: Problems) -> list[str | None]:
         if not isinstance(value, list):
-            problems.add({"path": path}, "must be a list")
+            problems.add({"path": path}, Text("import.list"))
             return []
         return [
             problems.check({"path": f"{path}[{index}]"}, clean_group_name, item)
@@ -475,7 +494,7 @@ class TransferService:
 
     def _parse_activities(self, value: Any, problems: Problems) -> list[dict[str, Any]]:
         if not isinstance(value, list):
-            problems.add({"path": "study_activities"}, "must be a list")
+            problems.add({"path": "study_activities"}, Text("import.list"))
             return []
         parsed = []
         for index, item in enumerate(value):
@@ -485,12 +504,12 @@ class TransferService:
                 or not isinstance(item.get("name"), str)
                 or not (isinstance(item.get("launch_url"), str))
             ):
-                problems.add({"path": path}, "needs a name and a launch_url")
+                problems.add({"path": path}, Text("import.activity_fields"))
                 continue
             # Anything but text here reached SQLite as a list, object or 65-bit number (a 500).
             for optional in ("thumbnail_url", "description"):
                 if not isinstance(item.get(optional), str | None):
-                    problems.add({"path": f"{path}.{optional}"}, "must be a string or null")
+                    problems.add({"path": f"{path}.{optional}"}, Text("import.string_or_null"))
             parsed.append(item)
         return parsed
 
@@ -500,13 +519,13 @@ class TransferService:
         """Each word's fields, groups and tags given by hand. Before format 1.1 a word's
         `tags` were its groups."""
         if not isinstance(value, list):
-            problems.add({"path": "words"}, "must be a list")
+            problems.add({"path": "words"}, Text("import.list"))
             return []
         parsed = []
         for index, item in enumerate(value):
             path = f"words[{index}]"
             if not isinstance(item, dict):
-                problems.add({"path": path}, "must be an object")
+                problems.add({"path": path}, Text("import.object"))
                 continue
             before = problems.count
             fields = {
@@ -531,7 +550,7 @@ class TransferService:
                 if isinstance(names, list):
                     tags = self._parse_tags(names, {"path": f"{path}.tags"}, problems)
                 else:
-                    problems.add({"path": f"{path}.tags"}, "must be a list")
+                    problems.add({"path": f"{path}.tags"}, Text("import.list"))
             if problems.count == before:
                 parsed.append((fields, [group for group in groups if group is not None], tags))
         return parsed
@@ -545,33 +564,33 @@ class TransferService:
         report: HistoryImportReport,
     ) -> None:
         if not isinstance(session, dict):
-            problems.add({"path": path}, "must be an object")
+            problems.add({"path": path}, Text("import.object"))
             return
         try:
             start = _parse_time(session.get("date"))
         except ValueError as exc:
-            problems.add({"path": f"{path}.date"}, str(exc))
+            problems.add({"path": f"{path}.date"}, _problem(exc))
             return
         latest_allowed = self.context.now() + CLOCK_SKEW
         if start > latest_allowed:
-            problems.add({"path": f"{path}.date"}, "starts in the future")
+            problems.add({"path": f"{path}.date"}, Text("import.session_in_future"))
             return
         group_id = None
         if isinstance(session.get("group"), str):
             group_id = group_repo.find_group_id(connection, session["group"])
         if group_id is None:
-            problems.add({"path": f"{path}.group"}, "names no group in the file or the database")
+            problems.add({"path": f"{path}.group"}, Text("import.unknown_group"))
         activity_id = None
         if isinstance(session.get("study_activity"), str):
             activity_id = transfer_repo.activity_id_by_name(connection, session["study_activity"])
         if activity_id is None:
             problems.add(
                 {"path": f"{path}.study_activity"},
-                "names no study activity in the file or the database",
+                Text("import.unknown_activity"),
             )
         entries = session.get("words")
         if not isinstance(entries, list):
-            problems.add({"path": f"{path}.words"}, "must be a list")
+            problems.add({"path": f"{path}.words"}, Text("import.list"))
             return
         answers = [
             self._parse_answer(connection, entry, f"{path}.words[{index}]", start, problems)
@@ -645,14 +664,14 @@ class TransferService:
             try:
                 moment = _parse_time(session[name])
             except ValueError as exc:
-                problems.add({"path": f"{path}.{name}"}, str(exc))
+                problems.add({"path": f"{path}.{name}"}, _problem(exc))
                 continue
             if moment < start:
-                problems.add({"path": f"{path}.{name}"}, "is before its session started")
+                problems.add({"path": f"{path}.{name}"}, Text("import.before_start"))
                 continue
             times[name] = to_stored(moment)
         if "paused_at" in times and "completed_at" in times:
-            problems.add({"path": f"{path}.paused_at"}, "a completed session is not paused")
+            problems.add({"path": f"{path}.paused_at"}, Text("import.paused_and_completed"))
         return times if problems.count == before else None
 
     @staticmethod
@@ -662,23 +681,23 @@ class TransferService:
         """A session's breaks (pauses, docs/study-apps.md): [{start, end}], none before the
         session's start, each ending no earlier than it starts; None when any is refused."""
         if not isinstance(value, list):
-            problems.add({"path": path}, "must be a list")
+            problems.add({"path": path}, Text("import.list"))
             return None
         before = problems.count
         breaks = []
         for index, item in enumerate(value):
             where = f"{path}[{index}]"
             if not isinstance(item, dict):
-                problems.add({"path": where}, "must be an object with start and end")
+                problems.add({"path": where}, Text("import.break_object"))
                 continue
             try:
                 begin = _parse_time(item.get("start"))
                 end = _parse_time(item.get("end"))
             except ValueError as exc:
-                problems.add({"path": where}, str(exc))
+                problems.add({"path": where}, _problem(exc))
                 continue
             if begin < start or end < begin:
-                problems.add({"path": where}, "must lie after the session's start, end >= start")
+                problems.add({"path": where}, Text("import.break_order"))
                 continue
             breaks.append((begin, end))
         return breaks if problems.count == before else None
@@ -704,24 +723,26 @@ class TransferService:
         for index, (word_id, _correct, _duration, moment, _grade, _response) in enumerate(answers):
             where = {"path": f"{path}.words[{index}].reviewed_at"}
             if moment < start:
-                problems.add(where, "is before its session started")
+                problems.add(where, Text("import.before_start"))
             elif moment > latest_allowed:
-                problems.add(where, "is in the future")
+                problems.add(where, Text("import.in_future"))
             elif moment < previous:
-                problems.add(where, "is out of time order within its session")
+                problems.add(where, Text("import.out_of_order"))
             elif moment - previous - _overlap(breaks, previous, moment) > idle:
                 problems.add(
                     where,
-                    f"comes after the session had expired ({settings.session_timeout_minutes} "
-                    "minutes idle)",
+                    Text("import.after_expiry", minutes=settings.session_timeout_minutes),
                 )
             previous = max(previous, moment)
             distinct.add(word_id)
         if len(distinct) > settings.max_words_per_session:
             problems.add(
                 {"path": f"{path}.words"},
-                f"covers {len(distinct)} distinct words; a session covers at most "
-                f"{settings.max_words_per_session}",
+                Text(
+                    "import.too_many_words",
+                    count=len(distinct),
+                    limit=settings.max_words_per_session,
+                ),
             )
         return problems.count == before
 
@@ -734,24 +755,24 @@ class TransferService:
         problems: Problems,
     ) -> ParsedAnswer | None:
         if not isinstance(entry, dict):
-            problems.add({"path": path}, "must be an object")
+            problems.add({"path": path}, Text("import.object"))
             return None
         word_id = self._find_word(connection, entry, path, problems)
         result = entry.get("result")
         if not isinstance(result, str) or result not in RESULTS:  # a list is unhashable
             result = None
-            problems.add({"path": f"{path}.result"}, "must be 'correct' or 'wrong'")
+            problems.add({"path": f"{path}.result"}, Text("import.result"))
         grade_text = entry.get("grade")
         grade: int | None = None
         if grade_text is not None:
             if not isinstance(grade_text, str) or grade_text not in GRADES:
-                problems.add({"path": f"{path}.grade"}, "must be again, hard, good, easy or null")
+                problems.add({"path": f"{path}.grade"}, Text("import.grade"))
                 return None
             grade = GRADES[grade_text]
             if result in RESULTS and RESULTS[result] != (grade > 1):
                 problems.add(
                     {"path": f"{path}.grade"},
-                    f"{grade_text!r} contradicts result {result!r} (a wrong answer is 'again')",
+                    Text("import.grade_contradicts", grade=grade_text, result=result),
                 )
                 return None
         response = entry.get("response")
@@ -759,7 +780,9 @@ class TransferService:
             try:
                 response = clean_response(response)
             except ValueError as exc:
-                problems.add({"path": f"{path}.response"}, f"{exc}, or null")
+                problems.add(
+                    {"path": f"{path}.response"}, Text("import.or_null", problem=_problem(exc))
+                )
                 return None
         spent = entry.get("time_spent")
         if spent is not None and (
@@ -767,14 +790,14 @@ class TransferService:
             or not isinstance(spent, int | float)
             or not 0 <= spent <= 86_400
         ):
-            problems.add({"path": f"{path}.time_spent"}, "must be seconds from 0 to 86400, or null")
+            problems.add({"path": f"{path}.time_spent"}, Text("import.time_spent"))
             spent = None
         moment = start
         if entry.get("reviewed_at") is not None:
             try:
                 moment = _parse_time(entry["reviewed_at"])
             except ValueError as exc:
-                problems.add({"path": f"{path}.reviewed_at"}, str(exc))
+                problems.add({"path": f"{path}.reviewed_at"}, _problem(exc))
                 return None
         if word_id is None or result not in RESULTS:
             return None
@@ -786,7 +809,7 @@ class TransferService:
     ) -> int | None:
         japanese = entry.get("japanese")
         if not isinstance(japanese, str):
-            problems.add({"path": f"{path}.japanese"}, "must be a string")
+            problems.add({"path": f"{path}.japanese"}, Text("validation.string_required"))
             return None
         english = entry.get("english")
         if isinstance(english, str):
@@ -798,12 +821,15 @@ class TransferService:
                     connection, japanese, english
                 )
             if word_id is None:
-                problems.add({"path": path}, f"no word {japanese!r} meaning {english!r}")
+                problems.add(
+                    {"path": path},
+                    Text("import.no_word_meaning", japanese=japanese, english=english),
+                )
             return word_id
         candidates = transfer_repo.word_ids_by_japanese(connection, japanese)
         if len(candidates) != 1:
-            reason = "no such word" if not candidates else "several words match; give english"
-            problems.add({"path": f"{path}.japanese"}, f"{japanese!r}: {reason}")
+            reason = "import.no_such_word" if not candidates else "import.ambiguous_word"
+            problems.add({"path": f"{path}.japanese"}, Text(reason, japanese=japanese))
             return None
         return candidates[0]
 

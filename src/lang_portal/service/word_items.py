@@ -13,6 +13,8 @@ import orjson
 
 from lang_portal.models.words import WordItem, WordWithParts
 from lang_portal.repository import tags as tag_repo
+from lang_portal.repository import words as word_repo
+from lang_portal.service.difficulty import history_of, word_difficulty
 
 
 def _word_fields(row: sqlite3.Row) -> tuple[int, str, str, str, int, int]:
@@ -26,18 +28,37 @@ def _word_fields(row: sqlite3.Row) -> tuple[int, str, str, str, int, int]:
     )
 
 
+def difficulties(connection: sqlite3.Connection, word_ids: list[int]) -> dict[int, float]:
+    """Each word's difficulty score as GET /words/:id shows it: one query by key for a page
+    (the word's counters and its card), whatever the list's own row holds (a session's list
+    carries the session's counts)."""
+    return {
+        int(row["id"]): round(
+            word_difficulty(row["japanese"], history_of(row, row["fsrs_difficulty"])).score, 4
+        )
+        for row in word_repo.difficulty_inputs(connection, word_ids)
+    }
+
+
 def word_items(connection: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[WordItem]:
-    """The rows as results with their tags: one more query for the whole page."""
-    tags = tag_repo.tags_of_words(connection, [row["id"] for row in rows])
-    return [WordItem(*_word_fields(row), tags[row["id"]]) for row in rows]
+    """The rows as results with their tags and difficulty: two more queries for the whole
+    page."""
+    ids = [row["id"] for row in rows]
+    tags = tag_repo.tags_of_words(connection, ids)
+    scores = difficulties(connection, ids)
+    return [WordItem(*_word_fields(row), tags[row["id"]], scores[row["id"]]) for row in rows]
 
 
 def words_with_parts(
     connection: sqlite3.Connection, rows: list[sqlite3.Row]
 ) -> list[WordWithParts]:
-    tags = tag_repo.tags_of_words(connection, [row["id"] for row in rows])
+    ids = [row["id"] for row in rows]
+    tags = tag_repo.tags_of_words(connection, ids)
+    scores = difficulties(connection, ids)
     return [
-        WordWithParts(*_word_fields(row), tags[row["id"]], parse_parts(row["parts"]))
+        WordWithParts(
+            *_word_fields(row), tags[row["id"]], scores[row["id"]], parse_parts(row["parts"])
+        )
         for row in rows
     ]
 
