@@ -167,7 +167,7 @@ async def measure(work: Path, count: int, source: Path) -> None:
         answers.AnswerPipeline.record = timed("the pipeline", answers.AnswerPipeline.record)  # type: ignore[method-assign]
         Database.write_grouped = timed("the write (pipeline + COMMIT)", Database.write_grouped)  # type: ignore[method-assign]
         plan = []
-        for index in range(max(1, -(-count * 11 // 10) // 50)):
+        for index in range(max(1, -(-(count + count // 10) // 50))):
             group_id = groups[index % len(groups)]
             body = f'{{"group_id": {group_id}, "study_activity_id": 1}}'.encode()
             status, raw = await call(app, "POST", "/api/v1/study_sessions", body)
