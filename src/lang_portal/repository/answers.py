@@ -48,10 +48,10 @@ DERIVED_TABLES = (
 def word_for_answer(
     connection: sqlite3.Connection, word_id: int, session_id: int
 ) -> sqlite3.Row | None:
-    """The word's card (its columns NULL before the first answer) and whether the session
-    already has the word, in one lookup; None when the word does not exist."""
+    """The word's text, its card (its columns NULL before the first answer) and whether the
+    session already has the word, in one lookup; None when the word does not exist."""
     row: sqlite3.Row | None = connection.execute(
-        f"SELECT w.id, {_CARD_SELECT}, "
+        f"SELECT w.id, w.japanese, w.english, {_CARD_SELECT}, "
         "EXISTS (SELECT 1 FROM study_session_words AS sw "
         "        WHERE sw.study_session_id = ? AND sw.word_id = w.id) AS in_session "
         "FROM words AS w LEFT JOIN srs_cards AS c ON c.word_id = w.id WHERE w.id = ?",
@@ -61,10 +61,14 @@ def word_for_answer(
 
 
 def session_for_answer(connection: sqlite3.Connection, session_id: int) -> sqlite3.Row | None:
+    """The session, with the number of distinct words it has (the per-session word limit),
+    in one lookup: at most that limit's index entries counted."""
     row: sqlite3.Row | None = connection.execute(
-        "SELECT id, group_id, study_activity_id, created_at, ended_at, registration, "
-        "review_items_count, lifecycle, resumed_at "
-        "FROM study_sessions WHERE id = ?",
+        "SELECT s.id, s.group_id, s.study_activity_id, s.created_at, s.ended_at, "
+        "s.registration, s.review_items_count, s.lifecycle, s.resumed_at, "
+        "(SELECT count(*) FROM study_session_words AS sw WHERE sw.study_session_id = s.id) "
+        "AS distinct_words "
+        "FROM study_sessions AS s WHERE s.id = ?",
         (session_id,),
     ).fetchone()
     return row

@@ -1,20 +1,8 @@
-"""What the xAPI door reads of the portal's data to turn answers into statements and back."""
+"""What the xAPI door reads of the portal's data to turn statements into answers."""
 
 from __future__ import annotations
 
 import sqlite3
-
-
-def answer_context(
-    connection: sqlite3.Connection, session_id: int, word_id: int
-) -> sqlite3.Row | None:
-    """The session's registration, group and activity, and the word's text, in one lookup."""
-    row: sqlite3.Row | None = connection.execute(
-        "SELECT s.registration, s.group_id, s.study_activity_id, w.japanese, w.english "
-        "FROM study_sessions AS s, words AS w WHERE s.id = ? AND w.id = ?",
-        (session_id, word_id),
-    ).fetchone()
-    return row
 
 
 def session_id_by_registration(connection: sqlite3.Connection, registration: str) -> int | None:

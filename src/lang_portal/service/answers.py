@@ -30,7 +30,6 @@ from lang_portal.clock import from_stored, to_stored
 from lang_portal.errors import BusinessRuleError, NotFoundError, ValidationFailedError
 from lang_portal.i18n import Text
 from lang_portal.repository import answers as answer_repo
-from lang_portal.repository import sessions as session_repo
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.evaluation import Evaluation
 from lang_portal.service.lifecycle import Timeouts, require_answerable, session_status
@@ -71,6 +70,18 @@ class RecordedAnswer:
     source: str
     grade: int | None = None
     response: str | None = None
+
+
+@dataclass(frozen=True)
+class AnswerSetting:
+    """What the pipeline read of a recorded answer's session and word (the rows it checked),
+    handed to the statement writer so that it need not read them again."""
+
+    registration: str | None
+    group_id: int
+    study_activity_id: int
+    japanese: str
+    english: str | None
 
 
 GRADES = {"again": 1, "hard": 2, "good": 3, "easy": 4}
@@ -472,7 +483,9 @@ def request_digest(answers: Sequence[Answer]) -> str:
     return hashlib.sha256(orjson.dumps(payload)).hexdigest()
 
 
-StatementWriter = Callable[[sqlite3.Connection, Sequence["RecordedAnswer"]], None]
+StatementWriter = Callable[
+    [sqlite3.Connection, Sequence[tuple["RecordedAnswer", "AnswerSetting"]]], None
+]
 
 
 class AnswerPipeline:
@@ -506,7 +519,9 @@ class AnswerPipeline:
         sessions: dict[int, sqlite3.Row] = {}
         distinct: dict[int, int] = {}
         in_session: set[tuple[int, int]] = set()
+        texts: dict[int, tuple[str, str | None]] = {}
         recorded: list[RecordedAnswer] = []
+        settings: list[AnswerSetting] = []
         limit = self.context.settings.max_words_per_session
         for answer in answers:
             session = sessions.get(answer.session_id)
@@ -523,13 +538,12 @@ class AnswerPipeline:
                     raise NotFoundError.of("word", answer.word_id)
                 if answer.word_id not in derivation.memories:
                     derivation.memories[answer.word_id] = Memory.from_row(word, answer.word_id)
+                    texts[answer.word_id] = (word["japanese"], word["english"])
                 if word["in_session"]:
                     in_session.add(pair)
             if pair not in in_session:
                 if answer.session_id not in distinct:
-                    distinct[answer.session_id] = session_repo.count_session_words(
-                        connection, answer.session_id
-                    )
+                    distinct[answer.session_id] = session["distinct_words"]
                 if distinct[answer.session_id] >= limit:
                     raise BusinessRuleError(
                         "errors.business.max_words_per_session",
@@ -571,9 +585,23 @@ class AnswerPipeline:
                     response=answer.response,
                 )
             )
+            japanese, english = texts[answer.word_id]
+            settings.append(
+                AnswerSetting(
+                    registration=session["registration"],
+                    group_id=session["group_id"],
+                    study_activity_id=session["study_activity_id"],
+                    japanese=japanese,
+                    english=english,
+                )
+            )
         derivation.flush(connection)
         # xAPI: the statement of every answer whose source is not "xapi" is written here.
-        from_elsewhere = [item for item in recorded if item.source != "xapi"]
+        from_elsewhere = [
+            (item, setting)
+            for item, setting in zip(recorded, settings, strict=True)
+            if item.source != "xapi"
+        ]
         if from_elsewhere and self.statement_writer is not None:
             self.statement_writer(connection, from_elsewhere)
         return recorded

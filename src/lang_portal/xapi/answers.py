@@ -34,7 +34,7 @@ from lang_portal.errors import BusinessRuleError
 from lang_portal.models.validation import clean_response
 from lang_portal.repository import sessions as session_repo
 from lang_portal.repository import xapi_answers as repo
-from lang_portal.service.answers import Answer, AnswerPipeline, RecordedAnswer
+from lang_portal.service.answers import Answer, AnswerPipeline, AnswerSetting, RecordedAnswer
 from lang_portal.service.context import ServiceContext
 from lang_portal.service.lifecycle import Action, Timeouts, check_transition, session_status
 from lang_portal.service.study import apply_transition
@@ -109,19 +109,17 @@ class AnswerDoor:
 
     # -- portal answer -> statement -----------------------------------------------------------
 
-    def statement_for(
-        self, connection: sqlite3.Connection, answer: RecordedAnswer
-    ) -> dict[str, Any]:
-        found = repo.answer_context(connection, answer.session_id, answer.word_id)
-        assert found is not None  # the pipeline has just checked both exist
+    def statement_for(self, answer: RecordedAnswer, setting: AnswerSetting) -> dict[str, Any]:
+        """The statement of a portal answer, from what the pipeline read of its session and
+        word while checking them (nothing is read again)."""
         result: dict[str, Any] = {"success": answer.correct}
         if answer.response is not None:
             result["response"] = answer.response
         if answer.duration_ms is not None:
             result["duration"] = duration_iso(answer.duration_ms)
-        name = {"ja": found["japanese"]}
-        if found["english"]:
-            name["en"] = found["english"]
+        name = {"ja": setting.japanese}
+        if setting.english:
+            name["en"] = setting.english
         return {
             "id": str(uuid.uuid4()),
             "actor": self.iris.learner(),
@@ -133,16 +131,16 @@ class AnswerDoor:
             },
             "result": result,
             "context": {
-                "registration": found["registration"],
+                "registration": setting.registration,
                 "platform": "lang-portal",
                 "contextActivities": {
                     "grouping": [
-                        {"objectType": "Activity", "id": self.iris.group(found["group_id"])}
+                        {"objectType": "Activity", "id": self.iris.group(setting.group_id)}
                     ],
                     "other": [
                         {
                             "objectType": "Activity",
-                            "id": self.iris.study_activity(found["study_activity_id"]),
+                            "id": self.iris.study_activity(setting.study_activity_id),
                         }
                     ],
                 },
@@ -153,15 +151,17 @@ class AnswerDoor:
         }
 
     def write_answer_statements(
-        self, connection: sqlite3.Connection, answers: Sequence[RecordedAnswer]
+        self,
+        connection: sqlite3.Connection,
+        answers: Sequence[tuple[RecordedAnswer, AnswerSetting]],
     ) -> None:
         prepared = []
-        for answer in answers:
-            statement = self.statement_for(connection, answer)
+        for answer, setting in answers:
+            statement = self.statement_for(answer, setting)
             prepared.append(
                 PreparedStatement(statement, statement["id"], review_id=answer.review_id)
             )
-        self.store.write_prepared(connection, prepared, {})
+        self.store.write_minted(connection, prepared)
 
     def write_lifecycle_statement(
         self, connection: sqlite3.Connection, session: sqlite3.Row, action: Action, now: datetime
@@ -189,7 +189,7 @@ class AnswerDoor:
             "authority": self.iris.portal_authority(),
             "version": "1.0.0",
         }
-        self.store.write_prepared(connection, [PreparedStatement(statement, statement_id)], {})
+        self.store.write_minted(connection, [PreparedStatement(statement, statement_id)])
 
     def _apply_lifecycle(
         self, connection: sqlite3.Connection, statement: Mapping[str, Any]

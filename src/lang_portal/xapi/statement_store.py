@@ -163,6 +163,25 @@ class StatementStore:
             repo.insert_attachment(
                 connection, attachment.sha2, attachment.content_type, attachment.content
             )
+        self._write_fresh(connection, fresh, stored, minted=False)
+
+    def write_minted(self, connection: Any, prepared: Sequence[PreparedStatement]) -> None:
+        """The statements the portal itself makes (its answers, its sessions' transitions),
+        inside the caller's write transaction: `write_prepared` less the checks that cannot
+        apply to them. Each has an id just drawn at random (uuid4), so no stored statement has
+        it, voids it or refers to it; none voids or refers to another statement, and none has
+        attachments or is an answer still to record (the pipeline made it from one)."""
+        if prepared:
+            self._write_fresh(connection, prepared, self._stored_now(connection), minted=True)
+
+    def _write_fresh(
+        self,
+        connection: Any,
+        fresh: Sequence[PreparedStatement],
+        stored: str,
+        *,
+        minted: bool,
+    ) -> None:
         terms = [parts.filter_terms(item.statement) for item in fresh]
         # each filter value looked up (or made) once for the whole batch
         term_ids = repo.term_ids(
@@ -175,13 +194,16 @@ class StatementStore:
             statement.setdefault("timestamp", stored)
             # a voiding statement that came first voids this one on arrival: then it is no
             # answer to record either
-            voided = not parts.is_voiding(statement) and repo.is_voided_by_existing(
-                connection, item.id
+            voided = (
+                not minted
+                and not parts.is_voiding(statement)
+                and repo.is_voided_by_existing(connection, item.id)
             )
-            if item.review_id is None and self.answer_door is not None and not voided:
-                item.review_id = self.answer_door.record_statement(connection, statement)
+            door = None if minted else self.answer_door
+            if item.review_id is None and door is not None and not voided:
+                item.review_id = door.record_statement(connection, statement)
             rows = [(term_ids[(kind, value)], broad) for kind, value, broad in item_terms]
-            self._insert(connection, item, voided, rows)
+            self._insert(connection, item, voided, rows, minted=minted)
             for activity_id, definition in parts.activity_definitions(statement):
                 definitions[activity_id] = parts.merge_definition(
                     definitions.get(activity_id, {}), definition
@@ -207,6 +229,8 @@ class StatementStore:
         item: PreparedStatement,
         voided: bool,
         term_rows: Sequence[tuple[int, int]],
+        *,
+        minted: bool = False,
     ) -> None:
         statement = item.statement
         voiding = parts.is_voiding(statement)
@@ -236,7 +260,8 @@ class StatementStore:
                     if target.review_id is not None and self.answer_door is not None:
                         self.answer_door.retract_review(connection, target.review_id)
         repo.insert_index_rows(connection, rows)
-        self._propagate_to_referrers(connection, item.id, [(t, b) for t, b, _ in rows])
+        if not minted:  # no statement can name an id drawn just now
+            self._propagate_to_referrers(connection, item.id, [(t, b) for t, b, _ in rows])
 
     @staticmethod
     def _is_voiding_row(target: repo.StoredStatement) -> bool:
