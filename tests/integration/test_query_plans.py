@@ -229,11 +229,9 @@ def test_the_path_figures_read_the_levels_counters(connection: sqlite3.Connectio
     ]
 
 
-def test_an_answer_touches_single_rows_in_few_statements(
-    services: Services, clock: FixedClock
-) -> None:
-    """The answer pipeline's statements for one answer: each finds its rows by key, and there
-    are few of them (the first answer of a word in a session, and a later answer a day on)."""
+def _a_later_answer_traced(services: Services, clock: FixedClock) -> list[tuple[str, list[str]]]:
+    """Every statement the answer pipeline runs for a word's answer in a new session two days
+    after its first, each with its query plan."""
     session_id = services.study.create_session(1, 1).id
     services.study.record_review(session_id, 1, True)
     clock.advance(days=2)
@@ -245,9 +243,18 @@ def test_an_answer_touches_single_rows_in_few_statements(
             services.answers.record(connection, [Answer(session_id, 1, False, 900)])
         finally:
             connection.set_trace_callback(None)
-        for sql in seen:
-            for step in plan(connection, sql):
-                assert not step.startswith("SCAN"), (sql, step)
+        return [(sql, plan(connection, sql)) for sql in seen]
+
+
+def test_an_answer_touches_single_rows_in_few_statements(
+    services: Services, clock: FixedClock
+) -> None:
+    """The answer pipeline's statements for one answer: each finds its rows by key, and there
+    are few of them (the first answer of a word in a session, and a later answer a day on)."""
+    traced = _a_later_answer_traced(services, clock)
+    for sql, steps in traced:
+        for step in steps:
+            assert not step.startswith("SCAN"), (sql, step)
     # the FSRS parameters in use, session (with its count of distinct words), word (its text
     # and card), the review row, word, session, session words, day, day's words, curve by
     # times seen, curve by gap, activity, evaluation bins and histogram, card (15); and the
@@ -258,7 +265,7 @@ def test_an_answer_touches_single_rows_in_few_statements(
     # first review). The tag figures' triggers (migration 0013) add 9: the word's counters and
     # its card's difficulty copied to the rows of its one tag, and that tag's figures moved by
     # each (each an update by key).
-    assert len(seen) == 29, seen
+    assert len(traced) == 29, [sql for sql, _ in traced]
 
 
 def test_a_portal_answer_with_its_statement_touches_single_rows_in_few_statements(
@@ -267,33 +274,21 @@ def test_a_portal_answer_with_its_statement_touches_single_rows_in_few_statement
     """The whole write of a portal answer as served (the xAPI door attached, as the app
     attaches it): the pipeline's statements above plus its xAPI statement's, each by key."""
     build_xapi_app(services)
-    session_id = services.study.create_session(1, 1).id
-    services.study.record_review(session_id, 1, True)
-    clock.advance(days=2)
-    session_id = services.study.create_session(1, 1).id
-    seen: list[str] = []
-    with services.context.db.write() as connection:
-        connection.set_trace_callback(seen.append)
-        try:
-            services.answers.record(connection, [Answer(session_id, 1, False, 900)])
-        finally:
-            connection.set_trace_callback(None)
-        for sql in seen:
-            for step in plan(connection, sql):
-                # the last statement stored is one step back along the rowid b-tree; a
-                # multi-row INSERT "scans" its own VALUES
-                allowed = sql.endswith("ORDER BY seq DESC LIMIT 1") or step.endswith(
-                    "CONSTANT ROWS"
-                )
-                assert not step.startswith("SCAN") or allowed, (sql, step)
+    traced = _a_later_answer_traced(services, clock)
+    for sql, steps in traced:
+        for step in steps:
+            # the last statement stored is one step back along the rowid b-tree; a
+            # multi-row INSERT "scans" its own VALUES
+            allowed = sql.endswith("ORDER BY seq DESC LIMIT 1") or step.endswith("CONSTANT ROWS")
+            assert not step.startswith("SCAN") or allowed, (sql, step)
     # The pipeline's 29 (the test above), then the statement's: the last `stored` (it never
     # goes back), the filter values' ids in one lookup, the one value new to this session
     # (its registration), the statement, its filter index rows in one INSERT, the word
     # activity's canonical definition. The session and the word are not read again: the
     # pipeline hands over what it read.
-    xapi = [sql for sql in seen if "xapi_" in sql]
+    xapi = [sql for sql, _ in traced if "xapi_" in sql]
     assert len(xapi) == 6, xapi
-    assert len(seen) == 35, seen
+    assert len(traced) == 35, [sql for sql, _ in traced]
 
 
 def test_a_sessions_result_reads_its_own_answers_by_index(
