@@ -94,11 +94,12 @@ def test_a_level_completes_only_after_its_review_interval(
     assert set(new_word_ids(api)[:5]) == set(VERBS)
 
 
-def test_a_levels_difficulty_holds_the_target_of_its_new_words(
+def test_a_levels_difficulty_is_the_target_of_its_new_words_before_any_answer(
     api: MountClient, settings: Settings
 ) -> None:
-    """Before any answer the learner's target is the initial one (0.2); Basics keeps the
-    target of its words within one step (0.1) of 0.9, Verbs takes the learner's."""
+    """Before any answer the learner's target is the initial one (0.2); Basics' new words are
+    ranked by its declared difficulty (0.9) instead, Verbs (none declared) by the learner's;
+    after an answer both follow the learner's adjusted target."""
     scores = {i: api.get(f"/words/{i}").data["difficulty"]["score"] for i in BASICS + VERBS}
     queue = api.get("/review_queue", params={"limit": 20}).data
     assert queue["adjustment"]["current_level"] == settings.srs_initial_difficulty
@@ -107,8 +108,20 @@ def test_a_levels_difficulty_holds_the_target_of_its_new_words(
     def closest_to(target: float, words: list[int]) -> list[int]:
         return sorted(words, key=lambda i: (abs(scores[i] - target), i))
 
-    band_low = DIFFICULTY - settings.srs_adjust_step
-    assert ids[:5] == closest_to(band_low, BASICS)
-    # the band changes the order: the learner's own target would have ranked them otherwise
-    assert closest_to(band_low, BASICS) != closest_to(settings.srs_initial_difficulty, BASICS)
+    assert ids[:5] == closest_to(DIFFICULTY, BASICS)
+    # the level's difficulty changes the order: the learner's target would have ranked otherwise
+    assert closest_to(DIFFICULTY, BASICS) != closest_to(settings.srs_initial_difficulty, BASICS)
     assert ids[5:] == closest_to(settings.srs_initial_difficulty, VERBS)
+
+    session = api.post("/study_sessions", json={"group_id": 1, "study_activity_id": 1}).data
+    first = ids[0]
+    answered = api.post(
+        f"/study_sessions/{session['id']}/words/{first}/review", json={"correct": True}
+    )
+    assert answered.status == 201, answered.error
+    queue = api.get("/review_queue", params={"limit": 20}).data
+    target = queue["adjustment"]["current_level"]
+    assert queue["adjustment"]["answers"] == 1
+    later = [item["word_id"] for item in queue["items"] if item["kind"] == "new"]
+    basics_left = [i for i in BASICS if i != first]
+    assert later[: len(basics_left)] == closest_to(target, basics_left)

@@ -23,7 +23,6 @@ schemathesis = pytest.importorskip("schemathesis")
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis.errors import Unsatisfiable  # noqa: E402
-from hypothesis.strategies._internal import regex as hypothesis_regex  # noqa: E402
 from schemathesis import GenerationMode  # noqa: E402
 from schemathesis.python import asgi  # noqa: E402
 from schemathesis.specs.openapi.checks import (  # noqa: E402
@@ -39,6 +38,7 @@ from tests.conftest import FIXTURE_SEEDS  # noqa: E402
 from tests.helpers import migrated_services  # noqa: E402
 from tests.reliability.envelopes import envelope_problem, route_mounts  # noqa: E402
 from tests.reliability.figures import record_figure  # noqa: E402
+from tests.reliability.regex_once import install  # noqa: E402
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 CHECKS = [
@@ -121,30 +121,10 @@ def _describe(label: str, exc: BaseException) -> str:
 
 
 @pytest.fixture
-def regex_strategies_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """One regex strategy for each pattern, flags and alphabet, however often it is asked for.
-
-    hypothesis builds a regex strategy by adding each character of each range in its classes one
-    at a time, and the document's text patterns name every printable code point: a build takes
-    over a second. schemathesis asks again for every operation and mode (and hypothesis builds
-    twice when the alphabet is itself lazy), so building each once takes minutes off this test.
-    A strategy is immutable, and an alphabet's repr is the call that made it: the same key draws
-    the same values. Without hypothesis's internal builder (another version) it is just slower.
-    """
-    if not hasattr(hypothesis_regex, "regex_strategy"):
-        return
-    build = hypothesis_regex.regex_strategy
-    built: dict[tuple[Any, ...], Any] = {}
-
-    def regex_strategy(regex: Any, fullmatch: bool, *, alphabet: Any, **options: Any) -> Any:
-        pattern, flags = getattr(regex, "pattern", regex), getattr(regex, "flags", 0)
-        key = (type(pattern), pattern, flags, fullmatch, type(alphabet), repr(alphabet))
-        key += tuple(sorted(options.items()))
-        if key not in built:
-            built[key] = build(regex, fullmatch, alphabet=alphabet, **options)
-        return built[key]
-
-    monkeypatch.setattr(hypothesis_regex, "regex_strategy", regex_strategy)
+def regex_strategies_built_once() -> Iterator[None]:
+    undo = install()  # minutes of this test went on building the same regex strategies
+    yield
+    undo()
 
 
 @pytest.mark.usefixtures("regex_strategies_built_once")

@@ -53,6 +53,7 @@ def test_schemathesis_with_every_check_finds_no_failure(tmp_path: Path) -> None:
                 "--no-color",
             ],
             cwd=PROJECT_ROOT,  # where schemathesis.toml is
+            env={**os.environ, "SCHEMATHESIS_HOOKS": "tests.reliability.schemathesis_hooks"},
             capture_output=True,
             text=True,
             timeout=900,

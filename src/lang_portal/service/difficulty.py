@@ -321,13 +321,15 @@ def adjustment(rule: AdjustmentRule, recent: Iterable[RecentAnswer]) -> Adjustme
     )
 
 
-def level_target(target: float, level_difficulty: float | None, step: float) -> float:
-    """The target for a new word of a level: the learner's, held within one adjustment step of
-    the level's declared difficulty (the band a school expects its new words in); the
-    learner's own off the path or when the level declares none."""
-    if level_difficulty is None:
+def level_target(target: float, level_difficulty: float | None, answered: bool) -> float:
+    """The target for a new word of a level: before the learner's first answer, the level's
+    declared difficulty (where a school expects a new learner of the level to start); after,
+    the learner's adjusted target, which starts from the words that start brought in and then
+    follows the learner's success rate freely. Holding it near the level would keep a strong
+    learner's rate above the band (tests/integration/test_difficulty_simulation.py)."""
+    if level_difficulty is None or answered:
         return target
-    return min(level_difficulty + step, max(level_difficulty - step, target))
+    return level_difficulty
 
 
 # -- the review queue's recommendation score (the spec's "Word Recommendation Engine") -------

@@ -226,7 +226,7 @@ class SrsService:
                 connection, window, group_id, first_level=current_level_position(connection, now)
             )
             items += self._new_items(
-                candidates, new_limit, target.current_level, target.adjustment_factor, now
+                candidates, new_limit, target.current_level, target.answers > 0, now
             )
         return ReviewQueue(
             group_id=group_id,
@@ -288,14 +288,14 @@ class SrsService:
         candidates: list[sqlite3.Row],
         count: int,
         target: float,
-        step: float,
+        answered: bool,
         now: datetime,
     ) -> list[QueueItem]:
         """`count` of the candidates, which come in learning-path order: level by level as the
         path gives them (the current level first), and within a level the closest to the target
         difficulty first, ties in the path's order. The target moves which words of a level
-        come first, never a later level's words ahead of the current one's; a level that
-        declares a difficulty keeps the target of its words within `step` of it."""
+        come first, never a later level's words ahead of the current one's; before the first
+        answer a level that declares a difficulty is its own target."""
         levels: dict[int | None, int] = {}
         ranked = sorted(
             (
@@ -303,7 +303,7 @@ class SrsService:
                     levels.setdefault(row["level_position"], len(levels)),
                     abs(
                         prior_difficulty(row["japanese"])
-                        - level_target(target, row["level_difficulty"], step)
+                        - level_target(target, row["level_difficulty"], answered)
                     ),
                     position,
                     row,
@@ -316,7 +316,7 @@ class SrsService:
         items = []
         for _, _, _, row in ranked[:count]:
             difficulty = prior_difficulty(row["japanese"])
-            target_here = level_target(target, row["level_difficulty"], step)
+            target_here = level_target(target, row["level_difficulty"], answered)
             items.append(
                 QueueItem(
                     word_id=row["word_id"],
