@@ -13,6 +13,7 @@ from lang_portal.service.difficulty import (
     WordHistory,
     adjustment,
     due_reason,
+    level_target,
     new_score,
     prior_factors,
     recommendation_score,
@@ -186,6 +187,14 @@ def test_the_target_is_bounded_and_monotone_in_the_success_rate(
             better[index] = RecentAnswer(True, answer.difficulty, answer.first)
             assert adjustment(RULE, better).current_level >= found.current_level - 1e-12
             break
+
+
+def test_a_levels_difficulty_is_the_target_only_before_the_first_answer() -> None:
+    assert level_target(0.2, 0.6, answered=False) == 0.6
+    assert level_target(0.2, None, answered=False) == 0.2
+    # after answers the learner's own target, however far it is from the level's
+    assert level_target(0.9, 0.25, answered=True) == 0.9
+    assert level_target(0.05, 0.25, answered=True) == 0.05
 
 
 def test_reasons_and_scores() -> None:
