@@ -19,19 +19,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from scratch import migrated_scratch
+
 from lang_portal.repository import levels as level_repo
 from lang_portal.repository import srs as srs_repo
-from lang_portal.settings import MIGRATIONS_DIR
 
 STAMP = "2026-01-01T00:00:00.000000Z"
 
 
 def build(path: Path, words: int, rng: random.Random) -> sqlite3.Connection:
-    connection = sqlite3.connect(path)
-    connection.row_factory = sqlite3.Row
-    connection.execute("PRAGMA foreign_keys = ON")
-    for migration in sorted(MIGRATIONS_DIR.glob("*.sql")):
-        connection.executescript(migration.read_text(encoding="utf-8"))
+    connection = migrated_scratch(path)
     connection.executemany(
         "INSERT INTO groups (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
         [(g, f"group {g}", STAMP, STAMP) for g in range(1, 201)],

@@ -29,11 +29,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from scratch import migrated_scratch
+
 from lang_portal.models.common import PageRequest
 from lang_portal.repository import tags as tag_repo
 from lang_portal.repository import words as word_repo
 from lang_portal.service.word_items import difficulties
-from lang_portal.settings import MIGRATIONS_DIR
 
 STAMP = "2026-01-01T00:00:00.000000Z"
 TAGS = 30
@@ -42,11 +43,7 @@ ANSWER_TRIGGERS = ("trg_word_tags_word_figures", "trg_word_tags_card_update")
 
 
 def build(path: Path, words: int, rng: random.Random) -> sqlite3.Connection:
-    connection = sqlite3.connect(path)
-    connection.row_factory = sqlite3.Row
-    connection.execute("PRAGMA foreign_keys = ON")
-    for migration in sorted(MIGRATIONS_DIR.glob("*.sql")):
-        connection.executescript(migration.read_text(encoding="utf-8"))
+    connection = migrated_scratch(path)
     connection.executemany(
         "INSERT INTO words (id, japanese, romaji, english, correct_count, wrong_count,"
         " last_reviewed_at, created_at, updated_at) VALUES (?, ?, 'r', ?, ?, ?, ?, ?, ?)",
