@@ -263,17 +263,27 @@ def test_an_error_takes_a_key_and_renders_it_in_each_language() -> None:
 APPS = SOURCE / "apps"
 
 
+def _called_keys(script: str) -> list[str]:
+    """The keys a script names as `t("key")`."""
+    return re.findall(r"""\bt\(\s*["']([\w.]+)["']""", script)
+
+
+def _marked_keys(page: str) -> list[str]:
+    """The keys a page marks with `data-i18n="key"` or `data-i18n-label="key"`."""
+    return re.findall(r'data-i18n(?:-label)?="([\w.]+)"', page)
+
+
 def _app_keys() -> set[str]:
     """Every key the built-in apps name: `t("key")`, `data-i18n="key"`, `data-i18n-label`."""
     keys: set[str] = set()
     for path in APPS.rglob("*.js"):
         text = path.read_text(encoding="utf-8")
-        keys.update(re.findall(r"""\bt\(\s*["']([\w.]+)["']""", text))
+        keys.update(_called_keys(text))
         # a key picked between two: t(cond ? "a" : "b")
         keys.update(re.findall(r"""\?\s*["'](study\.[\w.]+)["']\s*:\s*["']study\.""", text))
         keys.update(re.findall(r""":\s*["'](study\.[\w.]+)["'],?\s*\)""", text))
     for path in APPS.rglob("*.html"):
-        keys.update(re.findall(r'data-i18n(?:-label)?="([\w.]+)"', path.read_text("utf-8")))
+        keys.update(_marked_keys(path.read_text("utf-8")))
     return keys
 
 
@@ -309,10 +319,10 @@ def _portal_keys() -> set[str]:
     keys: set[str] = set()
     for path in PORTAL.glob("*.js"):
         text = path.read_text(encoding="utf-8")
-        keys.update(re.findall(r"""\bt\(\s*["']([\w.]+)["']""", text))
+        keys.update(_called_keys(text))
         keys.update(re.findall(r""":\s*["'](portal\.[\w.]+)["']""", text))
     for path in PORTAL.glob("*.html"):
-        keys.update(re.findall(r'data-i18n(?:-label)?="([\w.]+)"', path.read_text("utf-8")))
+        keys.update(_marked_keys(path.read_text("utf-8")))
     return keys
 
 
